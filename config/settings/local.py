@@ -1,0 +1,13 @@
+"""Embedded/demo mode for `make run`: SQLite, a SQLite-backed Celery broker, e-mail captured to files."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("DJANGO_SECRET_KEY", "embedded-demo-only-not-a-secret")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+
+from .base import *  # noqa: E402
+
+ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
+DEMO_DATA_ALLOWED = True
+VAR_DIR.mkdir(exist_ok=True)

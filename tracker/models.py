@@ -1,0 +1,49 @@
+"""Deadline notices: one row per (request, milestone), claimed before it is sent."""
+
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import Agency
+from accounts.tenancy import TenantQuerySet
+from vault.models import LossRunRequest
+
+
+class Milestone(models.TextChoices):
+    FIRST_REQUEST_REMINDER_DAY2 = "first_request_reminder_day2", "Reminder: enter the 1st request date (day 2)"
+    FIRST_REQUEST_REMINDER_DAY5 = "first_request_reminder_day5", "Reminder: enter the 1st request date (day 5)"
+    SECOND_REQUEST_DUE = "second_request_due", "Second request due"
+    SECOND_REQUEST_REMINDER = "second_request_reminder", "Reminder: second request still due"
+    HELPDESK_DUE = "helpdesk_due", "Hand over to the Help Desk"
+
+
+class Notification(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed (will retry)"
+        CANCELLED = "cancelled", "Cancelled"
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(LossRunRequest, on_delete=models.CASCADE, related_name="notifications")
+    milestone = models.CharField(max_length=40, choices=Milestone.choices)
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    recipients = models.TextField(blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "milestone"], name="one_notice_per_milestone")
+        ]
+        indexes = [models.Index(fields=["status", "claimed_at"], name="notice_delivery_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_milestone_display()} for request {self.request_id}"

@@ -1,0 +1,191 @@
+"""The agency's vault: carriers, insureds, loss-run requests, their policies and documents."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from accounts.models import US_STATES, Agency
+from accounts.tenancy import TenantQuerySet
+
+
+class CarrierQuerySet(models.QuerySet):
+    def visible_to(self, agency: Agency) -> "CarrierQuerySet":
+        """Platform-wide carriers plus the agency's own private ones."""
+        return self.filter(models.Q(agency__isnull=True) | models.Q(agency=agency))
+
+
+class Carrier(models.Model):
+    """A carrier of record. Platform-wide when `agency` is empty, else private to that agency."""
+
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="private_carriers",
+        help_text="Empty for the platform directory; set for an agency's private carrier.",
+    )
+    legal_name = models.CharField(max_length=200)
+    naic_code = models.CharField("NAIC code", max_length=10, blank=True)
+    group_name = models.CharField("group", max_length=200, blank=True)
+    states = models.CharField(max_length=200, blank=True, help_text="Two-letter codes, comma separated.")
+    loss_run_email = models.EmailField("loss-run department e-mail", blank=True)
+    fax = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    mailing_address = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CarrierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_name"]
+        indexes = [models.Index(fields=["naic_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.legal_name} (NAIC {self.naic_code})" if self.naic_code else self.legal_name
+
+    @property
+    def is_private(self) -> bool:
+        return self.agency_id is not None
+
+
+class Insured(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="insureds")
+    legal_name = models.CharField(max_length=200)
+    dba = models.CharField("DBA", max_length=200, blank=True)
+    mailing_address = models.TextField(blank=True)
+    state = models.CharField(max_length=2, choices=US_STATES, blank=True)
+    fein = models.CharField("FEIN", max_length=10, blank=True)
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    signer_name = models.CharField("authorized signer", max_length=150, blank=True)
+    signer_title = models.CharField("signer's title", max_length=100, blank=True)
+    signer_email = models.EmailField("signer's e-mail", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_name"]
+        indexes = [models.Index(fields=["agency", "legal_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.legal_name} dba {self.dba}" if self.dba else self.legal_name
+
+
+class LossRunRequest(models.Model):
+    """One request for loss runs from one carrier for one insured.
+
+    Status and next action are derived from the tracking dates (see vault.status). The
+    `*_due_at` and `next_due_at` columns are computed by tracker.services whenever the
+    dates change, so the vault can filter by status and the sweep can read only due rows.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="requests")
+    insured = models.ForeignKey(Insured, on_delete=models.PROTECT, related_name="requests")
+    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="requests")
+    years_requested = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    recipient_name = models.CharField("send report to (name)", max_length=150, blank=True)
+    recipient_email = models.EmailField("send report to (e-mail)", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    first_request_on = models.DateField("1st request sent on", null=True, blank=True)
+    second_request_at = models.DateTimeField("2nd request sent at", null=True, blank=True)
+    received_on = models.DateField("received on", null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    # Derived by tracker.services.request_schedule_refresh; never edited by hand.
+    second_request_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    helpdesk_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    next_due_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+
+    objects = TenantQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "second_request_due_at", "helpdesk_due_at", "next_due_at"]
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["agency", "-created_at", "-id"], name="request_vault_order")]
+
+    def __str__(self) -> str:
+        return f"{self.insured} / {self.carrier}"
+
+
+class Policy(models.Model):
+    class Line(models.TextChoices):
+        GL = "GL", "General liability"
+        PROPERTY = "PROP", "Property"
+        AUTO = "AUTO", "Commercial auto"
+        WC = "WC", "Workers compensation"
+        UMBRELLA = "UMB", "Umbrella / excess"
+        BOP = "BOP", "Businessowners"
+        PROF = "PROF", "Professional liability"
+        OTHER = "OTHER", "Other"
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(LossRunRequest, on_delete=models.CASCADE, related_name="policies")
+    policy_number = models.CharField(max_length=60)
+    line_of_business = models.CharField(max_length=8, choices=Line.choices, default=Line.GL)
+    term_start = models.DateField()
+    term_end = models.DateField()
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["term_start", "policy_number"]
+        verbose_name_plural = "policies"
+        indexes = [models.Index(fields=["agency", "policy_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.policy_number} ({self.term_start:%m/%d/%Y}–{self.term_end:%m/%d/%Y})"
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        AUTH_UNSIGNED = "auth_unsigned", "Authorization letter (unsigned)"
+        AUTH_SIGNED = "auth_signed", "Authorization letter (signed)"
+        SECOND_REQUEST = "second_request", "Second-request letter"
+        PROOF_DEC_PAGE = "proof_dec", "Proof of carrier: declarations page"
+        PROOF_BILL = "proof_bill", "Proof of carrier: bill"
+        PROOF_PRIOR_LOSS_RUNS = "proof_prior", "Proof of carrier: prior-year loss runs"
+        LOSS_RUN = "loss_run", "Loss run"
+        NO_PRIOR_COVERAGE = "no_prior", "No-prior-coverage attestation"
+        OTHER = "other", "Other"
+
+    PROOF_OF_CARRIER_KINDS = (Kind.PROOF_DEC_PAGE, Kind.PROOF_BILL, Kind.PROOF_PRIOR_LOSS_RUNS)
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="documents")
+    request = models.ForeignKey(
+        LossRunRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    insured = models.ForeignKey(
+        Insured, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to="agency/%Y/%m/", max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"

@@ -1,0 +1,87 @@
+"""A request's status and next action, derived from its dates and due columns (never stored)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Status:
+    AWAITING_FIRST = "awaiting_first"
+    WAITING_ON_CARRIER = "waiting"
+    SECOND_DUE = "second_due"
+    WAITING_AFTER_SECOND = "waiting_second"
+    HELP_DESK = "help_desk"
+    RECEIVED = "received"
+
+    LABELS = {
+        AWAITING_FIRST: "Awaiting 1st request",
+        WAITING_ON_CARRIER: "Waiting on carrier",
+        SECOND_DUE: "2nd request due",
+        WAITING_AFTER_SECOND: "Waiting after 2nd request",
+        HELP_DESK: "Help desk",
+        RECEIVED: "Received",
+    }
+    CHOICES = list(LABELS.items())
+    NEEDS_ACTION = (AWAITING_FIRST, SECOND_DUE, HELP_DESK)
+
+
+def status_q(status: str, now: dt.datetime) -> Q:
+    """The queryset filter for one status, evaluated in the database."""
+    received = Q(received_on__isnull=False)
+    open_ = Q(received_on__isnull=True)
+    if status == Status.RECEIVED:
+        return received
+    if status == Status.AWAITING_FIRST:
+        return open_ & Q(first_request_on__isnull=True)
+    first_only = open_ & Q(first_request_on__isnull=False, second_request_at__isnull=True)
+    if status == Status.WAITING_ON_CARRIER:
+        return first_only & Q(second_request_due_at__gt=now)
+    if status == Status.SECOND_DUE:
+        return first_only & Q(second_request_due_at__lte=now)
+    after_second = open_ & Q(first_request_on__isnull=False, second_request_at__isnull=False)
+    if status == Status.WAITING_AFTER_SECOND:
+        return after_second & Q(helpdesk_due_at__gt=now)
+    if status == Status.HELP_DESK:
+        return after_second & Q(helpdesk_due_at__lte=now)
+    raise ValueError(f"Unknown status {status!r}")
+
+
+@dataclass(frozen=True)
+class NextAction:
+    label: str
+    due_at: dt.datetime | None
+    url_name: str | None
+
+    def url(self, request_id: int) -> str | None:
+        return reverse(self.url_name, args=[request_id]) if self.url_name else None
+
+
+def request_status(req, now: dt.datetime) -> str:
+    if req.received_on:
+        return Status.RECEIVED
+    if req.first_request_on is None:
+        return Status.AWAITING_FIRST
+    if req.second_request_at is None:
+        due = req.second_request_due_at
+        return Status.SECOND_DUE if due is not None and due <= now else Status.WAITING_ON_CARRIER
+    due = req.helpdesk_due_at
+    return Status.HELP_DESK if due is not None and due <= now else Status.WAITING_AFTER_SECOND
+
+
+def next_action(req, now: dt.datetime) -> NextAction:
+    status = request_status(req, now)
+    if status == Status.RECEIVED:
+        return NextAction("Nothing: loss runs received", None, None)
+    if status == Status.AWAITING_FIRST:
+        return NextAction("Send the signed 1st request and enter its date", req.next_due_at, "vault:request_edit")
+    if status == Status.WAITING_ON_CARRIER:
+        return NextAction("Wait for the carrier; send 2nd request if nothing arrives", req.second_request_due_at, "vault:request_edit")
+    if status == Status.SECOND_DUE:
+        return NextAction("Send the 2nd request and enter its date", req.second_request_due_at, "vault:request_edit")
+    if status == Status.WAITING_AFTER_SECOND:
+        return NextAction("Carrier has 24 business hours after the 2nd request", req.helpdesk_due_at, "vault:request_edit")
+    return NextAction("Hand the request to the Help Desk", req.helpdesk_due_at, "helpdesk:submit")
