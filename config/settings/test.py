@@ -18,6 +18,4 @@ DOCUMENT_ROOT = env("DOCUMENT_ROOT", default=str(VAR_DIR / "test-documents"))
 STORAGES["default"]["OPTIONS"]["location"] = DOCUMENT_ROOT
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
 DEMO_DATA_ALLOWED = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 VAR_DIR.mkdir(exist_ok=True)
