@@ -16,16 +16,29 @@ def _messages_dir() -> Path:
 def _parse(path: Path) -> list[email.message.EmailMessage]:
     """The file-based backend appends messages separated by a line of 79 dashes."""
     chunks = path.read_bytes().split(b"\n" + b"-" * 79 + b"\n")
-    return [email.message_from_bytes(c.lstrip(b"\n"), policy=email.policy.default) for c in chunks if c.strip()]
+    return [
+        email.message_from_bytes(c.lstrip(b"\n"), policy=email.policy.default)
+        for c in chunks
+        if c.strip()
+    ]
 
 
 def outbox_list(request):
     folder = _messages_dir()
     rows = []
     if folder.exists():
-        for path in sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True)[:200]:
+        for path in sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True)[
+            :200
+        ]:
             for i, msg in enumerate(_parse(path)):
-                rows.append({"name": f"{path.name}:{i}", "subject": msg["subject"], "to": msg["to"], "date": msg["date"]})
+                rows.append(
+                    {
+                        "name": f"{path.name}:{i}",
+                        "subject": msg["subject"],
+                        "to": msg["to"],
+                        "date": msg["date"],
+                    }
+                )
     return render(request, "dev/outbox.html", {"rows": rows})
 
 
@@ -43,5 +56,9 @@ def outbox_message(request, name: str):
     return render(
         request,
         "dev/outbox_message.html",
-        {"msg": msg, "text": text.get_content() if text else "", "html": html.get_content() if html else ""},
+        {
+            "msg": msg,
+            "text": text.get_content() if text else "",
+            "html": html.get_content() if html else "",
+        },
     )

@@ -1,0 +1,157 @@
+"""Demo data for the embedded mode: two agencies, their people, carriers, insureds and
+requests in every stage of the tracker's timeline. Never loaded under production settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Agency, User
+from tracker.calendar import calendar_for_agency
+from tracker.services import request_schedule_refresh
+from vault.models import Carrier, Insured, LossRunRequest, Policy
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo password, embedded mode only
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+    agency: str
+
+
+DEMO_LOGINS = [
+    DemoLogin("owner@harborpine.demo", "owner", "Harbor & Pine Insurance"),
+    DemoLogin("agent@harborpine.demo", "member", "Harbor & Pine Insurance"),
+    DemoLogin("owner@summitridge.demo", "owner", "Summit Ridge Insurance Group"),
+    DemoLogin("staff@lossrun.demo", "help-desk staff (admin)", "—"),
+]
+
+CARRIERS = [
+    (
+        "Great Lakes Mutual Insurance Company",
+        "21415",
+        "Great Lakes Group",
+        "lossruns@greatlakesmutual.example",
+    ),
+    (
+        "Atlantic Shield Casualty Co.",
+        "33120",
+        "Atlantic Shield",
+        "claims.history@atlanticshield.example",
+    ),
+    (
+        "Prairie Indemnity Insurance Company",
+        "40210",
+        "",
+        "lossrun.requests@prairieindemnity.example",
+    ),
+    ("Cascade Property & Casualty", "18832", "Cascade Holdings", "lossruns@cascadepc.example"),
+]
+
+
+class DemoNotAllowed(RuntimeError):
+    pass
+
+
+def demo_exists() -> bool:
+    return Agency.objects.filter(slug="harbor-pine").exists()
+
+
+@transaction.atomic
+def seed_demo(*, now: dt.datetime | None = None) -> bool:
+    """Create the demo data once. Returns False when it already exists."""
+    if not getattr(settings, "DEMO_DATA_ALLOWED", False):
+        raise DemoNotAllowed("Demo data is only for the embedded/demo settings.")
+    if demo_exists():
+        return False
+    now = now or timezone.now()
+    carriers = [
+        Carrier.objects.create(
+            legal_name=n, naic_code=c, group_name=g, loss_run_email=e, states="NY,NJ,TX,CT"
+        )
+        for n, c, g, e in CARRIERS
+    ]
+    harbor = Agency.objects.create(
+        name="Harbor & Pine Insurance", slug="harbor-pine", state="NY",
+        address="200 Harbor Street, Suite 4\nPort Jefferson, NY 11777", phone="(631) 555-0142",
+        email="service@harborpine.demo", time_zone="America/New_York",
+    )  # fmt: skip
+    summit = Agency.objects.create(
+        name="Summit Ridge Insurance Group", slug="summit-ridge", state="TX",
+        address="88 Ridge Road\nAustin, TX 78701", phone="(512) 555-0199",
+        email="team@summitridge.demo", time_zone="America/Chicago",
+        holiday_calendar=Agency.HolidayCalendar.FEDERAL_AND_STATE,
+    )  # fmt: skip
+    users = {}
+    for login in DEMO_LOGINS:
+        agency = {"Harbor & Pine Insurance": harbor, "Summit Ridge Insurance Group": summit}.get(
+            login.agency
+        )
+        users[login.email] = User.objects.create_user(
+            login.email,
+            DEMO_PASSWORD,
+            full_name=login.email.split("@")[0].title() + " Demo",
+            agency=agency,
+            role=User.Role.OWNER if login.role == "owner" else User.Role.MEMBER,
+            is_staff=agency is None,
+            is_superuser=agency is None,
+        )
+    _requests_in_every_stage(harbor, users["agent@harborpine.demo"], carriers, now)
+    _requests_in_every_stage(
+        summit, users["owner@summitridge.demo"], carriers[1:], now, prefix="Lone Star"
+    )
+    return True
+
+
+def _requests_in_every_stage(agency, user, carriers, now, prefix="Bayside") -> None:
+    cal = calendar_for_agency(agency)
+    tz = agency.tz
+    today = now.astimezone(tz).date()
+
+    def back(n: int) -> dt.date:
+        """The date n business days before today."""
+        day = today
+        while cal.business_days_between(day, today) < n:
+            day -= dt.timedelta(days=1)
+        return day
+
+    def at(day: dt.date, hour: int = 10) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(hour), tzinfo=tz)
+
+    stages = [
+        ("Bakery", dict(created=at(today, 9))),
+        ("Marine Supply", dict(created=at(back(6)))),
+        ("Landscaping", dict(created=at(back(4)), first=back(3))),
+        ("Auto Body", dict(created=at(back(14)), first=back(11))),
+        (
+            "Dental Group",
+            dict(created=at(back(15)), first=back(12), second=now - dt.timedelta(hours=3)),
+        ),
+        ("Brewing Co.", dict(created=at(back(20)), first=back(16), second=at(back(3), 11))),
+        ("Hardware", dict(created=at(back(12)), first=back(10), received=back(2))),
+        ("Plumbing", dict(created=at(back(9)), first=back(8), received=back(1))),
+    ]
+    for i, (trade, d) in enumerate(stages):
+        insured = Insured.objects.create(
+            agency=agency, legal_name=f"{prefix} {trade} LLC", state=agency.state,
+            mailing_address=f"{10 + i} Main Street", signer_name="Pat Rivera", signer_title="President",
+            signer_email=f"owner{i}@{prefix.lower().replace(' ', '')}.example",
+        )  # fmt: skip
+        req = LossRunRequest.objects.create(
+            agency=agency, insured=insured, carrier=carriers[i % len(carriers)], created_by=user,
+            created_at=d["created"], first_request_on=d.get("first"), second_request_at=d.get("second"),
+            received_on=d.get("received"), recipient_name=user.get_full_name(), recipient_email=user.email,
+        )  # fmt: skip
+        for year in range(5):
+            start = dt.date(today.year - 1 - year, 3, 1)
+            Policy.objects.create(
+                agency=agency, request=req, policy_number=f"{trade[:3].upper()}-{4400 + i}{year}",
+                term_start=start, term_end=start.replace(year=start.year + 1),
+            )  # fmt: skip
+        request_schedule_refresh(req)

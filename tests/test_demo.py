@@ -1,0 +1,63 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from accounts.demo import DEMO_PASSWORD, seed_demo
+from accounts.models import Agency, User
+from vault.models import LossRunRequest
+from vault.status import Status, request_status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_two_agencies_and_every_stage_of_the_timeline():
+    assert seed_demo() is True
+    assert Agency.objects.count() == 2
+    now = timezone.now()
+    for agency in Agency.objects.all():
+        statuses = {request_status(r, now) for r in LossRunRequest.objects.for_agency(agency)}
+        assert statuses == set(Status.LABELS), agency
+    owner = User.objects.get(email="owner@harborpine.demo")
+    assert owner.check_password(DEMO_PASSWORD)
+    assert User.objects.get(email="staff@lossrun.demo").agency is None
+
+
+def test_demo_is_loaded_once():
+    assert seed_demo() is True
+    assert seed_demo() is False
+    assert Agency.objects.count() == 2
+
+
+def test_demo_refused_outside_demo_settings(settings):
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="only for the embedded"):
+        call_command("seed_demo")
+    assert not Agency.objects.exists()
+
+
+def test_production_settings_never_allow_demo_data(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "example.com")
+    sys.modules.pop("config.settings.production", None)
+    production = importlib.import_module("config.settings.production")
+    assert production.DEMO_DATA_ALLOWED is False
+    assert production.DEBUG is False
+
+
+def test_production_settings_require_a_secret_key(monkeypatch):
+    import importlib
+    import sys
+
+    import environ
+
+    monkeypatch.delenv("DJANGO_SECRET_KEY", raising=False)
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "example.com")
+    for name in ("config.settings.production", "config.settings.base"):
+        sys.modules.pop(name, None)
+    with pytest.raises(environ.ImproperlyConfigured):
+        importlib.import_module("config.settings.production")
+    for name in ("config.settings.production", "config.settings.base"):
+        sys.modules.pop(name, None)
