@@ -1,8 +1,10 @@
 """Business-day arithmetic over weekends, US federal (+ state) holidays and agency closed days.
 
 Pure and fast: a calendar precomputes the sorted ordinals of every business day in its
-year range once; each call is then a bisect (sub-microsecond). Calendars are cached per
-(state, closed days), so building one costs once per process.
+year range once; each call is then a bisect (well under a microsecond, against about
+2.5 us for one `numpy.busday_offset` call). The holiday-free business days of a state are
+built once per process and shared by every calendar of that state; an agency's closed
+dates are removed from a copy. Calendars are cached per (state, closed days).
 """
 
 from __future__ import annotations
@@ -22,12 +24,27 @@ def holiday_dates(state: str | None, years: Iterable[int]) -> set[dt.date]:
     """US federal public holidays (with observed days), united with the state's when given.
 
     The package's state calendars leave out some federal days, so the union is explicit.
+    Observed days follow the package: a Saturday holiday is observed on the Friday before
+    (New Year's Day on a Saturday is observed on December 31 of the year before), a
+    Sunday holiday on the Monday after.
     """
     years = list(years)
     days = set(holidays.country_holidays("US", years=years, observed=True).keys())
     if state:
-        days |= set(holidays.country_holidays("US", subdiv=state, years=years, observed=True).keys())
+        days |= set(
+            holidays.country_holidays("US", subdiv=state, years=years, observed=True).keys()
+        )
     return days
+
+
+@lru_cache(maxsize=64)
+def _base_business_ordinals(state: str | None, first_year: int, last_year: int) -> tuple[int, ...]:
+    """Ordinals of the weekdays that are no federal (or state) holiday, in order."""
+    first = dt.date(first_year, 1, 1).toordinal()
+    last = dt.date(last_year, 12, 31).toordinal()
+    closed = {d.toordinal() for d in holiday_dates(state, range(first_year, last_year + 1))}
+    # date.fromordinal(1) is a Monday, so (o - 1) % 7 is the weekday (5, 6 = weekend).
+    return tuple(o for o in range(first, last + 1) if (o - 1) % 7 < 5 and o not in closed)
 
 
 class BusinessCalendar:
@@ -43,12 +60,12 @@ class BusinessCalendar:
         self.state = state or None
         self.first = dt.date(first_year, 1, 1).toordinal()
         self.last = dt.date(last_year, 12, 31).toordinal()
-        closed_days = holiday_dates(self.state, range(first_year, last_year + 1)) | set(closed)
-        self._closed = frozenset(d.toordinal() for d in closed_days)
-        self._business = [
-            o for o in range(self.first, self.last + 1)
-            if o not in self._closed and dt.date.fromordinal(o).weekday() < 5
-        ]  # fmt: skip
+        base = _base_business_ordinals(self.state, first_year, last_year)
+        closed_ordinals = {d.toordinal() for d in closed}
+        self._business: tuple[int, ...] | list[int] = (
+            [o for o in base if o not in closed_ordinals] if closed_ordinals else base
+        )
+        self._business_set = frozenset(self._business)
 
     def _check(self, o: int) -> None:
         if not self.first <= o <= self.last:
@@ -57,10 +74,14 @@ class BusinessCalendar:
     def is_business_day(self, d: dt.date) -> bool:
         o = d.toordinal()
         self._check(o)
-        return o not in self._closed and d.weekday() < 5
+        return o in self._business_set
 
     def add_business_days(self, d: dt.date, n: int) -> dt.date:
-        """The n-th business day strictly after `d` (n >= 1)."""
+        """The n-th business day strictly after `d` (n >= 1).
+
+        A weekend or holiday `d` counts from the day itself: one business day after a
+        Saturday is the Monday (if that is a business day).
+        """
         if n < 1:
             raise ValueError("n must be at least 1.")
         o = d.toordinal()
@@ -80,15 +101,31 @@ class BusinessCalendar:
     def next_business_day_on_or_after(self, d: dt.date) -> dt.date:
         o = d.toordinal()
         self._check(o)
-        return dt.date.fromordinal(self._business[bisect_left(self._business, o)])
+        i = bisect_left(self._business, o)
+        if i >= len(self._business):
+            raise ValueError("Result is outside the calendar's years.")
+        return dt.date.fromordinal(self._business[i])
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=256)
 def get_calendar(state: str | None = None, closed: tuple[dt.date, ...] = ()) -> BusinessCalendar:
     """The cached calendar for a state and a set of closed days."""
     return BusinessCalendar(state=state, closed=closed)
 
 
-def calendar_for_agency(agency) -> BusinessCalendar:
-    closed = tuple(sorted(agency.closed_days.values_list("date", flat=True)))
+def closed_days_by_agency(agency_ids: Iterable[int]) -> dict[int, tuple[dt.date, ...]]:
+    """The closed dates of many agencies in one query (for the sweep)."""
+    from accounts.models import AgencyClosedDay
+
+    out: dict[int, list[dt.date]] = {pk: [] for pk in agency_ids}
+    rows = AgencyClosedDay.objects.filter(agency_id__in=list(out)).values_list("agency_id", "date")
+    for agency_id, day in rows:
+        out[agency_id].append(day)
+    return {pk: tuple(sorted(days)) for pk, days in out.items()}
+
+
+def calendar_for_agency(agency, closed: tuple[dt.date, ...] | None = None) -> BusinessCalendar:
+    """The agency's calendar; pass `closed` when its closed days are already loaded."""
+    if closed is None:
+        closed = tuple(sorted(agency.closed_days.values_list("date", flat=True)))
     return get_calendar(agency.calendar_state, closed)

@@ -1,4 +1,11 @@
-"""Deadline notices: one row per (request, milestone), claimed before it is sent."""
+"""Deadline notices: one row per (request, milestone), claimed before it is sent.
+
+Life of a row: the sweep creates it `pending` (or `cancelled` when superseded, see
+tracker.timeline.plan_due) and enqueues its delivery on commit; a worker claims it with a
+conditional update (`sending`, attempts + 1), then marks it `sent`, `failed` (kept with
+its error and retried with backoff) or `cancelled` (the request was received or the
+milestone no longer applies). A row is never deleted, so it is never recreated or resent.
+"""
 
 from django.db import models
 from django.utils import timezone
@@ -9,8 +16,14 @@ from vault.models import LossRunRequest
 
 
 class Milestone(models.TextChoices):
-    FIRST_REQUEST_REMINDER_DAY2 = "first_request_reminder_day2", "Reminder: enter the 1st request date (day 2)"
-    FIRST_REQUEST_REMINDER_DAY5 = "first_request_reminder_day5", "Reminder: enter the 1st request date (day 5)"
+    FIRST_REQUEST_REMINDER_DAY2 = (
+        "first_request_reminder_day2",
+        "Reminder: enter the 1st request date (day 2)",
+    )
+    FIRST_REQUEST_REMINDER_DAY5 = (
+        "first_request_reminder_day5",
+        "Reminder: enter the 1st request date (day 5)",
+    )
     SECOND_REQUEST_DUE = "second_request_due", "Second request due"
     SECOND_REQUEST_REMINDER = "second_request_reminder", "Reminder: second request still due"
     HELPDESK_DUE = "helpdesk_due", "Hand over to the Help Desk"
@@ -25,12 +38,18 @@ class Notification(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
-    request = models.ForeignKey(LossRunRequest, on_delete=models.CASCADE, related_name="notifications")
+    request = models.ForeignKey(
+        LossRunRequest, on_delete=models.CASCADE, related_name="notifications"
+    )
     milestone = models.CharField(max_length=40, choices=Milestone.choices)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # When the sweep should (re)enqueue this notice if it is still not sent: the grace
+    # after creation, the claim timeout while sending, the backoff after a failure.
+    # Empty once sent or cancelled, so the sweep's queue query reads only live rows.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -41,9 +60,11 @@ class Notification(models.Model):
     class Meta:
         ordering = ["due_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["request", "milestone"], name="one_notice_per_milestone")
+            models.UniqueConstraint(
+                fields=["request", "milestone"], name="one_notice_per_milestone"
+            )
         ]
-        indexes = [models.Index(fields=["status", "claimed_at"], name="notice_delivery_queue")]
+        indexes = [models.Index(fields=["next_attempt_at"], name="notice_delivery_queue")]
 
     def __str__(self) -> str:
         return f"{self.get_milestone_display()} for request {self.request_id}"
