@@ -1,0 +1,170 @@
+"""Agency pages of the help desk: hand a request over, follow the ticket, reply."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import agency_member_required
+from helpdesk import selectors, services
+from helpdesk.forms import ReplyForm, TicketSubmitForm
+from vault.status import Status as RequestStatus
+from vault.status import request_status
+
+
+def _submit_form(req, agency, *, data=None, files=None) -> TicketSubmitForm:
+    return TicketSubmitForm(
+        data,
+        files,
+        signed_docs=selectors.signed_first_request_choices(agency=agency, request=req),
+        proof_docs=selectors.proof_of_carrier_choices(agency=agency, request=req),
+        policy_numbers=[p.policy_number for p in req.policies.all()],
+    )
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            field = name if name in form.fields else None
+            for error in errors:
+                form.add_error(field, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+@agency_member_required
+@require_http_methods(["GET", "POST"])
+def submit(request, request_id: int):
+    agency = request.agency
+    req = selectors.request_for_submission(agency=agency, request_id=request_id)
+    open_ticket = selectors.ticket_open_for_request(agency=agency, request=req)
+    if open_ticket is not None:
+        messages.info(
+            request,
+            f"This request already has an open help desk ticket (#{open_ticket.pk}). "
+            "Add anything new as a reply here.",
+        )
+        return redirect("helpdesk:ticket_detail", ticket_id=open_ticket.pk)
+    kept_uploads = False
+    if request.method == "POST":
+        form = _submit_form(req, agency, data=request.POST, files=request.FILES)
+        form.is_valid()
+        signed_file, proof_files = form.uploads()
+        if signed_file or proof_files:
+            signed, stored, upload_errors = services.submission_uploads_store(
+                agency=agency,
+                user=request.user,
+                request=req,
+                signed_file=signed_file,
+                proof_files=proof_files,
+            )
+            kept_uploads = bool(signed or stored)
+            data = TicketSubmitForm.rebound_data(request.POST, signed=signed, stored=stored)
+            form = _submit_form(req, agency, data=data)
+            form.is_valid()
+            for name, errors in upload_errors.items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+        if form.is_valid():
+            signed_doc = form.cleaned_data["signed_first_request"]
+            try:
+                ticket = services.ticket_submit(
+                    agency=agency,
+                    request=req,
+                    user=request.user,
+                    signed_first_request=signed_doc,
+                    proofs=[services.ProofChoice(d, p) for d, p in form.proof_choices()],
+                    message=form.cleaned_data["message"],
+                    confirmed_common_mistakes=form.cleaned_data["confirm_common_mistakes"],
+                )
+            except services.TicketAlreadyOpen as exc:
+                messages.info(
+                    request, f"This request already has an open ticket (#{exc.ticket.pk})."
+                )
+                return redirect("helpdesk:ticket_detail", ticket_id=exc.ticket.pk)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Ticket #{ticket.pk} is with the help desk. You'll hear from us by e-mail "
+                    "at every step.",
+                )
+                return redirect("helpdesk:ticket_detail", ticket_id=ticket.pk)
+    else:
+        form = _submit_form(req, agency)
+    now = timezone.now()
+    return render(
+        request,
+        "helpdesk/submit.html",
+        {
+            "form": form,
+            "req": req,
+            "kept_uploads": kept_uploads,
+            "policies": list(req.policies.all()),
+            "early": request_status(req, now) != RequestStatus.HELP_DESK,
+            "mistakes": selectors.common_mistakes_active(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@agency_member_required
+def common_mistakes(request):
+    return render(
+        request,
+        "helpdesk/common_mistakes.html",
+        {"mistakes": selectors.common_mistakes_active()},
+    )
+
+
+@agency_member_required
+def ticket_list(request):
+    page = Paginator(selectors.ticket_list(agency=request.agency), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "helpdesk/ticket_list.html", {"page": page, "tickets": page.object_list})
+
+
+@agency_member_required
+@require_http_methods(["GET", "POST"])
+def ticket_detail(request, ticket_id: int):
+    agency = request.agency
+    ticket = selectors.ticket_get(agency=agency, ticket_id=ticket_id)
+    form = ReplyForm()
+    status = 200
+    if request.method == "POST":
+        form = ReplyForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.ticket_reply(
+                    ticket=ticket,
+                    author=request.user,
+                    body=form.cleaned_data["body"],
+                    uploaded_files=form.cleaned_data["files"],
+                    kind=form.cleaned_data["kind"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "Your reply is with the help desk.")
+                return redirect("helpdesk:ticket_detail", ticket_id=ticket.pk)
+        status = 400
+    return render(
+        request,
+        "helpdesk/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "req": ticket.request,
+            "thread": selectors.ticket_public_messages(agency=agency, ticket=ticket),
+            "history": selectors.ticket_public_events(agency=agency, ticket=ticket),
+            "proofs": selectors.ticket_proofs(agency=agency, ticket=ticket),
+            "form": form,
+        },
+        status=status,
+    )
