@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.tenancy import TenantQuerySet
+
 US_STATES = [
     ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"),
     ("CA", "California"), ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"),
@@ -99,6 +101,8 @@ class AgencyClosedDay(models.Model):
     date = models.DateField()
     reason = models.CharField(max_length=120, blank=True)
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["date"]
         constraints = [
@@ -109,7 +113,7 @@ class AgencyClosedDay(models.Model):
         return f"{self.date} {self.reason}".strip()
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager.from_queryset(TenantQuerySet)):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra):
@@ -181,6 +185,8 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from accounts import views
 
 app_name = "accounts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("agency/team/", views.team, name="team"),
+    path("agency/team/invite/", views.invite, name="invite"),
+    path(
+        "agency/team/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("agency/team/members/<int:user_id>/remove/", views.member_remove, name="member_remove"),
+    path("agency/settings/", views.agency_settings, name="settings"),
+    path("agency/settings/closed-days/", views.closed_day_add, name="closed_day_add"),
+    path(
+        "agency/settings/closed-days/<int:closed_day_id>/remove/",
+        views.closed_day_remove,
+        name="closed_day_remove",
+    ),
+]

@@ -1,0 +1,39 @@
+"""E-mails of accounts: a plain-text body with an HTML alternative, both from templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+if TYPE_CHECKING:
+    from accounts.models import Invitation
+
+
+def send_templated(*, template: str, to: list[str], context: dict) -> None:
+    """Render emails/<template>_subject.txt, .txt and .html and send them as one message."""
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    text = render_to_string(f"{template}.txt", context)
+    html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def send_invitation(*, invitation: Invitation, accept_url: str, expires_at: dt.datetime) -> None:
+    agency = invitation.agency
+    send_templated(
+        template="emails/accounts/invitation",
+        to=[invitation.email],
+        context={
+            "invitation": invitation,
+            "agency": agency,
+            "inviter": invitation.invited_by,
+            "accept_url": accept_url,
+            "expires_on": expires_at.astimezone(agency.tz).date(),
+        },
+    )

@@ -1,0 +1,53 @@
+"""Reads of accounts. Every selector takes the agency of the signed-in user."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import Agency, AgencyClosedDay, Invitation, User
+from accounts.tenancy import get_for_agency, scoped
+
+
+def members_active(*, agency: Agency) -> QuerySet[User]:
+    """People who can sign in to the agency: owners first, then by name."""
+    return scoped(User, agency).filter(is_active=True).order_by("role", "full_name", "email")
+
+
+def members_removed(*, agency: Agency) -> QuerySet[User]:
+    return scoped(User, agency).filter(is_active=False).order_by("full_name", "email")
+
+
+def member_get(*, agency: Agency, user_id: int) -> User:
+    return get_for_agency(User, agency=agency, pk=user_id)
+
+
+def invitations_open(*, agency: Agency) -> list[Invitation]:
+    """Invitations not yet accepted or withdrawn, each with `expires_at` and `is_expired`."""
+    now = timezone.now()
+    max_age = dt.timedelta(seconds=settings.INVITATION_MAX_AGE)
+    invitations = list(
+        scoped(Invitation, agency)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("-created_at", "-id")
+    )
+    for invitation in invitations:
+        invitation.expires_at = invitation.created_at + max_age
+        invitation.is_expired = invitation.expires_at <= now
+    return invitations
+
+
+def invitation_get(*, agency: Agency, invitation_id: int) -> Invitation:
+    return get_for_agency(Invitation, agency=agency, pk=invitation_id)
+
+
+def closed_days(*, agency: Agency) -> QuerySet[AgencyClosedDay]:
+    return scoped(AgencyClosedDay, agency).order_by("date")
+
+
+def closed_day_get(*, agency: Agency, closed_day_id: int) -> AgencyClosedDay:
+    return get_for_agency(AgencyClosedDay, agency=agency, pk=closed_day_id)

@@ -1,0 +1,314 @@
+"""Writes of accounts: sign-up, invitations, membership and the agency's settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts import emails
+from accounts.models import Agency, AgencyClosedDay, Invitation, User
+from accounts.tenancy import scoped
+
+logger = logging.getLogger(__name__)
+
+INVITATION_SALT = "accounts.invitation"
+
+# Changing any of these moves business days or notice times, so open requests are rescheduled.
+SCHEDULE_FIELDS = ("state", "time_zone", "holiday_calendar", "notify_time")
+SETTINGS_FIELDS = (
+    "name",
+    "address",
+    "phone",
+    "email",
+    "state",
+    "time_zone",
+    "holiday_calendar",
+    "notify_time",
+    "copy_addresses",
+    "valuation_max_age_days",
+    "large_loss_threshold_pct",
+)
+
+
+class InvitationInvalid(Exception):
+    """An invitation link that cannot be used; `str(exc)` is the message for the visitor."""
+
+    def __init__(
+        self, message: str, *, invitation: Invitation | None = None, status: int = 410
+    ) -> None:
+        super().__init__(message)
+        self.invitation = invitation
+        self.status = status
+
+
+def email_taken(email: str) -> bool:
+    return User.objects.filter(email__iexact=email.strip()).exists()
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70].strip("-") or "agency"
+    taken = set(Agency.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _check_new_user(*, email: str, full_name: str, password: str) -> None:
+    if email_taken(email):
+        raise ValidationError({"email": "An account with this e-mail address already exists."})
+    try:
+        password_validation.validate_password(password, User(email=email, full_name=full_name))
+    except ValidationError as exc:
+        raise ValidationError({"password1": exc.messages}) from exc
+
+
+def _create_user(*, email: str, password: str, **fields) -> User:
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email=email, password=password, **fields)
+    except IntegrityError as exc:  # two submissions racing for one address
+        raise ValidationError(
+            {"email": "An account with this e-mail address already exists."}
+        ) from exc
+
+
+@transaction.atomic
+def agency_signup(
+    *,
+    agency_name: str,
+    full_name: str,
+    email: str,
+    password: str,
+    state: str,
+    time_zone: str,
+) -> User:
+    """Create a new agency and its owner. Raises ValidationError keyed by form field."""
+    email = email.strip().lower()
+    _check_new_user(email=email, full_name=full_name, password=password)
+    agency = Agency.objects.create(
+        name=agency_name.strip(),
+        slug=_unique_slug(agency_name),
+        state=state,
+        time_zone=time_zone,
+        email=email,
+    )
+    return _create_user(
+        email=email,
+        password=password,
+        full_name=full_name.strip(),
+        agency=agency,
+        role=User.Role.OWNER,
+    )
+
+
+# Invitations -------------------------------------------------------------------------------
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.TimestampSigner(salt=INVITATION_SALT).sign(str(invitation.pk))
+
+
+def invitation_accept_url(invitation: Invitation) -> str:
+    path = reverse("accounts:invitation_accept", kwargs={"token": invitation_token(invitation)})
+    return f"{settings.SITE_URL}{path}"
+
+
+def invitation_expires_at(invitation: Invitation) -> dt.datetime:
+    return invitation.created_at + dt.timedelta(seconds=settings.INVITATION_MAX_AGE)
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The open invitation a link stands for, or InvitationInvalid with the reason.
+
+    The signed token is the visitor's only credential (they have no agency yet), so this is
+    the one lookup of an invitation that is not scoped to a signed-in user's agency.
+    """
+    signer = signing.TimestampSigner(salt=INVITATION_SALT)
+    try:
+        pk = signer.unsign(token, max_age=dt.timedelta(seconds=settings.INVITATION_MAX_AGE))
+    except signing.SignatureExpired as exc:
+        raise InvitationInvalid(
+            "This invitation has expired. Ask the person who invited you to send a new one."
+        ) from exc
+    except signing.BadSignature as exc:
+        raise InvitationInvalid(
+            "This invitation link is not valid. Check that you copied the whole link, "
+            "or ask for a new invitation.",
+            status=400,
+        ) from exc
+    invitation = Invitation.objects.select_related("agency", "invited_by").filter(pk=pk).first()
+    if invitation is None:
+        raise InvitationInvalid("This invitation no longer exists. Ask for a new one.")
+    if invitation.revoked_at is not None:
+        raise InvitationInvalid(
+            "This invitation was withdrawn by the agency. Ask them for a new one if needed.",
+            invitation=invitation,
+        )
+    if invitation.accepted_at is not None:
+        raise InvitationInvalid(
+            "This invitation was already used. Sign in with the e-mail address it was sent to.",
+            invitation=invitation,
+        )
+    if email_taken(invitation.email):
+        raise InvitationInvalid(
+            f"An account for {invitation.email} already exists. Sign in instead.",
+            invitation=invitation,
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invitation:
+    """Invite a colleague by e-mail. An earlier open invitation to the same address is replaced."""
+    email = email.strip().lower()
+    if email_taken(email):
+        raise ValidationError(
+            {"email": "This e-mail address already has an account, so it cannot be invited."}
+        )
+    now = timezone.now()
+    scoped(Invitation, agency).filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    invitation = Invitation.objects.create(
+        agency=agency, email=email, invited_by=invited_by, created_at=now
+    )
+    try:
+        emails.send_invitation(
+            invitation=invitation,
+            accept_url=invitation_accept_url(invitation),
+            expires_at=invitation_expires_at(invitation),
+        )
+    except OSError as exc:  # SMTP failures are OSErrors; nothing is kept if the mail did not go
+        logger.warning("Invitation e-mail to %s failed: %s", email, exc)
+        raise ValidationError(
+            {"email": "The invitation e-mail could not be sent just now. Please try again."}
+        ) from exc
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, full_name: str, password: str) -> User:
+    """Turn an open invitation into a member of its agency. Raises ValidationError by field."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not locked.is_open:
+        raise InvitationInvalid("This invitation was already used or withdrawn.")
+    _check_new_user(email=locked.email, full_name=full_name, password=password)
+    user = _create_user(
+        email=locked.email,
+        password=password,
+        full_name=full_name.strip(),
+        agency=invitation.agency,
+        role=User.Role.MEMBER,
+    )
+    locked.accepted_at = timezone.now()
+    locked.save(update_fields=["accepted_at"])
+    return user
+
+
+@transaction.atomic
+def invitation_revoke(*, agency: Agency, invitation: Invitation) -> Invitation:
+    if invitation.agency_id != agency.pk:
+        raise ValueError("Invitation of another agency.")
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation was already accepted; remove the member instead.")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+# Members -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_remove(*, agency: Agency, actor: User, user: User) -> User:
+    """Deactivate a member. The user keeps their agency so their history stays attributed."""
+    if user.agency_id != agency.pk:
+        raise ValueError("User of another agency.")
+    if actor.agency_id != agency.pk or not actor.is_agency_owner:
+        raise PermissionDenied("Only the agency's owner can remove members.")
+    if user.pk == actor.pk:
+        raise ValidationError("You cannot remove yourself.")
+    if not user.is_active:
+        return user
+    if user.role == User.Role.OWNER:
+        owners = (
+            scoped(User, agency).select_for_update().filter(role=User.Role.OWNER, is_active=True)
+        )
+        if len(owners) <= 1:  # e.g. two owners removing each other at the same moment
+            raise ValidationError("The agency's last owner cannot be removed.")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
+
+
+# Settings and closed days ------------------------------------------------------------------
+
+
+def agency_schedules_refresh(*, agency: Agency) -> int:
+    """Recompute the due dates of every open request of the agency; returns how many."""
+    from tracker.services import request_schedule_refresh
+    from vault.models import LossRunRequest
+
+    count = 0
+    open_requests = scoped(LossRunRequest, agency).filter(received_on__isnull=True)
+    for req in open_requests.iterator(chunk_size=500):
+        req.agency = agency
+        request_schedule_refresh(req)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def agency_settings_update(*, agency: Agency, **values) -> list[str]:
+    """Store the agency's settings; returns the names of the fields that changed.
+
+    When the holiday calendar, state, time zone or notify time change, every open request's
+    schedule is recomputed.
+    """
+    unknown = set(values) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"Not agency settings: {sorted(unknown)}")
+    if "copy_addresses" in values:
+        values["copy_addresses"] = "\n".join(
+            line.strip() for line in values["copy_addresses"].splitlines() if line.strip()
+        )
+    changed = [name for name, value in values.items() if getattr(agency, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(agency, name, values[name])
+    agency.full_clean(exclude=["slug"])
+    agency.save(update_fields=changed)
+    if set(changed) & set(SCHEDULE_FIELDS):
+        agency_schedules_refresh(agency=agency)
+    return changed
+
+
+@transaction.atomic
+def closed_day_add(*, agency: Agency, date: dt.date, reason: str = "") -> AgencyClosedDay:
+    if scoped(AgencyClosedDay, agency).filter(date=date).exists():
+        raise ValidationError({"date": "This day is already on the list."})
+    day = AgencyClosedDay.objects.create(agency=agency, date=date, reason=reason.strip())
+    agency_schedules_refresh(agency=agency)
+    return day
+
+
+@transaction.atomic
+def closed_day_remove(*, agency: Agency, closed_day: AgencyClosedDay) -> None:
+    if closed_day.agency_id != agency.pk:
+        raise ValueError("Closed day of another agency.")
+    closed_day.delete()
+    agency_schedules_refresh(agency=agency)

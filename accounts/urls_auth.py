@@ -1,0 +1,45 @@
+"""django.contrib.auth's URLs (same paths and names), with the password-reset e-mail in
+plain text plus HTML and its link built from settings.SITE_URL.
+
+Meant to replace `include("django.contrib.auth.urls")` in config/urls.py.
+"""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    html_email_template_name = "registration/password_reset_email_html.html"
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
