@@ -56,9 +56,12 @@ class TicketSubmitForm(forms.Form):
         error_messages={"required": "Confirm that you reviewed the Common Mistakes list."},
     )
 
-    def __init__(self, *args, signed_docs, proof_docs, policy_numbers: list[str], **kwargs):
+    def __init__(
+        self, *args, signed_docs, proof_docs, policy_numbers: list[str], fresh_ids=(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.policy_numbers = policy_numbers
+        self.fresh_ids = set(fresh_ids)  # proofs uploaded in this very submission
         self.fields["signed_first_request"].queryset = signed_docs
         choices = [(n, n) for n in policy_numbers]
         self.proof_docs = list(proof_docs)
@@ -138,10 +141,13 @@ class TicketSubmitForm(forms.Form):
             )
         covered: set[str] = set()
         any_proof = False
-        for _doc, name in self.existing_proof_fields:
+        for doc, name in self.existing_proof_fields:
             if data.get(name):
                 any_proof = True
                 covered.update(data[name])
+            elif doc.pk in self.fresh_ids:
+                any_proof = True
+                self.add_error(name, "Tick the policy numbers this document covers.")
         for slot in self.slots:
             has_file = bool(data.get(f"{slot}_file")) or f"{slot}_file" in self.errors
             policies = data.get(f"{slot}_policies") or []

@@ -23,7 +23,9 @@ from helpdesk.models import (
 )
 from tracker.calendar import calendar_for_agency
 from tracker.timeline import local_at
+from vault.documents import document_create
 from vault.models import Document, LossRunRequest
+from vault.services import request_record_received
 
 Status = Ticket.Status
 Action = TicketEvent.Action
@@ -248,8 +250,6 @@ def submission_uploads_store(
     `proof_files` are (slot, file, kind). Returns the signed document, the stored proof
     documents per slot, and the upload errors per form field name.
     """
-    from vault.documents import document_create
-
     errors: dict[str, list[str]] = {}
     signed = None
     if signed_file is not None:
@@ -420,8 +420,6 @@ def ticket_resolve_received(
     *, ticket: Ticket, actor: User, received_on: dt.date, note: str = ""
 ) -> TicketEvent:
     """The loss runs arrived: record the received date on the request (stops the tracker)."""
-    from vault.services import request_record_received
-
     if ticket.status == Status.RESOLVED_RECEIVED:
         raise ValidationError("The ticket is already resolved.")
     if received_on > timezone.localdate(timezone.now(), ticket.agency.tz):
@@ -457,8 +455,6 @@ def ticket_reply(
     kind: str = Document.Kind.OTHER,
 ) -> TicketMessage:
     """An agency reply with uploads: the files become vault documents of the request."""
-    from vault.documents import document_create
-
     if author.agency_id != ticket.agency_id:
         raise ValidationError("Not your ticket.")
     if not ticket.is_open:

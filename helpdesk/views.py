@@ -16,13 +16,14 @@ from vault.status import Status as RequestStatus
 from vault.status import request_status
 
 
-def _submit_form(req, agency, *, data=None, files=None) -> TicketSubmitForm:
+def _submit_form(req, agency, *, data=None, files=None, fresh_ids=()) -> TicketSubmitForm:
     return TicketSubmitForm(
         data,
         files,
         signed_docs=selectors.signed_first_request_choices(agency=agency, request=req),
         proof_docs=selectors.proof_of_carrier_choices(agency=agency, request=req),
         policy_numbers=[p.policy_number for p in req.policies.all()],
+        fresh_ids=fresh_ids,
     )
 
 
@@ -65,7 +66,7 @@ def submit(request, request_id: int):
             )
             kept_uploads = bool(signed or stored)
             data = TicketSubmitForm.rebound_data(request.POST, signed=signed, stored=stored)
-            form = _submit_form(req, agency, data=data)
+            form = _submit_form(req, agency, data=data, fresh_ids=[d.pk for d in stored.values()])
             form.is_valid()
             for name, errors in upload_errors.items():
                 for error in errors:
