@@ -76,6 +76,7 @@ class InsuredFactory(factory.django.DjangoModelFactory):
 class LossRunRequestFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LossRunRequest
+        skip_postgeneration_save = True
 
     agency = factory.SubFactory(AgencyFactory)
     insured = factory.SubFactory(InsuredFactory, agency=factory.SelfAttribute("..agency"))

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 
 class Status:
@@ -57,7 +57,13 @@ class NextAction:
     url_name: str | None
 
     def url(self, request_id: int) -> str | None:
-        return reverse(self.url_name, args=[request_id]) if self.url_name else None
+        """The page to act on, or None (also while the target app has no such page yet)."""
+        if not self.url_name:
+            return None
+        try:
+            return reverse(self.url_name, kwargs={"request_id": request_id})
+        except NoReverseMatch:
+            return None
 
 
 def request_status(req, now: dt.datetime) -> str:
@@ -77,11 +83,25 @@ def next_action(req, now: dt.datetime) -> NextAction:
     if status == Status.RECEIVED:
         return NextAction("Nothing: loss runs received", None, None)
     if status == Status.AWAITING_FIRST:
-        return NextAction("Send the signed 1st request and enter its date", req.next_due_at, "vault:request_edit")
+        return NextAction(
+            "Send the signed 1st request and enter its date", req.next_due_at, "vault:request_edit"
+        )
     if status == Status.WAITING_ON_CARRIER:
-        return NextAction("Wait for the carrier; send 2nd request if nothing arrives", req.second_request_due_at, "vault:request_edit")
+        return NextAction(
+            "Wait for the carrier; send 2nd request if nothing arrives",
+            req.second_request_due_at,
+            "vault:request_edit",
+        )
     if status == Status.SECOND_DUE:
-        return NextAction("Send the 2nd request and enter its date", req.second_request_due_at, "vault:request_edit")
+        return NextAction(
+            "Send the 2nd request and enter its date",
+            req.second_request_due_at,
+            "vault:request_edit",
+        )
     if status == Status.WAITING_AFTER_SECOND:
-        return NextAction("Carrier has 24 business hours after the 2nd request", req.helpdesk_due_at, "vault:request_edit")
+        return NextAction(
+            "Carrier has 24 business hours after the 2nd request",
+            req.helpdesk_due_at,
+            "vault:request_edit",
+        )
     return NextAction("Hand the request to the Help Desk", req.helpdesk_due_at, "helpdesk:submit")

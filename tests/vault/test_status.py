@@ -1,0 +1,68 @@
+"""Status and next action derived from the dates, in Python and in the database alike."""
+
+import datetime as dt
+
+import pytest
+
+from tests.factories import LossRunRequestFactory
+from vault.models import LossRunRequest
+from vault.status import NextAction, Status, next_action, request_status, status_q
+
+NOW = dt.datetime(2025, 3, 13, 19, 0, tzinfo=dt.UTC)
+HOUR = dt.timedelta(hours=1)
+
+CASES = [
+    (Status.RECEIVED, {"first_request_on": dt.date(2025, 3, 1), "received_on": dt.date(2025, 3, 5)}),
+    (Status.RECEIVED, {"received_on": dt.date(2025, 3, 5)}),
+    (Status.AWAITING_FIRST, {}),
+    (Status.WAITING_ON_CARRIER, {"first_request_on": dt.date(2025, 3, 1), "second_request_due_at": NOW + HOUR}),
+    (Status.SECOND_DUE, {"first_request_on": dt.date(2025, 3, 1), "second_request_due_at": NOW}),
+    (
+        Status.WAITING_AFTER_SECOND,
+        {"first_request_on": dt.date(2025, 3, 1), "second_request_at": NOW - HOUR, "helpdesk_due_at": NOW + HOUR},
+    ),
+    (
+        Status.HELP_DESK,
+        {"first_request_on": dt.date(2025, 3, 1), "second_request_at": NOW - HOUR, "helpdesk_due_at": NOW - HOUR},
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("expected", "fields"), CASES)
+def test_request_status_in_python(expected, fields):
+    assert request_status(LossRunRequest(**fields), NOW) == expected
+
+
+@pytest.mark.django_db
+def test_status_q_agrees_with_python_and_partitions_the_rows(agency):
+    made = {}
+    for expected, fields in CASES:
+        req = LossRunRequestFactory(agency=agency)
+        LossRunRequest.objects.filter(pk=req.pk).update(**fields)
+        made.setdefault(expected, set()).add(req.pk)
+    seen = set()
+    for status in Status.LABELS:
+        ids = set(LossRunRequest.objects.filter(status_q(status, NOW)).values_list("pk", flat=True))
+        assert ids == made.get(status, set()), status
+        assert not ids & seen
+        seen |= ids
+    assert len(seen) == len(CASES)
+
+
+def test_status_q_refuses_unknown_status():
+    with pytest.raises(ValueError):
+        status_q("nope", NOW)
+
+
+def test_next_action_labels_and_dues():
+    second_due = LossRunRequest(
+        id=7, first_request_on=dt.date(2025, 3, 1), second_request_due_at=NOW - HOUR
+    )
+    action = next_action(second_due, NOW)
+    assert action.due_at == NOW - HOUR
+    assert action.url(7) == "/vault/requests/7/edit/"
+    assert next_action(LossRunRequest(received_on=dt.date(2025, 3, 1)), NOW).url(1) is None
+
+
+def test_next_action_url_is_none_when_the_target_page_is_missing():
+    assert NextAction("x", None, "helpdesk:no_such_page").url(1) is None

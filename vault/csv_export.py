@@ -1,0 +1,81 @@
+"""CSV export of the vault's current filter, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from zoneinfo import ZoneInfo
+
+from vault.models import LossRunRequest
+from vault.selectors import request_row
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+HEADER = [
+    "Insured",
+    "DBA",
+    "Carrier",
+    "NAIC",
+    "Policy numbers",
+    "Date",
+    "1st Req",
+    "2nd Req",
+    "Rcvd",
+    "Status",
+    "Next action",
+    "Due",
+]
+
+
+def neutralise(value: object) -> str:
+    """A cell a spreadsheet will not run as a formula: a leading = + - @ tab or CR is
+    prefixed with a single quote (OWASP "CSV injection")."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def _date(value: dt.date | None) -> str:
+    return value.strftime("%m/%d/%Y") if value else ""
+
+
+def _local(value: dt.datetime | None, tz: ZoneInfo) -> str:
+    return value.astimezone(tz).strftime("%m/%d/%Y %I:%M %p") if value else ""
+
+
+def request_csv_rows(
+    requests: Iterable[LossRunRequest], *, tz: ZoneInfo, now: dt.datetime
+) -> Iterator[list[str]]:
+    yield HEADER
+    for req in requests:
+        row = request_row(req, now)
+        yield [
+            neutralise(v)
+            for v in (
+                req.insured.legal_name,
+                req.insured.dba,
+                req.carrier.legal_name,
+                req.carrier.naic_code,
+                "; ".join(p.policy_number for p in req.policies.all()),
+                _local(req.created_at, tz)[:10],
+                _date(req.first_request_on),
+                _local(req.second_request_at, tz),
+                _date(req.received_on),
+                row.status_label,
+                row.action_label,
+                _local(row.action_due_at, tz),
+            )
+        ]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def stream_csv(rows: Iterable[list[str]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # BOM: Excel opens UTF-8 correctly
+    for row in rows:
+        yield writer.writerow(row)

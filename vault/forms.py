@@ -1,0 +1,229 @@
+"""Request Builder forms. Field parsing here; the domain rules come from vault.rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django import forms
+from django.utils import timezone
+
+from accounts.models import US_STATES, Agency
+from accounts.tenancy import scoped
+from vault.models import Carrier, Insured, Policy
+from vault.rules import PolicyData, policies_errors, policy_term_errors, tracking_dates_errors
+from vault.selectors import carriers_visible
+from vault.status import Status
+
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL_FORMAT)
+
+
+class AgencyDateTimeField(forms.DateTimeField):
+    """A datetime typed on the agency's wall clock (never the server's or the browser's)."""
+
+    input_formats = [DATETIME_LOCAL_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%Y %H:%M"]
+
+    def __init__(self, *, tz: zoneinfo.ZoneInfo | None = None, **kwargs):
+        self.tz = tz
+        kwargs.setdefault("widget", DateTimeLocalInput)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if self.tz is None:
+            return super().to_python(value)
+        with timezone.override(self.tz):
+            return super().to_python(value)
+
+    def prepare_value(self, value):
+        if self.tz is None or not isinstance(value, dt.datetime):
+            return super().prepare_value(value)
+        with timezone.override(self.tz):
+            return super().prepare_value(value)
+
+
+class PartyChoiceField(forms.ModelChoiceField):
+    """An insured or carrier picked by typeahead: a hidden id, resolved through the agency."""
+
+    widget = forms.HiddenInput
+
+
+class RequestForm(forms.Form):
+    insured = PartyChoiceField(
+        queryset=Insured.objects.none(),
+        error_messages={
+            "required": "Choose an insured from the list, or add a new one.",
+            "invalid_choice": "Choose an insured from the list, or add a new one.",
+        },
+    )
+    carrier = PartyChoiceField(
+        queryset=Carrier.objects.none(),
+        error_messages={
+            "required": "Choose a carrier from the list, or add a new one.",
+            "invalid_choice": "Choose a carrier from the list, or add a new one.",
+        },
+    )
+    years_requested = forms.IntegerField(
+        label="Years of loss history",
+        min_value=1,
+        max_value=20,
+        initial=5,
+        help_text="Carriers usually want 3 to 5 years.",
+    )
+    recipient_name = forms.CharField(label="Send the loss runs to (name)", max_length=150)
+    recipient_email = forms.EmailField(label="Send the loss runs to (e-mail)")
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    first_request_on = forms.DateField(
+        label="1st Request",
+        required=False,
+        widget=DateInput,
+        help_text="The day the signed 1st request went to the carrier.",
+    )
+    second_request_at = AgencyDateTimeField(
+        label="2nd Request",
+        required=False,
+        help_text="Date and time the 2nd request was sent (your agency's time).",
+    )
+    received_on = forms.DateField(
+        label="Received",
+        required=False,
+        widget=DateInput,
+        help_text="The day the loss runs arrived. Stops every reminder.",
+    )
+
+    def __init__(self, *args, agency: Agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+        self.fields["insured"].queryset = scoped(Insured, agency)
+        self.fields["carrier"].queryset = carriers_visible(agency=agency)
+        self.fields["second_request_at"].tz = agency.tz
+        for name in ("first_request_on", "second_request_at", "received_on"):
+            self.fields[name].widget.attrs["max"] = self._max_for(name)
+
+    def _max_for(self, name: str) -> str:
+        now_local = timezone.now().astimezone(self.agency.tz)
+        if name == "second_request_at":
+            return now_local.strftime(DATETIME_LOCAL_FORMAT)
+        return now_local.date().isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        date_fields = ("first_request_on", "second_request_at", "received_on")
+        if any(name in self.errors for name in date_fields):
+            return cleaned
+        errors = tracking_dates_errors(
+            agency=self.agency,
+            first_request_on=cleaned.get("first_request_on"),
+            second_request_at=cleaned.get("second_request_at"),
+            received_on=cleaned.get("received_on"),
+        )
+        for name, messages in errors.items():
+            for message in messages:
+                self.add_error(name, message)
+        return cleaned
+
+
+class PolicyForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    policy_number = forms.CharField(label="Policy number", max_length=60)
+    line_of_business = forms.ChoiceField(
+        label="Line", choices=Policy.Line.choices, initial=Policy.Line.GL
+    )
+    term_start = forms.DateField(label="Term start", widget=DateInput)
+    term_end = forms.DateField(label="Term end", widget=DateInput)
+
+    def clean_policy_number(self):
+        return self.cleaned_data["policy_number"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, messages in policy_term_errors(
+            cleaned.get("term_start"), cleaned.get("term_end")
+        ).items():
+            for message in messages:
+                self.add_error(name, message)
+        return cleaned
+
+
+class BasePolicyFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        errors = policies_errors(self.policy_data())
+        if errors:
+            raise forms.ValidationError(errors["policies"])
+
+    def policy_data(self) -> list[PolicyData]:
+        out = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or (self.can_delete and self._should_delete_form(form)):
+                continue
+            out.append(
+                PolicyData(
+                    id=data.get("id"),
+                    policy_number=data["policy_number"],
+                    line_of_business=data["line_of_business"],
+                    term_start=data["term_start"],
+                    term_end=data["term_end"],
+                )
+            )
+        return out
+
+
+PolicyFormSet = forms.formset_factory(
+    PolicyForm, formset=BasePolicyFormSet, extra=0, can_delete=True, max_num=50, validate_max=True
+)
+
+
+class InsuredInlineForm(forms.Form):
+    """The small "new insured" form inside the builder (prefix `ni`)."""
+
+    legal_name = forms.CharField(label="Legal name", max_length=200)
+    dba = forms.CharField(label="DBA", max_length=200, required=False)
+    state = forms.ChoiceField(label="State", choices=[("", "—")] + US_STATES, required=False)
+    mailing_address = forms.CharField(
+        label="Mailing address", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    signer_name = forms.CharField(label="Authorized signer", max_length=150, required=False)
+    signer_title = forms.CharField(label="Signer's title", max_length=100, required=False)
+    signer_email = forms.EmailField(label="Signer's e-mail", required=False)
+
+
+class CarrierInlineForm(forms.Form):
+    """The small "new private carrier" form inside the builder (prefix `nc`)."""
+
+    legal_name = forms.CharField(label="Carrier legal name", max_length=200)
+    naic_code = forms.CharField(label="NAIC code", max_length=10, required=False)
+    loss_run_email = forms.EmailField(label="Loss-run department e-mail", required=False)
+    fax = forms.CharField(label="Fax", max_length=40, required=False)
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+
+
+class VaultFilterForm(forms.Form):
+    """The vault's search box and status filter (GET)."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(attrs={"placeholder": "Insured, carrier or policy number"}),
+    )
+    status = forms.ChoiceField(label="Status", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "All statuses"), *Status.CHOICES]

@@ -1,0 +1,92 @@
+"""The request's domain rules, in one place: the form and the services both call these.
+
+Each function returns `{field_name: [message, ...]}` (empty when valid) so a form can
+attach every message to its field and a service can raise one ValidationError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from accounts.models import Agency
+
+Errors = dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class PolicyData:
+    """One policy of a request, as the builder (or the bulk import) hands it to the services."""
+
+    policy_number: str
+    term_start: dt.date
+    term_end: dt.date
+    line_of_business: str = "GL"
+    id: int | None = None
+
+
+def agency_today(agency: Agency, now: dt.datetime | None = None) -> dt.date:
+    """Today's date on the agency's wall clock."""
+    return (now or timezone.now()).astimezone(agency.tz).date()
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def policy_term_errors(term_start: dt.date | None, term_end: dt.date | None) -> Errors:
+    errors: Errors = {}
+    if term_start and term_end and term_end <= term_start:
+        _add(errors, "term_end", "The term must end after it starts.")
+    return errors
+
+
+def policies_errors(policies: list[PolicyData]) -> Errors:
+    """At least one policy number, and every term ends after it starts."""
+    errors: Errors = {}
+    if not any(p.policy_number.strip() for p in policies):
+        _add(errors, "policies", "Add at least one policy number.")
+    for p in policies:
+        if not p.policy_number.strip():
+            _add(errors, "policies", "Every policy needs a policy number.")
+        for message in policy_term_errors(p.term_start, p.term_end).get("term_end", []):
+            _add(errors, "policies", f"{p.policy_number or 'A policy'}: {message}")
+    return errors
+
+
+def tracking_dates_errors(
+    *,
+    agency: Agency,
+    first_request_on: dt.date | None,
+    second_request_at: dt.datetime | None,
+    received_on: dt.date | None,
+    now: dt.datetime | None = None,
+) -> Errors:
+    """No date in the future (agency time zone); the 2nd request needs a 1st one and is not
+    before it; received is not before the 1st request when there is one."""
+    now = now or timezone.now()
+    today = agency_today(agency, now)
+    errors: Errors = {}
+    if first_request_on and first_request_on > today:
+        _add(errors, "first_request_on", "The 1st request date cannot be in the future.")
+    if received_on and received_on > today:
+        _add(errors, "received_on", "The received date cannot be in the future.")
+    if second_request_at:
+        if second_request_at.tzinfo is None:
+            raise ValueError("second_request_at must be aware.")
+        second_local = second_request_at.astimezone(agency.tz)
+        if second_request_at > now:
+            _add(errors, "second_request_at", "The 2nd request cannot be in the future.")
+        if first_request_on is None:
+            _add(
+                errors,
+                "second_request_at",
+                "Enter the 1st request date first: a 2nd request follows a 1st one.",
+            )
+        elif second_local.date() < first_request_on:
+            _add(errors, "second_request_at", "The 2nd request cannot be before the 1st request.")
+    if received_on and first_request_on and received_on < first_request_on:
+        _add(errors, "received_on", "The received date cannot be before the 1st request.")
+    return errors

@@ -1,0 +1,287 @@
+"""Writes of the vault: insureds, private carriers, loss-run requests and their policies.
+
+Every function is keyword-only and atomic. Domain rules live in vault.rules and are the
+same ones the Request Builder form shows as field errors. Every write that touches a
+request's tracking dates refreshes the tracker's schedule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import Agency, User
+from tracker.services import request_schedule_refresh
+from vault.models import Carrier, Insured, LossRunRequest, Policy
+from vault.rules import PolicyData, policies_errors, tracking_dates_errors
+
+__all__ = [
+    "PolicyData",
+    "carrier_create_private",
+    "carrier_promote",
+    "insured_create",
+    "insured_update",
+    "request_create",
+    "request_record_received",
+    "request_update",
+]
+
+INSURED_FIELDS = (
+    "legal_name",
+    "dba",
+    "mailing_address",
+    "state",
+    "fein",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "signer_name",
+    "signer_title",
+    "signer_email",
+)
+CARRIER_PRIVATE_FIELDS = (
+    "legal_name",
+    "naic_code",
+    "loss_run_email",
+    "fax",
+    "phone",
+    "mailing_address",
+)
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+@transaction.atomic
+def insured_create(*, agency: Agency, legal_name: str, **fields: Any) -> Insured:
+    """A new insured of `agency`. Optional keyword fields: see INSURED_FIELDS."""
+    unknown = set(fields) - set(INSURED_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown insured fields: {sorted(unknown)}")
+    insured = Insured(
+        agency=agency, legal_name=_strip(legal_name), **{k: _strip(v) for k, v in fields.items()}
+    )
+    insured.full_clean(exclude=["agency"])
+    insured.save()
+    return insured
+
+
+@transaction.atomic
+def insured_update(*, agency: Agency, insured: Insured, **fields: Any) -> Insured:
+    if insured.agency_id != agency.pk:
+        raise ValidationError("This insured belongs to another agency.")
+    unknown = set(fields) - set(INSURED_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown insured fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(insured, name, _strip(value))
+    insured.full_clean(exclude=["agency"])
+    insured.save(update_fields=list(fields) or None)
+    return insured
+
+
+@transaction.atomic
+def carrier_create_private(*, agency: Agency, legal_name: str, **fields: Any) -> Carrier:
+    """A carrier only `agency` sees (staff can promote it to the platform directory)."""
+    unknown = set(fields) - set(CARRIER_PRIVATE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown carrier fields: {sorted(unknown)}")
+    carrier = Carrier(
+        agency=agency, legal_name=_strip(legal_name), **{k: _strip(v) for k, v in fields.items()}
+    )
+    carrier.full_clean(exclude=["agency"])
+    carrier.save()
+    return carrier
+
+
+@transaction.atomic
+def carrier_promote(*, carrier: Carrier) -> Carrier:
+    """Staff: move a private carrier into the platform directory (every agency sees it)."""
+    if carrier.agency_id is not None:
+        carrier.agency = None
+        carrier.save(update_fields=["agency"])
+    return carrier
+
+
+def _refresh_schedule(req: LossRunRequest) -> None:
+    """Recompute the tracker's due columns. They are derived, so the save that stores them
+    adds no history row (the date change itself already did)."""
+    req.skip_history_when_saving = True
+    try:
+        request_schedule_refresh(req)
+    finally:
+        del req.skip_history_when_saving
+
+
+def _check_parties(*, agency: Agency, insured: Insured, carrier: Carrier) -> None:
+    errors: dict[str, list[str]] = {}
+    if insured.agency_id != agency.pk:
+        errors["insured"] = ["Choose one of your agency's insureds."]
+    if carrier.agency_id is not None and carrier.agency_id != agency.pk:
+        errors["carrier"] = ["Choose a carrier from the directory or one of your own."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate(
+    *,
+    agency: Agency,
+    policies: list[PolicyData],
+    first_request_on: dt.date | None,
+    second_request_at: dt.datetime | None,
+    received_on: dt.date | None,
+) -> None:
+    errors = policies_errors(policies)
+    errors.update(
+        tracking_dates_errors(
+            agency=agency,
+            first_request_on=first_request_on,
+            second_request_at=second_request_at,
+            received_on=received_on,
+        )
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _sync_policies(req: LossRunRequest, policies: list[PolicyData]) -> None:
+    """Update kept policies (matched by id), create new ones, delete the ones left out."""
+    existing = {p.pk: p for p in req.policies.all()}
+    keep: set[int] = set()
+    for data in policies:
+        policy = existing.get(data.id) if data.id else None
+        if policy is None:
+            policy = Policy(agency_id=req.agency_id, request=req)
+        policy.policy_number = data.policy_number.strip()
+        policy.line_of_business = data.line_of_business or Policy.Line.GL
+        policy.term_start = data.term_start
+        policy.term_end = data.term_end
+        policy.full_clean(exclude=["agency", "request"])
+        policy.save()
+        keep.add(policy.pk)
+    stale = [pk for pk in existing if pk not in keep]
+    if stale:
+        Policy.objects.filter(request=req, pk__in=stale).delete()
+
+
+@transaction.atomic
+def request_create(
+    *,
+    agency: Agency,
+    user: User | None,
+    insured: Insured,
+    carrier: Carrier,
+    policies: list[PolicyData],
+    years_requested: int = 5,
+    recipient_name: str = "",
+    recipient_email: str = "",
+    notes: str = "",
+    first_request_on: dt.date | None = None,
+    second_request_at: dt.datetime | None = None,
+    received_on: dt.date | None = None,
+) -> LossRunRequest:
+    _check_parties(agency=agency, insured=insured, carrier=carrier)
+    _validate(
+        agency=agency,
+        policies=policies,
+        first_request_on=first_request_on,
+        second_request_at=second_request_at,
+        received_on=received_on,
+    )
+    req = LossRunRequest(
+        agency=agency,
+        insured=insured,
+        carrier=carrier,
+        created_by=user,
+        years_requested=years_requested,
+        recipient_name=recipient_name.strip(),
+        recipient_email=recipient_email.strip(),
+        notes=notes,
+        first_request_on=first_request_on,
+        second_request_at=second_request_at,
+        received_on=received_on,
+    )
+    req.full_clean(exclude=["agency", "insured", "carrier", "created_by"])
+    req._history_user = user
+    req.save()
+    _sync_policies(req, policies)
+    _refresh_schedule(req)
+    return req
+
+
+@transaction.atomic
+def request_update(
+    *,
+    agency: Agency,
+    request: LossRunRequest,
+    user: User | None,
+    insured: Insured,
+    carrier: Carrier,
+    policies: list[PolicyData],
+    years_requested: int,
+    recipient_name: str,
+    recipient_email: str,
+    notes: str,
+    first_request_on: dt.date | None,
+    second_request_at: dt.datetime | None,
+    received_on: dt.date | None,
+) -> LossRunRequest:
+    if request.agency_id != agency.pk:
+        raise ValidationError("This request belongs to another agency.")
+    _check_parties(agency=agency, insured=insured, carrier=carrier)
+    _validate(
+        agency=agency,
+        policies=policies,
+        first_request_on=first_request_on,
+        second_request_at=second_request_at,
+        received_on=received_on,
+    )
+    request.insured = insured
+    request.carrier = carrier
+    request.years_requested = years_requested
+    request.recipient_name = recipient_name.strip()
+    request.recipient_email = recipient_email.strip()
+    request.notes = notes
+    request.first_request_on = first_request_on
+    request.second_request_at = second_request_at
+    request.received_on = received_on
+    request.full_clean(exclude=["agency", "insured", "carrier", "created_by"])
+    request._history_user = user
+    request.save()
+    _sync_policies(request, policies)
+    _refresh_schedule(request)
+    return request
+
+
+@transaction.atomic
+def request_record_received(
+    *, request: LossRunRequest, received_on: dt.date, actor: User | None = None
+) -> LossRunRequest:
+    """Record that the loss runs arrived (e.g. the help desk obtained them).
+
+    Sets the received date only when it is still empty (an earlier date the agency entered
+    wins), keeps the change in the request's history and stops every further notice.
+    """
+    req = LossRunRequest.objects.select_for_update().select_related("agency").get(pk=request.pk)
+    if req.received_on is not None:
+        return req
+    errors = tracking_dates_errors(
+        agency=req.agency,
+        first_request_on=req.first_request_on,
+        second_request_at=None,
+        received_on=received_on,
+    )
+    if errors:
+        raise ValidationError(errors)
+    req.received_on = received_on
+    req._history_user = actor
+    req.save(update_fields=["received_on", "updated_at"])
+    _refresh_schedule(req)
+    request.received_on = req.received_on
+    for name in ("second_request_due_at", "helpdesk_due_at", "next_due_at"):
+        setattr(request, name, getattr(req, name))
+    return req

@@ -1,0 +1,399 @@
+"""Vault pages: Today, the vault list, the Request Builder and their htmx helpers.
+
+Views parse, call one service or selector and respond. Every page runs on the agency's
+wall clock (timezone.override) so dates and the 2nd-request time read as the agency's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import agency_member_required
+from vault import selectors, services
+from vault.csv_export import request_csv_rows, stream_csv
+from vault.forms import (
+    CarrierInlineForm,
+    InsuredInlineForm,
+    PolicyFormSet,
+    RequestForm,
+    VaultFilterForm,
+)
+from vault.status import Status
+
+DOCUMENTS_PARTIAL = "vault/documents/_request_documents.html"
+
+
+def agency_view(view):
+    """Agency members only, rendered on the agency's clock."""
+
+    @agency_member_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        agency = request.user.agency
+        with timezone.override(agency.tz):
+            return view(request, agency, *args, **kwargs)
+
+    return wrapper
+
+
+def _documents_partial() -> str | None:
+    """The documents engineer's partial, once it exists (the page works without it)."""
+    try:
+        get_template(DOCUMENTS_PARTIAL)
+    except TemplateDoesNotExist:
+        return None
+    return DOCUMENTS_PARTIAL
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+# Today and the vault ------------------------------------------------------------------
+
+
+@require_GET
+@agency_view
+def today(request, agency):
+    now = timezone.now()
+    counts = selectors.status_counts(agency=agency, now=now)
+    sections = selectors.today_sections(agency=agency, now=now, counts=counts)
+    return render(
+        request,
+        "vault/today.html",
+        {
+            "sections": sections,
+            "counts": [(s, Status.LABELS[s], counts[s]) for s in Status.LABELS],
+            "needs_action": sum(counts[s] for s in Status.NEEDS_ACTION),
+            "now": now,
+        },
+    )
+
+
+def _filters(request) -> tuple[VaultFilterForm, str, str]:
+    form = VaultFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["q"], form.cleaned_data["status"]
+    return form, "", ""
+
+
+@require_GET
+@agency_view
+def request_list(request, agency):
+    form, q, status = _filters(request)
+    page_number = max(1, _int(request.GET.get("page")) or 1)
+    now = timezone.now()
+    page = selectors.request_page(agency=agency, now=now, q=q, status=status, page=page_number)
+    return render(
+        request,
+        "vault/list.html",
+        {
+            "form": form,
+            "page": page,
+            "q": q,
+            "status": status,
+            "status_label": Status.LABELS.get(status, ""),
+            "now": now,
+        },
+    )
+
+
+@require_GET
+@agency_view
+def export_csv(request, agency):
+    _form, q, status = _filters(request)
+    now = timezone.now()
+    rows = selectors.request_export_rows(agency=agency, now=now, q=q, status=status)
+    response = StreamingHttpResponse(
+        stream_csv(request_csv_rows(rows.iterator(chunk_size=1000), tz=agency.tz, now=now)),
+        content_type="text/csv; charset=utf-8",
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="loss-run-requests-{stamp}.csv"'
+    return response
+
+
+@require_GET
+@agency_view
+def request_row(request, agency, request_id: int):
+    req = selectors.request_get_expanded(agency=agency, request_id=request_id)
+    return render(
+        request,
+        "vault/_request_detail.html",
+        {
+            "req": req,
+            "row": selectors.request_row(req, timezone.now()),
+            "documents_partial": _documents_partial(),
+        },
+    )
+
+
+# Request Builder ----------------------------------------------------------------------
+
+
+def _initial_policies(req) -> list[dict]:
+    return [
+        {
+            "id": p.pk,
+            "policy_number": p.policy_number,
+            "line_of_business": p.line_of_business,
+            "term_start": p.term_start,
+            "term_end": p.term_end,
+        }
+        for p in req.policies.all()
+    ]
+
+
+def _apply_service_errors(exc: ValidationError, form: RequestForm, formset) -> None:
+    """Put a service's ValidationError on the matching fields, nothing lost."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        if name == "policies":
+            formset._non_form_errors = formset.error_class(
+                [m for e in errors for m in e.messages], error_class="nonform"
+            )
+        elif name in form.fields:
+            form.add_error(name, errors)
+        else:
+            form.add_error(None, errors)
+
+
+def _picked_labels(form: RequestForm) -> dict[str, str]:
+    """The names shown in the typeahead boxes for the chosen insured and carrier."""
+    labels = {}
+    for name in ("insured", "carrier"):
+        typed = form.data.get(f"{name}_q", "") if form.is_bound else ""
+        obj = None
+        if form.is_bound:
+            obj = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        else:
+            obj = form.initial.get(name)
+        labels[name] = str(obj) if obj is not None else typed
+    return labels
+
+
+def _builder_context(request, agency, form, formset, req=None) -> dict:
+    return {
+        "form": form,
+        "formset": formset,
+        "req": req,
+        "labels": _picked_labels(form),
+        "insured_form": InsuredInlineForm(prefix="ni"),
+        "carrier_form": CarrierInlineForm(prefix="nc"),
+        "documents_partial": _documents_partial() if req else None,
+    }
+
+
+def _save_request(request, agency, form, formset, req=None):
+    data = form.cleaned_data
+    fields = {
+        "agency": agency,
+        "user": request.user,
+        "insured": data["insured"],
+        "carrier": data["carrier"],
+        "policies": formset.policy_data(),
+        "years_requested": data["years_requested"],
+        "recipient_name": data["recipient_name"],
+        "recipient_email": data["recipient_email"],
+        "notes": data["notes"],
+        "first_request_on": data["first_request_on"],
+        "second_request_at": data["second_request_at"],
+        "received_on": data["received_on"],
+    }
+    if req is None:
+        return services.request_create(**fields)
+    return services.request_update(request=req, **fields)
+
+
+@require_http_methods(["GET", "POST"])
+@agency_view
+def request_create(request, agency):
+    if request.method == "POST":
+        form = RequestForm(request.POST, agency=agency)
+        formset = PolicyFormSet(request.POST, prefix="policies")
+        if form.is_valid() and formset.is_valid():
+            try:
+                req = _save_request(request, agency, form, formset)
+            except ValidationError as exc:
+                _apply_service_errors(exc, form, formset)
+            else:
+                messages.success(
+                    request,
+                    f"Request saved for {req.insured}. Next: have the authorization signed "
+                    "and send the 1st request to the carrier.",
+                )
+                return redirect("vault:request_edit", request_id=req.pk)
+    else:
+        initial = {
+            "recipient_name": request.user.get_full_name(),
+            "recipient_email": request.user.email,
+            "years_requested": 5,
+        }
+        insured_id = _int(request.GET.get("insured"))
+        carrier_id = _int(request.GET.get("carrier"))
+        if insured_id:
+            with contextlib.suppress(Http404):
+                initial["insured"] = selectors.insured_get(agency=agency, insured_id=insured_id)
+        if carrier_id:
+            with contextlib.suppress(Http404):
+                initial["carrier"] = selectors.carrier_get(agency=agency, carrier_id=carrier_id)
+        form = RequestForm(initial=initial, agency=agency)
+        formset = PolicyFormSet(prefix="policies", initial=[{}])
+    return render(
+        request, "vault/request_form.html", _builder_context(request, agency, form, formset)
+    )
+
+
+def _safe_next(request) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+@agency_view
+def request_edit(request, agency, request_id: int):
+    req = selectors.request_get_for_edit(agency=agency, request_id=request_id)
+    if request.method == "POST":
+        form = RequestForm(request.POST, agency=agency)
+        formset = PolicyFormSet(request.POST, prefix="policies")
+        if form.is_valid() and formset.is_valid():
+            try:
+                _save_request(request, agency, form, formset, req=req)
+            except ValidationError as exc:
+                _apply_service_errors(exc, form, formset)
+            else:
+                messages.success(request, f"Request for {req.insured} updated.")
+                return redirect(_safe_next(request) or reverse("vault:list"))
+    else:
+        form = RequestForm(
+            initial={
+                "insured": req.insured,
+                "carrier": req.carrier,
+                "years_requested": req.years_requested,
+                "recipient_name": req.recipient_name,
+                "recipient_email": req.recipient_email,
+                "notes": req.notes,
+                "first_request_on": req.first_request_on,
+                "second_request_at": req.second_request_at,
+                "received_on": req.received_on,
+            },
+            agency=agency,
+        )
+        formset = PolicyFormSet(prefix="policies", initial=_initial_policies(req))
+    context = _builder_context(request, agency, form, formset, req=req)
+    context["row"] = selectors.request_row(req, timezone.now())
+    context["next"] = _safe_next(request) or ""
+    return render(request, "vault/request_form.html", context)
+
+
+# Typeahead and inline create (htmx) ---------------------------------------------------
+
+
+def _query(request, name: str) -> str:
+    return (request.GET.get("q") or request.GET.get(f"{name}_q") or "")[:100]
+
+
+@require_GET
+@agency_view
+def insured_search(request, agency):
+    q = _query(request, "insured")
+    results = selectors.insured_search(agency=agency, q=q)
+    options = [
+        {"id": i.pk, "label": str(i), "detail": i.get_state_display() if i.state else ""}
+        for i in results
+    ]
+    return render(
+        request,
+        "vault/_typeahead.html",
+        {"field": "insured", "options": options, "q": q, "noun": "insured"},
+    )
+
+
+@require_GET
+@agency_view
+def carrier_search(request, agency):
+    q = _query(request, "carrier")
+    results = selectors.carrier_search(agency=agency, q=q)
+    options = [
+        {
+            "id": c.pk,
+            "label": str(c),
+            "detail": "Your agency's private carrier" if c.is_private else c.group_name,
+        }
+        for c in results
+    ]
+    return render(
+        request,
+        "vault/_typeahead.html",
+        {"field": "carrier", "options": options, "q": q, "noun": "carrier"},
+    )
+
+
+def _picked_response(request, template: str, context: dict, field: str, obj) -> HttpResponse:
+    response = render(request, template, context)
+    response["HX-Trigger"] = json.dumps(
+        {"vault:picked": {"field": field, "id": obj.pk, "label": str(obj)}}
+    )
+    return response
+
+
+@require_POST
+@agency_view
+def insured_create_inline(request, agency):
+    form = InsuredInlineForm(request.POST, prefix="ni")
+    if form.is_valid():
+        try:
+            insured = services.insured_create(agency=agency, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _picked_response(
+                request,
+                "vault/_insured_inline.html",
+                {"insured_form": InsuredInlineForm(prefix="ni"), "created": insured},
+                "insured",
+                insured,
+            )
+    return render(request, "vault/_insured_inline.html", {"insured_form": form})
+
+
+@require_POST
+@agency_view
+def carrier_create_inline(request, agency):
+    form = CarrierInlineForm(request.POST, prefix="nc")
+    if form.is_valid():
+        try:
+            carrier = services.carrier_create_private(agency=agency, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _picked_response(
+                request,
+                "vault/_carrier_inline.html",
+                {"carrier_form": CarrierInlineForm(prefix="nc"), "created": carrier},
+                "carrier",
+                carrier,
+            )
+    return render(request, "vault/_carrier_inline.html", {"carrier_form": form})
