@@ -31,6 +31,11 @@ def landing_url() -> str:
         return reverse("accounts:settings")
 
 
+def _post_data(request: HttpRequest):
+    """The submitted data, or None on GET (an empty POST still binds the form)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _add_service_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -46,7 +51,7 @@ def _add_service_errors(form, exc: ValidationError) -> None:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(landing_url())
-    form = SignupForm(request.POST or None)
+    form = SignupForm(_post_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -78,7 +83,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         invitation = services.invitation_from_token(token)
     except services.InvitationInvalid as exc:
         return _invitation_invalid(request, exc)
-    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    form = InvitationAcceptForm(_post_data(request), email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(
@@ -124,7 +129,7 @@ def team(request: HttpRequest) -> HttpResponse:
 @agency_owner_required
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
-    form = InviteForm(request.POST or None)
+    form = InviteForm(_post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
