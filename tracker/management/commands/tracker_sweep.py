@@ -23,7 +23,10 @@ from tracker.models import Milestone
 
 
 def parse_now(value: str) -> dt.datetime:
-    parsed = parse_datetime(value.replace("Z", "+00:00")) if value else None
+    try:
+        parsed = parse_datetime(value.replace("Z", "+00:00")) if value else None
+    except ValueError:
+        parsed = None
     if parsed is None:
         raise CommandError(
             f"--now {value!r} is not an ISO 8601 date-time (e.g. 2026-03-10T08:05-05:00)."
