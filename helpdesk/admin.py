@@ -354,18 +354,21 @@ class TicketAdmin(admin.ModelAdmin):
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
 
     def save_formset(self, request, form, formset, change):
+        # Nothing is saved by the formset itself; the admin's change message reads these.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if formset.model is not TicketMessage:
             return
         ticket = Ticket.objects.select_related("agency", "request").get(pk=form.instance.pk)
         for f in formset.extra_forms:
             if not f.has_changed() or not f.cleaned_data.get("body", "").strip():
                 continue
-            services.ticket_add_message(
+            msg = services.ticket_add_message(
                 ticket=ticket,
                 author=request.user,
                 body=f.cleaned_data["body"],
                 is_internal=f.cleaned_data.get("is_internal", False),
             )
+            formset.new_objects.append(msg)
 
     def save_related(self, request, form, formsets, change):
         for formset in formsets:

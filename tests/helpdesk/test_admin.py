@@ -1,0 +1,274 @@
+import io
+
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from helpdesk import services
+from helpdesk.models import Ticket, TicketEvent
+from tests.factories import DocumentFactory, StaffFactory
+from tests.helpdesk.factories import TicketFactory
+from vault.models import Document
+
+Status = Ticket.Status
+
+
+def change_url(ticket):
+    return reverse("admin:helpdesk_ticket_change", args=[ticket.pk])
+
+
+def change_data(client, ticket, **overrides):
+    """The admin change form as the browser would post it, with `overrides` applied."""
+    r = client.get(change_url(ticket))
+    assert r.status_code == 200
+    form = r.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        data[name] = "" if value is None else getattr(value, "pk", value)
+    for inline in r.context["inline_admin_formsets"]:
+        fs = inline.formset
+        for key, value in fs.management_form.initial.items():
+            data[f"{fs.prefix}-{key}"] = value
+        for i, f in enumerate(fs.initial_forms):
+            data[f"{fs.prefix}-{i}-id"] = f.instance.pk
+            data[f"{fs.prefix}-{i}-ticket"] = ticket.pk
+    data.update(overrides)
+    return data
+
+
+# --- access -------------------------------------------------------------------------------
+
+
+def test_agency_user_cannot_reach_the_admin(member_client, ticket):
+    doc = ticket.signed_first_request
+    for url in [
+        reverse("admin:helpdesk_ticket_changelist"),
+        change_url(ticket),
+        reverse("admin:helpdesk_ticket_return", args=[ticket.pk]),
+        reverse("admin:helpdesk_ticket_escalation_letter", args=[ticket.pk]),
+        reverse("admin:helpdesk_ticket_document", args=[ticket.pk, doc.pk]),
+    ]:
+        r = member_client.get(url)
+        assert r.status_code == 302 and r.url.startswith(reverse("admin:login")), url
+    r = member_client.post(
+        reverse("admin:helpdesk_ticket_return", args=[ticket.pk]), {"reasons": []}
+    )
+    assert r.status_code == 302
+    assert not ticket.events.exists()
+
+
+# --- the queue ----------------------------------------------------------------------------
+
+
+def test_changelist_queue_filters_and_search(staff_client, agency, django_assert_max_num_queries):
+    t1 = TicketFactory(request__agency=agency, request__policies=["WC-777"])
+    t2 = TicketFactory(request__agency=agency)
+    Ticket.objects.filter(pk=t1.pk).update(
+        first_response_due_at=timezone.now() - timezone.timedelta(hours=1)
+    )
+    url = reverse("admin:helpdesk_ticket_changelist")
+    with django_assert_max_num_queries(12):
+        r = staff_client.get(url)
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "OVERDUE" in html
+    assert list(r.context["cl"].result_list) == [t1, t2]  # sorted by due
+    for _ in range(5):
+        TicketFactory(request__agency=agency)
+    with django_assert_max_num_queries(12):
+        staff_client.get(url)
+    r = staff_client.get(url, {"overdue": "yes"})
+    assert list(r.context["cl"].result_list) == [t1]
+    r = staff_client.get(url, {"q": "WC-777"})
+    assert list(r.context["cl"].result_list) == [t1]
+    r = staff_client.get(url, {"q": t2.request.insured.legal_name})
+    assert list(r.context["cl"].result_list) == [t2]
+    r = staff_client.get(url, {"status__exact": "submitted", "agency__id__exact": agency.pk})
+    assert r.status_code == 200
+
+
+def test_change_page_shows_contacts_dates_thread_and_audit(staff_client, ticket, staff):
+    carrier = ticket.request.carrier
+    carrier.fax = "555-0100"
+    carrier.phone = "555-0199"
+    carrier.mailing_address = "1 Carrier Plaza, Hartford CT"
+    carrier.save()
+    services.ticket_add_message(
+        ticket=ticket, author=staff, body="internal: called rep", is_internal=True
+    )
+    r = staff_client.get(change_url(ticket))
+    html = r.content.decode()
+    assert carrier.loss_run_email in html and "555-0100" in html and "1 Carrier Plaza" in html
+    assert "1st request sent" in html and "2nd request sent" in html
+    assert "internal: called rep" in html  # staff see internal notes
+    assert "Internal note" in html  # the audit row
+    assert reverse("admin:helpdesk_ticket_escalation_letter", args=[ticket.pk]) in html
+    assert reverse("admin:helpdesk_ticket_return", args=[ticket.pk]) in html
+    assert (
+        reverse("admin:helpdesk_ticket_document", args=[ticket.pk, ticket.signed_first_request_id])
+        in html
+    )
+
+
+# --- saving through services --------------------------------------------------------------
+
+
+def test_status_change_in_admin_goes_through_service(
+    staff_client, ticket, staff, member, django_capture_on_commit_callbacks
+):
+    data = change_data(
+        staff_client, ticket, status=Status.IN_REVIEW, status_note="Looking at it today."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        r = staff_client.post(change_url(ticket), data)
+    assert r.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_REVIEW and ticket.first_responded_at is not None
+    event = ticket.events.get(action=TicketEvent.Action.STATUS)
+    assert event.actor == staff and event.detail == "Looking at it today."
+    assert len(mail.outbox) == 1 and member.email in mail.outbox[0].to
+    assert "Looking at it today." in mail.outbox[0].body
+
+
+def test_admin_refuses_waiting_on_agency_without_reasons(staff_client, ticket):
+    r = staff_client.post(
+        change_url(ticket), change_data(staff_client, ticket, status=Status.WAITING_ON_AGENCY)
+    )
+    assert r.status_code == 200
+    assert "it asks for the Common Mistakes reasons" in r.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == Status.SUBMITTED
+
+
+def test_resolve_in_admin_needs_date_then_stops_tracker(staff_client, ticket):
+    r = staff_client.post(
+        change_url(ticket), change_data(staff_client, ticket, status=Status.RESOLVED_RECEIVED)
+    )
+    assert r.status_code == 200
+    assert "Enter the date the loss runs were received." in r.content.decode()
+    today = timezone.localdate()
+    data = change_data(
+        staff_client, ticket, status=Status.RESOLVED_RECEIVED, received_on=today.isoformat()
+    )
+    assert staff_client.post(change_url(ticket), data).status_code == 302
+    ticket.refresh_from_db()
+    ticket.request.refresh_from_db()
+    assert ticket.status == Status.RESOLVED_RECEIVED
+    assert ticket.request.received_on == today and ticket.request.next_due_at is None
+
+
+def test_inline_messages_internal_and_public(
+    staff_client, ticket, staff, django_capture_on_commit_callbacks
+):
+    data = change_data(
+        staff_client, ticket, **{"messages-0-body": "INTERNAL ONLY", "messages-0-is_internal": "on"}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff_client.post(change_url(ticket), data).status_code == 302
+    assert mail.outbox == []
+    msg = ticket.messages.get()
+    assert msg.is_internal and msg.from_staff and msg.author == staff
+    data = change_data(staff_client, ticket, **{"messages-1-body": "We escalated by phone."})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff_client.post(change_url(ticket), data).status_code == 302
+    assert len(mail.outbox) == 1
+    assert "We escalated by phone." in mail.outbox[0].body
+    assert "INTERNAL ONLY" not in mail.outbox[0].body
+    assert ticket.events.filter(action=TicketEvent.Action.MESSAGE).count() == 1
+    assert ticket.events.filter(action=TicketEvent.Action.INTERNAL_NOTE).count() == 1
+
+
+def test_assign_and_priority_in_admin_are_audited(staff_client, ticket, staff):
+    data = change_data(staff_client, ticket, assignee=staff.pk, priority=Ticket.Priority.HIGH)
+    assert staff_client.post(change_url(ticket), data).status_code == 302
+    assert set(ticket.events.values_list("action", flat=True)) == {"assigned", "priority"}
+
+
+# --- bulk actions -------------------------------------------------------------------------
+
+
+def test_bulk_assign_to_me_and_mark_in_review(
+    staff_client, staff, agency, django_capture_on_commit_callbacks
+):
+    tickets = [TicketFactory(request__agency=agency) for _ in range(3)]
+    url = reverse("admin:helpdesk_ticket_changelist")
+    ids = [t.pk for t in tickets]
+    r = staff_client.post(url, {"action": "assign_to_me", "_selected_action": ids})
+    assert r.status_code == 302
+    assert Ticket.objects.filter(assignee=staff).count() == 3
+    assert TicketEvent.objects.filter(action="assigned", actor=staff).count() == 3
+    services.ticket_set_status(ticket=tickets[0], status=Status.CLOSED_CANNOT_PURSUE, actor=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(url, {"action": "mark_in_review", "_selected_action": ids})
+    statuses = dict(Ticket.objects.values_list("pk", "status"))
+    assert statuses[ids[0]] == Status.CLOSED_CANNOT_PURSUE  # a closed ticket is not reopened
+    assert statuses[ids[1]] == statuses[ids[2]] == Status.IN_REVIEW
+    assert TicketEvent.objects.filter(to_status=Status.IN_REVIEW, actor=staff).count() == 2
+    assert len(mail.outbox) == 2
+
+
+# --- return to agency ---------------------------------------------------------------------
+
+
+def test_return_to_agency_requires_reasons(
+    staff_client, ticket, mistakes, django_capture_on_commit_callbacks
+):
+    url = reverse("admin:helpdesk_ticket_return", args=[ticket.pk])
+    r = staff_client.get(url)
+    assert r.status_code == 200 and "Wrong policy number" in r.content.decode()
+    r = staff_client.post(url, {"note": "please fix"})
+    assert r.status_code == 400
+    assert "Choose at least one Common Mistake as the reason." in r.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == Status.SUBMITTED
+    with django_capture_on_commit_callbacks(execute=True):
+        r = staff_client.post(url, {"reasons": [mistakes[1].pk], "note": "please fix"})
+    assert r.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == Status.WAITING_ON_AGENCY
+    event = ticket.events.get(action=TicketEvent.Action.RETURNED)
+    assert list(event.reasons.all()) == [mistakes[1]]
+    assert len(mail.outbox) == 1
+    assert "Unsigned authorization" in mail.outbox[0].body and "please fix" in mail.outbox[0].body
+
+
+# --- escalation letter and documents ------------------------------------------------------
+
+
+def test_escalation_letter_pdf_cites_request_dates_and_policies(staff_client, ticket, staff):
+    r = staff_client.get(reverse("admin:helpdesk_ticket_escalation_letter", args=[ticket.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    req = ticket.request
+    assert "GL-123" in text and "AU-456" in text
+    assert req.carrier.legal_name in text
+    assert (
+        f"{req.first_request_on:%B} {req.first_request_on.day}, {req.first_request_on.year}" in text
+    )
+    assert "Second request sent" in text
+    assert ticket.events.get(action=TicketEvent.Action.ESCALATION_LETTER).actor == staff
+
+
+def test_staff_document_view_streams_only_attached_documents(staff_client, ticket):
+    doc = ticket.signed_first_request
+    r = staff_client.get(reverse("admin:helpdesk_ticket_document", args=[ticket.pk, doc.pk]))
+    assert r.status_code == 200
+    assert b"".join(r.streaming_content).startswith(b"%PDF")
+    proof_id = ticket.proofs.first().document_id
+    assert (
+        staff_client.get(
+            reverse("admin:helpdesk_ticket_document", args=[ticket.pk, proof_id])
+        ).status_code
+        == 200
+    )
+    stray = DocumentFactory(request=ticket.request, kind=Document.Kind.OTHER)
+    r = staff_client.get(reverse("admin:helpdesk_ticket_document", args=[ticket.pk, stray.pk]))
+    assert r.status_code == 404
+
+
+def test_staff_without_ticket_permission_cannot_open(client, ticket):
+    plain = StaffFactory(is_superuser=False)
+    client.force_login(plain)
+    assert client.get(change_url(ticket)).status_code == 403
