@@ -1,0 +1,122 @@
+"""Reading a loss-run file into validated claims (no database writes here).
+
+`read_claims` streams the rows once: every row is validated, errors are collected as
+sentences, and the good rows are kept (compact, slotted objects) for one bulk insert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO
+
+from claims.importers.readers import SheetFile, UnreadableFile
+from claims.importers.rows import ParsedClaim, RowValidator, TermDefaults, TermKey
+from claims.importers.values import cell_text
+
+__all__ = ["ReadResult", "TermDefaults", "UnreadableFile", "read_claims", "MAX_STORED_ERRORS"]
+
+MAX_STORED_ERRORS = 1000
+PROGRESS_EVERY = 2000
+
+
+@dataclass
+class ReadResult:
+    rows_read: int = 0
+    claims: list[ParsedClaim] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    error_count: int = 0
+    bad_rows: int = 0
+    preview: list[dict] = field(default_factory=list)
+    terms: dict[TermKey, Decimal | None] = field(default_factory=dict)
+
+    @property
+    def good_rows(self) -> int:
+        return self.rows_read - self.bad_rows
+
+
+def _preview_row(claim: ParsedClaim) -> dict:
+    return {
+        "row": claim.row,
+        "policy": claim.term.label,
+        "claim_number": claim.claim_number,
+        "date_of_loss": claim.date_of_loss.isoformat(),
+        "date_reported": claim.date_reported.isoformat() if claim.date_reported else "",
+        "status": claim.status,
+        "claimant": claim.claimant,
+        "cause_of_loss": claim.cause_of_loss,
+        "paid": f"{claim.paid:,.2f}",
+        "reserves": f"{claim.reserves:,.2f}",
+        "total_incurred": f"{claim.total_incurred:,.2f}",
+    }
+
+
+def read_claims(
+    fileobj: IO[bytes],
+    *,
+    fields: list[str],
+    header_row: int,
+    valuation_date: dt.date,
+    defaults: TermDefaults,
+    keep: bool = True,
+    preview_limit: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> ReadResult:
+    """Validate every row after `header_row`; keep the good ones when `keep`.
+
+    Raises UnreadableFile when the file cannot be read at all.
+    """
+    sheet = SheetFile(fileobj)
+    validator = RowValidator(fields, valuation_date=valuation_date, defaults=defaults)
+    result = ReadResult()
+    for number, cells in sheet.rows():
+        if number <= header_row or not cells or validator.is_blank(cells):
+            continue
+        if _is_summary_line(cells, validator):
+            continue
+        result.rows_read += 1
+        claim, problems = validator.validate(number, cells)
+        if problems:
+            result.bad_rows += 1
+            result.error_count += len(problems)
+            room = MAX_STORED_ERRORS - len(result.errors)
+            if room > 0:
+                result.errors.extend(problems[:room])
+        else:
+            if keep:
+                result.claims.append(claim)
+            if len(result.preview) < preview_limit:
+                result.preview.append(_preview_row(claim))
+            if claim.term not in result.terms:
+                result.terms[claim.term] = None
+        if progress and result.rows_read % PROGRESS_EVERY == 0:
+            progress(number)
+    for term in result.terms:
+        result.terms[term] = validator.term_premium(term)
+    if defaults.term_start and defaults.term_end and defaults.term_end > defaults.term_start:
+        default_term = TermKey(
+            defaults.policy_number, defaults.term_start, defaults.term_end, defaults.line
+        )
+        result.terms.setdefault(default_term, defaults.premium)
+    return result
+
+
+_SUMMARY_WORDS = (
+    "total",
+    "totals",
+    "grand total",
+    "subtotal",
+    "sub-total",
+    "policy total",
+    "count",
+)
+
+
+def _is_summary_line(cells: list, validator: RowValidator) -> bool:
+    """Carriers print 'Total' lines under each term: they start with the word and have no loss date."""
+    if cell_text(validator._cell(cells, "date_of_loss")):
+        return False
+    first = next((cell_text(c).lower() for c in cells if cell_text(c)), "")
+    return first.rstrip(":").startswith(_SUMMARY_WORDS)

@@ -1,0 +1,85 @@
+"""Reads of the claims app. Every selector takes the agency; other agencies' rows are 404."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from accounts.models import Agency
+from accounts.tenancy import get_for_agency, scoped
+from claims.models import Claim, ImportJob, LossRunReport, ReportTerm
+from vault.models import Carrier, Insured
+
+
+def insured_get(*, agency: Agency, insured_id: int) -> Insured:
+    return get_for_agency(Insured, agency=agency, pk=insured_id)
+
+
+def insureds_list(*, agency: Agency, search: str = "") -> QuerySet[Insured]:
+    qs = scoped(Insured, agency).order_by("legal_name", "id")
+    if search:
+        qs = qs.filter(legal_name__icontains=search) | qs.filter(dba__icontains=search)
+    return qs
+
+
+def carriers_visible(*, agency: Agency) -> QuerySet[Carrier]:
+    return Carrier.objects.visible_to(agency).order_by("legal_name")
+
+
+def carrier_get(*, agency: Agency, carrier_id: int) -> Carrier:
+    try:
+        return carriers_visible(agency=agency).get(pk=carrier_id)
+    except (Carrier.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such carrier.") from exc
+
+
+def report_get(*, agency: Agency, report_id: int) -> LossRunReport:
+    qs = scoped(LossRunReport, agency).select_related("insured", "carrier", "document")
+    return get_for_agency(qs, agency=agency, pk=report_id)
+
+
+def reports_for_insured(*, agency: Agency, insured: Insured) -> QuerySet[LossRunReport]:
+    return (
+        scoped(LossRunReport, agency)
+        .filter(insured=insured)
+        .select_related("carrier", "document")
+        .annotate(claim_count=Count("claims"))
+        .order_by("-valuation_date", "-id")
+    )
+
+
+def report_terms(*, agency: Agency, report: LossRunReport) -> QuerySet[ReportTerm]:
+    return (
+        scoped(ReportTerm, agency)
+        .filter(report=report)
+        .prefetch_related("claims")
+        .order_by("term_start", "policy_number", "id")
+    )
+
+
+def term_get(*, agency: Agency, term_id: int) -> ReportTerm:
+    qs = scoped(ReportTerm, agency).select_related("report__carrier", "report__insured", "insured")
+    return get_for_agency(qs, agency=agency, pk=term_id)
+
+
+def attestations_for_insured(*, agency: Agency, insured: Insured) -> QuerySet[ReportTerm]:
+    return (
+        scoped(ReportTerm, agency)
+        .filter(insured=insured, no_prior_coverage=True)
+        .select_related("attestation")
+        .order_by("term_start")
+    )
+
+
+def claim_get(*, agency: Agency, claim_id: int) -> Claim:
+    qs = scoped(Claim, agency).select_related("term__report__carrier", "insured")
+    return get_for_agency(qs, agency=agency, pk=claim_id)
+
+
+def import_get(*, agency: Agency, import_id: int) -> ImportJob:
+    qs = scoped(ImportJob, agency).select_related("insured", "carrier", "document", "report")
+    return get_for_agency(qs, agency=agency, pk=import_id)
+
+
+def imports_for_insured(*, agency: Agency, insured: Insured, limit: int = 10) -> list[ImportJob]:
+    return list(scoped(ImportJob, agency).filter(insured=insured).select_related("carrier")[:limit])

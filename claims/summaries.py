@@ -1,0 +1,340 @@
+"""An insured's loss summary, computed in the database with aggregates.
+
+Definitions (shown on the page and in the PDF):
+- The *current* version of a term is the one in the newest-valued report that covers it
+  (same carrier, policy number and start date); older valuations only feed reserve movement.
+- paid = indemnity + medical + expense - recoveries; incurred = paid + reserves.
+- loss ratio = incurred / subject premium, "n/a" when the premium is zero or unknown; the
+  total's ratio uses only terms with a premium.
+- frequency = claims per policy year on file, and claims per $1M of subject premium;
+  severity = incurred per claim.
+- a large loss is a claim whose incurred is at least the agency's threshold (default 25%)
+  of its term's subject premium; report lag = date reported - date of loss, flagged > 30 days.
+- reserve movement compares a claim's reserves in its newest valuation with the valuation
+  before it (same carrier and claim number).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, Lead, RowNumber
+
+from accounts.models import Agency
+from accounts.tenancy import scoped
+from claims.charts import BarChart, bar_chart
+from claims.models import MONEY, Claim, LossRunReport, ReportTerm
+from vault.models import Insured
+
+ZERO = Decimal("0.00")
+LATE_REPORT_DAYS = 30
+LIST_LIMIT = 100
+MONEY_FIELD = DecimalField(**MONEY)
+PAID = ExpressionWrapper(
+    F("paid_indemnity") + F("paid_medical") + F("paid_expense") - F("recoveries"),
+    output_field=MONEY_FIELD,
+)
+OPEN_Q = Q(status__in=Claim.OPEN_STATUSES)
+LATE_Q = Q(date_reported__gt=F("date_of_loss") + dt.timedelta(days=LATE_REPORT_DAYS))
+
+
+def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    """numerator / denominator as a percentage to one decimal, or None (shown 'n/a')."""
+    if numerator is None or not denominator:
+        return None
+    return (numerator * 100 / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def money(value: Decimal | None) -> str:
+    return "n/a" if value is None else f"${value:,.0f}"
+
+
+def percent(value: Decimal | None) -> str:
+    return "n/a" if value is None else f"{value}%"
+
+
+@dataclass
+class TermRow:
+    term: ReportTerm
+    carrier_name: str
+    valuation_date: dt.date | None
+    claim_count: int = 0
+    open_count: int = 0
+    late_count: int = 0
+    large_count: int = 0
+    paid: Decimal = ZERO
+    reserves: Decimal = ZERO
+    incurred: Decimal = ZERO
+
+    @property
+    def premium(self) -> Decimal | None:
+        return self.term.subject_premium
+
+    @property
+    def loss_ratio(self) -> Decimal | None:
+        return ratio(self.incurred, self.premium)
+
+    @property
+    def label(self) -> str:
+        return self.term.label
+
+
+@dataclass
+class Totals:
+    years: int = 0
+    claim_count: int = 0
+    open_count: int = 0
+    late_count: int = 0
+    paid: Decimal = ZERO
+    reserves: Decimal = ZERO
+    incurred: Decimal = ZERO
+    premium: Decimal = ZERO
+    incurred_with_premium: Decimal = ZERO
+    claims_with_premium: int = 0
+
+    @property
+    def loss_ratio(self) -> Decimal | None:
+        return ratio(self.incurred_with_premium, self.premium)
+
+    @property
+    def claims_per_year(self) -> Decimal | None:
+        if not self.years:
+            return None
+        return (Decimal(self.claim_count) / self.years).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def claims_per_million(self) -> Decimal | None:
+        if not self.premium:
+            return None
+        per = Decimal(self.claims_with_premium) * 1_000_000 / self.premium
+        return per.quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def severity(self) -> Decimal | None:
+        if not self.claim_count:
+            return None
+        return (self.incurred / self.claim_count).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+@dataclass
+class Movement:
+    claim_number: str
+    carrier_name: str
+    status: str
+    older_valuation: dt.date
+    older_reserves: Decimal
+    newer_valuation: dt.date
+    newer_reserves: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        return self.newer_reserves - self.older_reserves
+
+    @property
+    def direction(self) -> str:
+        if self.change > 0:
+            return "rising"
+        if self.change < 0:
+            return "falling"
+        return "unchanged"
+
+
+@dataclass
+class InsuredSummary:
+    insured: Insured
+    threshold_pct: int
+    rows: list[TermRow]
+    totals: Totals
+    large_losses: list[Claim]
+    open_claims: list[Claim]
+    late_claims: list[Claim]
+    movements: list[Movement]
+    carriers: list[str]
+    valuations: list[tuple[str, dt.date]] = field(default_factory=list)
+
+    @property
+    def rising(self) -> int:
+        return sum(1 for m in self.movements if m.direction == "rising")
+
+    @property
+    def falling(self) -> int:
+        return sum(1 for m in self.movements if m.direction == "falling")
+
+    @property
+    def incurred_chart(self) -> BarChart:
+        return bar_chart(
+            title="Incurred by term",
+            items=[(r.label, r.incurred) for r in self.rows if not r.term.no_prior_coverage],
+            fmt=money,
+        )
+
+    @property
+    def loss_ratio_chart(self) -> BarChart:
+        return bar_chart(
+            title="Loss ratio by term",
+            items=[(r.label, r.loss_ratio) for r in self.rows if not r.term.no_prior_coverage],
+            fmt=percent,
+            reference=Decimal(60),
+            reference_text="60%",
+        )
+
+
+def current_terms(
+    *, agency: Agency, insured: Insured
+) -> list[tuple[ReportTerm, str, dt.date | None]]:
+    """(term, carrier name, valuation date) for the newest version of each term, oldest first."""
+    terms = (
+        scoped(ReportTerm, agency)
+        .filter(insured=insured)
+        .select_related("report__carrier")
+        .order_by("term_start", "policy_number", "-report__valuation_date", "-id")
+    )
+    chosen: dict[tuple, tuple[ReportTerm, str, dt.date | None]] = {}
+    for term in terms:  # terms, not claims: a few dozen rows at most
+        if term.no_prior_coverage:
+            chosen[("npc", term.pk)] = (term, "No prior coverage", None)
+            continue
+        key = (term.report.carrier_id, term.policy_number.upper(), term.term_start, term.line)
+        if key not in chosen:
+            chosen[key] = (term, term.report.carrier.legal_name, term.report.valuation_date)
+    return sorted(chosen.values(), key=lambda found: (found[0].term_start, found[1]))
+
+
+def insured_summary(*, agency: Agency, insured: Insured) -> InsuredSummary:
+    threshold = Decimal(agency.large_loss_threshold_pct)
+    terms = current_terms(agency=agency, insured=insured)
+    rows = [TermRow(term=t, carrier_name=name, valuation_date=val) for t, name, val in terms]
+    by_id = {row.term.pk: row for row in rows}
+    term_ids = list(by_id)
+    claims = scoped(Claim, agency).filter(term_id__in=term_ids)
+    large_q = Q(term__subject_premium__gt=0) & Q(
+        total_incurred__gte=ExpressionWrapper(
+            F("term__subject_premium") * threshold / Value(Decimal(100)), output_field=MONEY_FIELD
+        )
+    )
+
+    aggregates = claims.values("term_id").annotate(
+        n=Count("id"),
+        open=Count("id", filter=OPEN_Q),
+        late=Count("id", filter=LATE_Q),
+        large=Count("id", filter=large_q),
+        paid=Coalesce(Sum(PAID), Value(ZERO), output_field=MONEY_FIELD),
+        reserves=Coalesce(Sum("reserves"), Value(ZERO), output_field=MONEY_FIELD),
+        incurred=Coalesce(Sum("total_incurred"), Value(ZERO), output_field=MONEY_FIELD),
+    )
+    totals = Totals()
+    for agg in aggregates.order_by():
+        row = by_id[agg["term_id"]]
+        row.claim_count, row.open_count = agg["n"], agg["open"]
+        row.late_count, row.large_count = agg["late"], agg["large"]
+        row.paid, row.reserves, row.incurred = agg["paid"], agg["reserves"], agg["incurred"]
+
+    years = set()
+    for row in rows:
+        years.add(row.term.term_start.year)
+        totals.claim_count += row.claim_count
+        totals.open_count += row.open_count
+        totals.late_count += row.late_count
+        totals.paid += row.paid
+        totals.reserves += row.reserves
+        totals.incurred += row.incurred
+        if row.premium:
+            totals.premium += row.premium
+            totals.incurred_with_premium += row.incurred
+            totals.claims_with_premium += row.claim_count
+    totals.years = len(years)
+
+    listed = claims.select_related("term").order_by()
+    large_losses = list(listed.filter(large_q).order_by("-total_incurred", "id")[:LIST_LIMIT])
+    open_claims = list(listed.filter(OPEN_Q).order_by("-reserves", "id")[:LIST_LIMIT])
+    late_claims = list(listed.filter(LATE_Q).order_by("date_of_loss", "id")[:LIST_LIMIT])
+
+    carriers = sorted({name for _, name, val in terms if val is not None})
+    valuations = [
+        (r.carrier.legal_name, r.valuation_date)
+        for r in scoped(LossRunReport, agency)
+        .filter(insured=insured)
+        .select_related("carrier")
+        .order_by("-valuation_date", "id")
+    ]
+    return InsuredSummary(
+        insured=insured,
+        threshold_pct=agency.large_loss_threshold_pct,
+        rows=rows,
+        totals=totals,
+        large_losses=large_losses,
+        open_claims=open_claims,
+        late_claims=late_claims,
+        movements=reserve_movements(agency=agency, insured=insured),
+        carriers=carriers,
+        valuations=valuations,
+    )
+
+
+def reserve_movements(*, agency: Agency, insured: Insured, limit: int = 500) -> list[Movement]:
+    """Claims seen in two or more valuations: newest reserves vs the valuation before.
+
+    One query with window functions over the insured's claims.
+    """
+    identity = [F("carrier_id"), F("claim_key")]
+    newest_first = [F("report__valuation_date").desc(), F("report_id").desc()]
+    qs = (
+        scoped(Claim, agency)
+        .filter(insured=insured)
+        .annotate(
+            seen=Window(Count("id"), partition_by=identity),
+            position=Window(RowNumber(), partition_by=identity, order_by=newest_first),
+            older_reserves=Window(Lead("reserves"), partition_by=identity, order_by=newest_first),
+            older_valuation=Window(
+                Lead("report__valuation_date"), partition_by=identity, order_by=newest_first
+            ),
+        )
+        .filter(seen__gte=2, position=1)
+        .values_list(
+            "claim_number",
+            "carrier__legal_name",
+            "status",
+            "older_valuation",
+            "older_reserves",
+            "report__valuation_date",
+            "reserves",
+        )
+        .order_by("claim_number")
+    )
+    movements = []
+    for number, carrier, status, old_date, old_res, new_date, new_res in qs[:limit]:
+        movements.append(
+            Movement(
+                claim_number=number,
+                carrier_name=carrier,
+                status=status,
+                older_valuation=_as_date(old_date),
+                older_reserves=_as_money(old_res),
+                newer_valuation=new_date,
+                newer_reserves=new_res,
+            )
+        )
+    return movements
+
+
+def _as_date(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _as_money(value) -> Decimal:
+    """Window results come back untyped on SQLite (float or str); on PostgreSQL, Decimal."""
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal("0.01"))
+    return Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)

@@ -1,0 +1,52 @@
+"""Celery tasks of the claims app: ids in, one service call."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from claims import services
+from claims.models import ImportJob
+
+log = logging.getLogger(__name__)
+
+
+def _job(job_id: int) -> ImportJob | None:
+    return (
+        ImportJob.objects.select_related("agency", "insured", "carrier", "document", "created_by")
+        .filter(pk=job_id)
+        .first()
+    )
+
+
+def _fail(job_id: int, exc: Exception) -> None:
+    log.exception("Import %s failed", job_id)
+    ImportJob.objects.filter(pk=job_id, status__in=ImportJob.RUNNING).update(
+        status=ImportJob.Status.FAILED,
+        message=f"The import stopped unexpectedly ({type(exc).__name__}).",
+    )
+
+
+@shared_task(acks_late=True)
+def import_validate(job_id: int) -> None:
+    job = _job(job_id)
+    if job is None or job.status != ImportJob.Status.VALIDATING:
+        return
+    try:
+        services.import_job_validate(job=job)
+    except Exception as exc:
+        _fail(job_id, exc)
+        raise
+
+
+@shared_task(acks_late=True)
+def import_commit(job_id: int) -> None:
+    job = _job(job_id)
+    if job is None or job.status != ImportJob.Status.IMPORTING:
+        return
+    try:
+        services.import_job_commit(job=job)
+    except Exception as exc:
+        _fail(job_id, exc)
+        raise

@@ -1,0 +1,71 @@
+import io
+
+import pytest
+
+from claims.headers import mapping_problems, normalize_header, recognize_columns, recognize_header
+from claims.importers.readers import SheetFile
+from tests.claims.layouts import LAYOUTS
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Clm #", "claim_number"), ("Claim No", "claim_number"), ("Claim Number", "claim_number"),
+        ("CLM. NO.", "claim_number"), ("DOL", "date_of_loss"), ("Loss Date", "date_of_loss"),
+        ("Date of Loss", "date_of_loss"), ("date_of_loss", "date_of_loss"), ("Rptd", "date_reported"),
+        ("Date Reported", "date_reported"), ("Incurred", "total_incurred"),
+        ("Total Incurred", "total_incurred"), ("Outstanding", "reserves"), ("Reserves", "reserves"),
+        ("O/S", "reserves"), ("Paid Loss", "paid_indemnity"), ("Indemnity Paid", "paid_indemnity"),
+        ("Medical Paid", "paid_medical"), ("Med Pd", "paid_medical"), ("Expense Paid", "paid_expense"),
+        ("ALAE", "paid_expense"), ("Recoveries", "recoveries"), ("Subro", "recoveries"),
+        ("Status", "status"), ("Cause", "cause_of_loss"), ("Claimant", "claimant"),
+        ("Description", "description"), ("Policy #", "policy_number"),
+        ("Policy Period", "policy_period"), ("Eff Date", "term_start"), ("Exp Date", "term_end"),
+        ("Exp Paid", "paid_expense"), ("Premium", "premium"), ("Earned Premium", "premium"),
+    ],
+)  # fmt: skip
+def test_common_carrier_headers_are_recognised(header, field):
+    assert recognize_header(header) == field
+
+
+def test_unknown_header_is_not_guessed():
+    assert recognize_header("Adjuster Phone") == ""
+    assert normalize_header("  Clm   # ") == "claim number"
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_each_layout_header_row_is_found_and_mapped(name):
+    build, headers, fields = LAYOUTS[name]
+    row, found = SheetFile(io.BytesIO(build())).find_header()
+    assert found[: len(headers)] == headers
+    assert recognize_columns(found) == fields
+    assert mapping_problems(fields) == []
+
+
+def test_remembered_mapping_wins_over_the_table():
+    headers = ["Ref", "DOL", "Stat", "Net"]
+    assert recognize_columns(headers) == ["", "date_of_loss", "status", ""]
+    remembered = {"ref": "claim_number", "net": "total_incurred"}
+    assert recognize_columns(headers, remembered) == [
+        "claim_number",
+        "date_of_loss",
+        "status",
+        "total_incurred",
+    ]
+
+
+def test_a_field_goes_to_its_first_column_only_unless_additive():
+    assert recognize_columns(["Claim #", "Claim No", "O/S", "Reserves"]) == [
+        "claim_number",
+        "",
+        "reserves",
+        "reserves",
+    ]
+
+
+def test_mapping_problems_name_duplicates_and_missing_required_fields():
+    problems = mapping_problems(["claim_number", "claim_number", "reserves", "reserves"])
+    assert "Two columns are mapped to claim number; choose one." in problems
+    assert "No column is mapped to date of loss." in problems
+    assert "No column is mapped to status." in problems
+    assert not any("reserves" in p for p in problems)
