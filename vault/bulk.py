@@ -501,7 +501,8 @@ def bulk_commit(*, agency: Agency, user, document: Document) -> list[LossRunRequ
             )
         except ValidationError as exc:
             rows = ", ".join(str(n) for n in group.row_numbers)
-            plan.file_errors.extend(f"rows {rows}: {message}" for message in exc.messages)
+            where = f"row{'s' if len(group.row_numbers) > 1 else ''} {rows}"
+            plan.file_errors.extend(f"{where}: {message}" for message in exc.messages)
             raise BulkInvalid(plan) from exc
     stored_path = locked.file.name
     locked.delete()

@@ -45,7 +45,8 @@ class UploadLimitHandler(FileUploadHandler):
     def __init__(self, request=None, limit: int | None = None):
         super().__init__(request)
         self.limit = settings.MAX_UPLOAD_BYTES if limit is None else limit
-        self.content_length: int | None = None
+        # Not "content_length": FileUploadHandler.new_file sets that to the part's own length.
+        self.body_length: int | None = None
 
     def _refuse(self, size: int | None) -> None:
         if self.request is not None:
@@ -53,17 +54,17 @@ class UploadLimitHandler(FileUploadHandler):
         raise StopUpload(connection_reset=False)
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        self.content_length = content_length
+        self.body_length = content_length
         return None  # the normal multipart parsing goes on
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
-        if self.content_length and self.content_length > self.limit + MULTIPART_ALLOWANCE:
-            self._refuse(self.content_length)
+        if self.body_length and self.body_length > self.limit + MULTIPART_ALLOWANCE:
+            self._refuse(self.body_length)
 
     def receive_data_chunk(self, raw_data, start):
         if start + len(raw_data) > self.limit:
-            self._refuse(max(self.content_length or 0, start + len(raw_data)))
+            self._refuse(max(self.body_length or 0, start + len(raw_data)))
         return raw_data
 
     def file_complete(self, file_size):
@@ -247,8 +248,9 @@ def second_request_letter(request, request_id):
 @limit_upload_size
 @require_http_methods(["GET", "POST"])
 def bulk_upload(request):
-    form = BulkUploadForm(request.POST or None, request.FILES or None)
+    form = BulkUploadForm()
     if request.method == "POST":
+        form = BulkUploadForm(request.POST, request.FILES)
         valid = form.is_valid()
         if not _refused_upload_error(request, form) and valid:
             try:
