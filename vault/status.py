@@ -81,27 +81,27 @@ def request_status(req, now: dt.datetime) -> str:
 def next_action(req, now: dt.datetime) -> NextAction:
     status = request_status(req, now)
     if status == Status.RECEIVED:
-        return NextAction("Nothing: loss runs received", None, None)
+        return NextAction("None: loss runs received", None, None)
     if status == Status.AWAITING_FIRST:
         return NextAction(
-            "Send the signed 1st request and enter its date", req.next_due_at, "vault:request_edit"
+            "Send the 1st request, enter its date", req.next_due_at, "vault:request_edit"
         )
     if status == Status.WAITING_ON_CARRIER:
         return NextAction(
-            "Wait for the carrier; send 2nd request if nothing arrives",
+            "Wait for the carrier (2nd request due)",
             req.second_request_due_at,
             "vault:request_edit",
         )
     if status == Status.SECOND_DUE:
         return NextAction(
-            "Send the 2nd request and enter its date",
+            "Send the 2nd request, enter its date",
             req.second_request_due_at,
             "vault:request_edit",
         )
     if status == Status.WAITING_AFTER_SECOND:
         return NextAction(
-            "Carrier has 24 business hours after the 2nd request",
+            "Wait 24 business hours after the 2nd request",
             req.helpdesk_due_at,
             "vault:request_edit",
         )
-    return NextAction("Hand the request to the Help Desk", req.helpdesk_due_at, "helpdesk:submit")
+    return NextAction("Submit to the Help Desk", req.helpdesk_due_at, "helpdesk:submit")
