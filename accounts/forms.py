@@ -181,4 +181,4 @@ class AgencySettingsForm(forms.ModelForm):
 
 class ClosedDayForm(forms.Form):
     date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label="Reason (optional)", max_length=120, required=False)
+    reason = forms.CharField(label="Reason", max_length=120, required=False)
