@@ -29,7 +29,11 @@ class TenantQuerySet(models.QuerySet):
 
 def scoped(model_or_qs: type[M] | models.QuerySet, agency: Agency) -> models.QuerySet:
     """All rows of an agency-owned model (or queryset) that belong to `agency`."""
-    qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs._default_manager.all()
+    qs = (
+        model_or_qs
+        if isinstance(model_or_qs, models.QuerySet)
+        else model_or_qs._default_manager.all()
+    )
     return qs.for_agency(agency)
 
 
