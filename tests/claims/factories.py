@@ -6,8 +6,8 @@ from decimal import Decimal
 import factory
 
 from claims.importers.rows import claim_key
-from claims.models import Claim, LossRunReport, ReportTerm
-from tests.factories import AgencyFactory, CarrierFactory, InsuredFactory
+from claims.models import Claim, ImportJob, LossRunReport, ReportTerm
+from tests.factories import AgencyFactory, CarrierFactory, DocumentFactory, InsuredFactory
 
 
 class LossRunReportFactory(factory.django.DjangoModelFactory):
@@ -24,8 +24,8 @@ class ReportTermFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReportTerm
 
-    report = factory.SubFactory(LossRunReportFactory)
-    agency = factory.SelfAttribute("report.agency")
+    agency = factory.SubFactory(AgencyFactory)
+    report = factory.SubFactory(LossRunReportFactory, agency=factory.SelfAttribute("..agency"))
     insured = factory.SelfAttribute("report.insured")
     policy_number = factory.Sequence(lambda n: f"GL-{5000 + n}")
     term_start = dt.date(2025, 1, 1)
@@ -38,8 +38,8 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Claim
 
-    term = factory.SubFactory(ReportTermFactory)
-    agency = factory.SelfAttribute("term.agency")
+    agency = factory.SubFactory(AgencyFactory)
+    term = factory.SubFactory(ReportTermFactory, agency=factory.SelfAttribute("..agency"))
     insured = factory.SelfAttribute("term.insured")
     report = factory.SelfAttribute("term.report")
     carrier = factory.SelfAttribute("term.report.carrier")
@@ -56,3 +56,24 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     total_incurred = factory.LazyAttribute(
         lambda o: o.paid_indemnity + o.paid_medical + o.paid_expense - o.recoveries + o.reserves
     )
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportJob
+
+    agency = factory.SubFactory(AgencyFactory)
+    insured = factory.SubFactory(InsuredFactory, agency=factory.SelfAttribute("..agency"))
+    carrier = factory.SubFactory(CarrierFactory)
+    document = factory.SubFactory(
+        DocumentFactory,
+        request=None,
+        agency=factory.SelfAttribute("..agency"),
+        insured=factory.SelfAttribute("..insured"),
+        kind="loss_run",
+        original_name="loss-run.csv",
+        content_type="text/csv",
+    )
+    valuation_date = dt.date(2026, 10, 1)
+    headers = ["Claim #", "DOL", "Status"]
+    mapping = ["claim_number", "date_of_loss", "status"]
