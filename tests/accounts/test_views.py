@@ -165,6 +165,10 @@ def test_lockout_after_five_failures(client, settings, owner):
     )
     assert response.status_code == 429
     assert "Too many sign-in attempts" in response.text
+    assert (
+        "After 5 wrong passwords, sign-in for this account is paused for 60 minutes"
+        in response.text
+    )
     assert reverse("password_reset") in response.text
 
 
@@ -313,7 +317,7 @@ def test_team_page_query_count_does_not_grow(
             UserFactory(agency=agency, is_active=False)
 
     fill(2)
-    # session, user (+agency), members, removed, invitations (with inviter)
+    # session, user, agency, members, removed, invitations (with inviter)
     with django_assert_num_queries(6):
         owner_client.get(reverse("accounts:team"))
     fill(5)
@@ -626,6 +630,20 @@ def test_settings_member_views_read_only(client, agency, member):
     assert "cc@x.test" in response.text
     assert '<form method="post" action="/agency/settings/"' not in response.text
     assert "Only the agency's owner can change" in response.text
+
+
+@pytest.mark.django_db
+def test_settings_page_query_count_does_not_grow(owner_client, agency, django_assert_num_queries):
+    for n in range(2):
+        AgencyClosedDayFactory(agency=agency, date=dt.date(2026, 12, 1 + n))
+    # session, user, agency, closed days
+    with django_assert_num_queries(4):
+        owner_client.get(reverse("accounts:settings"))
+    for n in range(2, 12):
+        AgencyClosedDayFactory(agency=agency, date=dt.date(2026, 12, 1 + n))
+    with django_assert_num_queries(4):
+        response = owner_client.get(reverse("accounts:settings"))
+    assert response.text.count("/remove/") == 12
 
 
 @pytest.mark.django_db
