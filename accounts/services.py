@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
 from accounts import emails
@@ -65,6 +66,18 @@ def _unique_slug(name: str) -> str:
     return f"{base}-{n}"
 
 
+def _create_agency(*, name: str, **fields) -> Agency:
+    """A new agency with a unique slug; a slug taken meanwhile gets a random suffix."""
+    slug = _unique_slug(name)
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                return Agency.objects.create(name=name, slug=slug, **fields)
+        except IntegrityError:
+            slug = f"{_unique_slug(name)[:60]}-{get_random_string(6).lower()}"
+    raise RuntimeError("Could not find a free agency slug.")
+
+
 def _check_new_user(*, email: str, full_name: str, password: str) -> None:
     if email_taken(email):
         raise ValidationError({"email": "An account with this e-mail address already exists."})
@@ -97,13 +110,7 @@ def agency_signup(
     """Create a new agency and its owner. Raises ValidationError keyed by form field."""
     email = email.strip().lower()
     _check_new_user(email=email, full_name=full_name, password=password)
-    agency = Agency.objects.create(
-        name=agency_name.strip(),
-        slug=_unique_slug(agency_name),
-        state=state,
-        time_zone=time_zone,
-        email=email,
-    )
+    agency = _create_agency(name=agency_name.strip(), state=state, time_zone=time_zone, email=email)
     return _create_user(
         email=email,
         password=password,

@@ -104,6 +104,31 @@ def test_signup_when_signed_in_redirects(owner_client):
     assert response.status_code == 302
 
 
+@pytest.mark.django_db
+@pytest.mark.urls("tests.accounts.urls_with_auth")
+def test_signup_lands_on_settings_when_there_is_no_today_page(client):
+    response = client.post(reverse("accounts:signup"), SIGNUP)
+    assert response.url == reverse("accounts:settings")
+
+
+@pytest.mark.django_db
+def test_signup_slug_taken_meanwhile(monkeypatch):
+    from accounts.services import agency_signup
+    from tests.factories import AgencyFactory
+
+    AgencyFactory(slug="harbor-main-insurance")
+    monkeypatch.setattr("accounts.services._unique_slug", lambda name: "harbor-main-insurance")
+    user = agency_signup(
+        agency_name="Harbor & Main Insurance",
+        full_name="Dana",
+        email="dana@harbor.test",
+        password=GOOD_PASSWORD,
+        state="NJ",
+        time_zone="America/New_York",
+    )
+    assert user.agency.slug.startswith("harbor-main-insurance-")
+
+
 # Sign-in / sign-out ------------------------------------------------------------------------
 
 
@@ -142,6 +167,33 @@ def test_removed_member_cannot_sign_in(client, member):
     )
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_password_change(owner_client, owner):
+    page = owner_client.get(reverse("password_change"))
+    assert page.status_code == 200
+    assert "Your password" in page.text
+    response = owner_client.post(
+        reverse("password_change"),
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "short",
+            "new_password2": "short",
+        },
+    )
+    assert "at least 10 characters" in response.text
+    response = owner_client.post(
+        reverse("password_change"),
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": GOOD_PASSWORD,
+            "new_password2": GOOD_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert owner.check_password(GOOD_PASSWORD)
 
 
 @pytest.mark.django_db
