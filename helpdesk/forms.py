@@ -97,6 +97,16 @@ class TicketSubmitForm(forms.Form):
             for i, s in enumerate(self.slots)
         ]
 
+    def extra_slots_used(self) -> bool:
+        """Whether an upload slot after the first has input or errors (keep it open)."""
+        if not self.is_bound:
+            return False
+        for slot in self.slots[1:]:
+            names = [f"{slot}_file", f"{slot}_policies"]
+            if any(self.errors.get(n) or self.data.get(n) or self.files.get(n) for n in names):
+                return True
+        return False
+
     def existing_proofs(self):
         return [(doc, self[name]) for doc, name in self.existing_proof_fields]
 

@@ -99,6 +99,9 @@ def submit(request, request_id: int):
                 return redirect("helpdesk:ticket_detail", ticket_id=ticket.pk)
     else:
         form = _submit_form(req, agency)
+        latest_signed = form.fields["signed_first_request"].queryset.first()
+        if latest_signed is not None:
+            form.initial["signed_first_request"] = latest_signed.pk
     now = timezone.now()
     return render(
         request,
