@@ -99,20 +99,27 @@ def stored_name_for(original_name: str, extension: str) -> str:
 
 def _refuse_type(what: str) -> ValidationError:
     return ValidationError(
-        f"This file is {what}, which is not accepted. Upload a {ACCEPTED_TYPES_TEXT} file.",
+        f"This file's content is {what}, which is not accepted, whatever the file is called. "
+        f"Upload a {ACCEPTED_TYPES_TEXT} file.",
         code="file_type",
     )
 
 
-def _is_xlsx(uploaded_file) -> bool:
+def _xlsx_check(uploaded_file) -> str | None:
+    """None for a plain Excel workbook, else why it is not one (nothing is extracted)."""
     uploaded_file.seek(0)
     try:
         with zipfile.ZipFile(uploaded_file) as archive:
-            return "xl/workbook.xml" in archive.namelist()
+            names = archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+        return "a damaged ZIP archive"
     finally:
         uploaded_file.seek(0)
+    if "xl/workbook.xml" not in names:
+        return "a ZIP archive that is not an Excel workbook"
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return "an Excel workbook with macros (XLSM)"
+    return None
 
 
 def _scan(uploaded_file) -> tuple[str, bytes, bool, bool]:
@@ -169,13 +176,14 @@ def detect_type(uploaded_file, head: bytes, has_nul: bool, utf8: bool) -> Detect
         if kind.mime in BY_CONTENT:
             return Detected(kind.mime, BY_CONTENT[kind.mime])
         if kind.mime in (XLSX_TYPE, "application/zip"):
-            if _is_xlsx(uploaded_file):
+            problem = _xlsx_check(uploaded_file)
+            if problem is None:
                 return Detected(XLSX_TYPE, "xlsx")
-            raise _refuse_type("a ZIP archive that is not an Excel workbook")
-        raise _refuse_type(f"a {kind.extension.upper()} file ({kind.mime})")
+            raise _refuse_type(problem)
+        raise _refuse_type(f"{kind.extension.upper()} ({kind.mime})")
     if not has_nul and _looks_like_csv(head, utf8):
         return Detected(CSV_TYPE, "csv")
-    raise _refuse_type("not a recognised document")
+    raise _refuse_type("not a document type we recognise")
 
 
 def inspect_upload(uploaded_file) -> tuple[Detected, str]:

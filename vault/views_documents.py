@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -116,13 +116,14 @@ def _next_or_back(request, req) -> str:
     return _back_url(req)
 
 
-def _panel(request, req, *, form=None, notice: str = "", status: int = 200):
+def _panel(request, req, *, form=None, notice: str = "", error: str = "", status: int = 200):
     context = {
         "req": req,
         "documents": documents_for_request(agency=request.agency, request=req),
         "document_form": form,
         "document_form_request_id": req.pk,
         "panel_notice": notice,
+        "panel_error": error,
     }
     template = "vault/documents/_request_documents.html"
     if not request.htmx:
@@ -187,10 +188,12 @@ def document_download(request, document_id):
 def _letter(request, request_id, *, build, kind, what: str, needs_first_request: bool):
     req = request_get(agency=request.agency, request_id=request_id)
     if needs_first_request and req.first_request_on is None:
-        messages.error(
-            request,
-            "Enter the date the 1st request was sent before printing the second-request letter.",
+        message = (
+            "Enter the date the 1st request was sent before printing the second-request letter."
         )
+        if request.htmx:
+            return _panel(request, req, error=message)
+        messages.error(request, message)
         return redirect(_back_url(req))
     pdf = build(request=req)
     filename = letter_filename(req, what)
@@ -289,9 +292,11 @@ def bulk_preview(request, document_id):
 
 
 @agency_member_required
-@require_http_methods(["POST"])
 def bulk_commit(request, document_id):
+    # Resolved first, so another agency's id is a 404 whatever the method.
     document = bulk.bulk_file_get(agency=request.agency, document_id=document_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         created = bulk.bulk_commit(agency=request.agency, user=request.user, document=document)
     except bulk.BulkInvalid as exc:

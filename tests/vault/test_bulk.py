@@ -345,3 +345,21 @@ def test_template_download(owner_client):
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment;")
     assert response.content.decode().startswith(",".join(bulk.TEMPLATE_HEADER))
+
+
+def test_commit_needs_post_and_resolves_the_agency_first(owner_client, owner, agency, other_agency):
+    from tests.factories import OwnerFactory
+
+    mine = store(agency, owner, GOOD)
+    theirs = store(other_agency, OwnerFactory(agency=other_agency), GOOD)
+    assert (
+        owner_client.get(reverse("vault:bulk_commit", kwargs={"document_id": mine.pk})).status_code
+        == 405
+    )
+    assert (
+        owner_client.get(
+            reverse("vault:bulk_commit", kwargs={"document_id": theirs.pk})
+        ).status_code
+        == 404
+    )
+    assert not LossRunRequest.objects.exists()

@@ -20,6 +20,7 @@ from tests.vault.test_documents_helpers import (
     PNG,
     TIFF,
     upload,
+    xlsm_bytes,
     xlsx_bytes,
     zip_bytes,
 )
@@ -69,14 +70,16 @@ def test_accepted_types_are_detected_by_content(agency, owner, name, data, conte
     [
         (EXE, "EXE"),
         (ELF, "ELF"),
-        (HTML, "not a recognised document"),
-        (b"plain words and no columns at all", "not a recognised document"),
-        (b"a,b\x00,c\n1,2,3\n", "not a recognised document"),
-        (None, "ZIP archive that is not an Excel workbook"),
+        (HTML, "not a document type we recognise"),
+        (b"plain words and no columns at all", "not a document type we recognise"),
+        (b"a,b\x00,c\n1,2,3\n", "not a document type we recognise"),
+        ("zip", "ZIP archive that is not an Excel workbook"),
+        ("xlsm", "Excel workbook with macros (XLSM)"),
+        (b"PK\x03\x04" + b"\x00" * 60, "damaged ZIP archive"),
     ],
 )
 def test_other_content_is_refused_whatever_the_name(agency, owner, data, phrase):
-    data = zip_bytes() if data is None else data
+    data = {"zip": zip_bytes, "xlsm": xlsm_bytes}[data]() if isinstance(data, str) else data
     with pytest.raises(ValidationError) as exc:
         create(agency, owner, upload("signed.pdf", data, "application/pdf"))
     message = exc.value.messages[0]

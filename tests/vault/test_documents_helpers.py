@@ -24,6 +24,18 @@ def xlsx_bytes() -> bytes:
     return out.getvalue()
 
 
+def xlsm_bytes() -> bytes:
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in source.namelist():
+            archive.writestr(name, source.read(name))
+        archive.writestr("xl/vbaProject.bin", b"macro")
+    return out.getvalue()
+
+
 def zip_bytes() -> bytes:
     import zipfile
 

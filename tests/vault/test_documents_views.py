@@ -258,6 +258,7 @@ def test_download_serves_an_attachment_with_the_detected_type(owner_client, owne
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=utf-8''Sign%C3%A9d%20auth.html" in disposition

@@ -199,3 +199,17 @@ def test_second_request_letter_needs_a_first_request_date(letter_client, letter_
     assert "Enter the date the 1st request was sent" in page.content.decode()
     letter_client.post(letter_url("second_request_letter", letter_request))
     assert not Document.objects.exists()
+
+
+def test_htmx_save_of_second_request_without_first_date_explains_in_the_panel(
+    letter_client, letter_request
+):
+    letter_request.first_request_on = None
+    letter_request.save()
+    response = letter_client.post(
+        letter_url("second_request_letter", letter_request), headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert "Enter the date the 1st request was sent" in html
+    assert not Document.objects.exists()
