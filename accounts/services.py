@@ -261,6 +261,32 @@ def member_remove(*, agency: Agency, actor: User, user: User) -> User:
     return user
 
 
+@transaction.atomic
+def member_set_role(*, agency: Agency, actor: User, user: User, role: str) -> User:
+    """Make a member an owner or an owner a member; the agency always keeps an active owner."""
+    if user.agency_id != agency.pk:
+        raise ValueError("User of another agency.")
+    if actor.agency_id != agency.pk or not actor.is_agency_owner:
+        raise PermissionDenied("Only the agency's owner can change roles.")
+    if role not in User.Role.values:
+        raise ValidationError(f"Unknown role {role!r}.")
+    if not user.is_active:
+        raise ValidationError("This person was removed from the agency.")
+    if user.role == role:
+        return user
+    if role == User.Role.MEMBER:
+        owners = (
+            scoped(User, agency).select_for_update().filter(role=User.Role.OWNER, is_active=True)
+        )
+        if len(owners) <= 1:
+            raise ValidationError(
+                "The agency needs at least one owner. Make someone else owner first."
+            )
+    user.role = role
+    user.save(update_fields=["role"])
+    return user
+
+
 # Settings and closed days ------------------------------------------------------------------
 
 

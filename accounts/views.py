@@ -169,6 +169,22 @@ def member_remove(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect("accounts:team")
 
 
+@agency_owner_required
+@require_POST
+def member_role(request: HttpRequest, user_id: int) -> HttpResponse:
+    member = selectors.member_get(agency=request.agency, user_id=user_id)
+    role = request.POST.get("role", "")
+    try:
+        services.member_set_role(agency=request.agency, actor=request.user, user=member, role=role)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"{member.get_full_name()} is now {member.get_role_display().lower()}."
+        )
+    return redirect("accounts:team")
+
+
 # Agency settings ---------------------------------------------------------------------------
 
 

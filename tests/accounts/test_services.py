@@ -395,3 +395,41 @@ def test_closed_day_remove_other_agency_refused(agency, other_agency):
     day = AgencyClosedDayFactory(agency=other_agency)
     with pytest.raises(ValueError):
         services.closed_day_remove(agency=agency, closed_day=day)
+
+
+# Roles -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_member_set_role_promote_and_demote(agency, owner, member):
+    services.member_set_role(agency=agency, actor=owner, user=member, role=User.Role.OWNER)
+    member.refresh_from_db()
+    assert member.is_agency_owner
+    services.member_set_role(agency=agency, actor=member, user=owner, role=User.Role.MEMBER)
+    owner.refresh_from_db()
+    assert owner.role == User.Role.MEMBER
+
+
+@pytest.mark.django_db
+def test_member_set_role_keeps_one_owner(agency, owner):
+    with pytest.raises(ValidationError, match="at least one owner"):
+        services.member_set_role(agency=agency, actor=owner, user=owner, role=User.Role.MEMBER)
+    owner.refresh_from_db()
+    assert owner.is_agency_owner
+
+
+@pytest.mark.django_db
+def test_member_set_role_refusals(agency, owner, member, other_agency):
+    with pytest.raises(PermissionDenied):
+        services.member_set_role(agency=agency, actor=member, user=member, role=User.Role.OWNER)
+    with pytest.raises(ValueError):
+        services.member_set_role(
+            agency=agency, actor=owner, user=UserFactory(agency=other_agency), role=User.Role.OWNER
+        )
+    with pytest.raises(ValidationError, match="Unknown role"):
+        services.member_set_role(agency=agency, actor=owner, user=member, role="admin")
+    removed = UserFactory(agency=agency, is_active=False)
+    with pytest.raises(ValidationError, match="removed"):
+        services.member_set_role(agency=agency, actor=owner, user=removed, role=User.Role.OWNER)
+    member.refresh_from_db()
+    assert member.role == User.Role.MEMBER

@@ -744,3 +744,37 @@ def test_second_owner_may_remove_first(client, agency, owner):
     client.post(reverse("accounts:member_remove", kwargs={"user_id": owner.pk}))
     owner.refresh_from_db()
     assert owner.is_active is False
+
+
+@pytest.mark.django_db
+def test_make_owner_from_team_page(owner_client, member):
+    page = owner_client.get(reverse("accounts:team"))
+    assert reverse("accounts:member_role", kwargs={"user_id": member.pk}) in page.text
+    response = owner_client.post(
+        reverse("accounts:member_role", kwargs={"user_id": member.pk}),
+        {"role": "owner"},
+        follow=True,
+    )
+    assert "is now owner" in response.text
+    member.refresh_from_db()
+    assert member.is_agency_owner
+
+
+@pytest.mark.django_db
+def test_bad_role_is_a_message_not_an_error(owner_client, member):
+    response = owner_client.post(
+        reverse("accounts:member_role", kwargs={"user_id": member.pk}), {}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Unknown role" in response.text
+    member.refresh_from_db()
+    assert member.role == User.Role.MEMBER
+
+
+@pytest.mark.django_db
+def test_member_cannot_change_roles(client, agency, member):
+    client.force_login(member)
+    url = reverse("accounts:member_role", kwargs={"user_id": member.pk})
+    assert client.post(url, {"role": "owner"}).status_code == 403
+    member.refresh_from_db()
+    assert member.role == User.Role.MEMBER
