@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -238,7 +238,11 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.display(description="request")
     def request_link(self, obj):
-        return f"#{obj.request_id}: {obj.request}"
+        try:
+            url = reverse("admin:vault_lossrunrequest_change", args=[obj.request_id])
+        except NoReverseMatch:
+            return f"#{obj.request_id}: {obj.request}"
+        return format_html('<a href="{}">#{}: {}</a>', url, obj.request_id, obj.request)
 
     @admin.display(description="dates")
     def request_dates(self, obj):

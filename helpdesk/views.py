@@ -51,6 +51,13 @@ def submit(request, request_id: int):
             "Add anything new as a reply here.",
         )
         return redirect("helpdesk:ticket_detail", ticket_id=open_ticket.pk)
+    if req.received_on is not None:
+        return render(
+            request,
+            "helpdesk/submit_received.html",
+            {"req": req},
+            status=400 if request.method == "POST" else 200,
+        )
     kept_uploads = False
     if request.method == "POST":
         form = _submit_form(req, agency, data=request.POST, files=request.FILES)

@@ -299,3 +299,15 @@ def test_another_member_of_the_agency_sees_the_ticket(client, ticket):
     colleague = UserFactory(agency=ticket.agency)
     client.force_login(colleague)
     assert client.get(reverse("helpdesk:ticket_detail", args=[ticket.pk])).status_code == 200
+
+
+def test_received_request_cannot_be_handed_over(
+    member_client, overdue_request, signed_doc, proof_doc
+):
+    overdue_request.received_on = overdue_request.first_request_on
+    overdue_request.save()
+    r = member_client.get(submit_url(overdue_request))
+    assert r.status_code == 200 and "nothing to hand to the help desk" in r.content.decode()
+    r = member_client.post(submit_url(overdue_request), complete_post(signed_doc, proof_doc))
+    assert r.status_code == 400
+    assert not Ticket.objects.exists()
