@@ -179,9 +179,8 @@ def member_role(request: HttpRequest, user_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(
-            request, f"{member.get_full_name()} is now {member.get_role_display().lower()}."
-        )
+        article = "an owner" if member.is_agency_owner else "a member"
+        messages.success(request, f"{member.get_full_name()} is now {article}.")
     return redirect("accounts:team")
 
 

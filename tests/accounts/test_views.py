@@ -755,7 +755,7 @@ def test_make_owner_from_team_page(owner_client, member):
         {"role": "owner"},
         follow=True,
     )
-    assert "is now owner" in response.text
+    assert "is now an owner" in response.text
     member.refresh_from_db()
     assert member.is_agency_owner
 
