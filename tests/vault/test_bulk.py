@@ -363,3 +363,16 @@ def test_commit_needs_post_and_resolves_the_agency_first(owner_client, owner, ag
         == 404
     )
     assert not LossRunRequest.objects.exists()
+
+
+def test_parse_queries_do_not_grow_with_rows(agency, carriers, django_assert_num_queries):
+    small = "".join(f"Insured {n},24571,GL-{n},GL,2025-01-01,2026-01-01,\r\n" for n in range(3))
+    large = "".join(
+        f"Insured {n},{'24571' if n % 2 else 'Hartford Fire Insurance Company'},GL-{n},GL,"
+        "2025-01-01,2026-01-01,\r\n"
+        for n in range(300)
+    )
+    with django_assert_num_queries(2):  # carriers, insureds
+        parse(agency, small)
+    with django_assert_num_queries(2):
+        assert len(parse(agency, large).groups) == 300

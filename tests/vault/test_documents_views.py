@@ -284,3 +284,23 @@ def test_download_of_a_missing_file_is_404(owner_client, req):
     doc = DocumentFactory(request=req)
     doc.file.delete(save=False)
     assert owner_client.get(download_url(doc)).status_code == 404
+
+
+def count_queries(func) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        func()
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_documents_panel_queries_do_not_grow_with_documents(owner_client, req, htmx):
+    headers = {"HX-Request": "true"} if htmx else {}
+    DocumentFactory(request=req)
+    one = count_queries(lambda: owner_client.get(upload_url(req), headers=headers))
+    DocumentFactory.create_batch(6, request=req)
+    seven = count_queries(lambda: owner_client.get(upload_url(req), headers=headers))
+    assert one == seven
+    assert one <= 6
