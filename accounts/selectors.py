@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import Agency, AgencyClosedDay, Invitation, User
@@ -14,7 +14,8 @@ from accounts.tenancy import get_for_agency, scoped
 
 def members_active(*, agency: Agency) -> QuerySet[User]:
     """People who can sign in to the agency: owners first, then by name."""
-    return scoped(User, agency).filter(is_active=True).order_by("role", "full_name", "email")
+    owners_first = Case(When(role=User.Role.OWNER, then=Value(0)), default=Value(1))
+    return scoped(User, agency).filter(is_active=True).order_by(owners_first, "full_name", "email")
 
 
 def members_removed(*, agency: Agency) -> QuerySet[User]:

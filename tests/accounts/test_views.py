@@ -778,3 +778,10 @@ def test_member_cannot_change_roles(client, agency, member):
     assert client.post(url, {"role": "owner"}).status_code == 403
     member.refresh_from_db()
     assert member.role == User.Role.MEMBER
+
+
+@pytest.mark.django_db
+def test_team_lists_owners_first(owner_client, agency, owner):
+    UserFactory(agency=agency, full_name="Aaron Early", email="aaron@x.test")
+    text = owner_client.get(reverse("accounts:team")).text
+    assert text.index(owner.email) < text.index("aaron@x.test")
