@@ -212,3 +212,13 @@ def test_documents_for_request(agency, django_assert_num_queries):
         docs = list(documents_for_request(agency=agency, request=req))
         names = [str(d.uploaded_by) for d in docs]
     assert len(docs) == 3 and len(names) == 3
+
+
+def test_insured_documents_must_be_the_agencys(agency, other_agency, owner):
+    from tests.factories import InsuredFactory
+
+    insured = InsuredFactory(agency=agency)
+    doc = create(agency, owner, upload("dec.pdf", PDF), insured=insured)
+    assert doc.insured == insured and doc.request is None
+    with pytest.raises(ValueError):
+        create(agency, owner, upload("dec.pdf", PDF), insured=InsuredFactory(agency=other_agency))
