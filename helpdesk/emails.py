@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from helpdesk.models import Ticket, TicketEvent, TicketMessage
 
@@ -60,6 +61,7 @@ def send_agency_status_change(*, event_id: int) -> None:
         "event": event,
         "reasons": list(event.reasons.all()),
         "status_label": Ticket.Status(event.to_status).label,
+        "first_response_due": timezone.localtime(ticket.first_response_due_at, ticket.agency.tz),
     }
     _send(
         subject=f"Help desk ticket #{ticket.pk}: {context['status_label']} ({ticket.request.insured})",

@@ -231,8 +231,9 @@ def ticket_submit(
         TicketMessage.objects.create(
             agency=agency, ticket=ticket, author=user, body=message.strip(), created_at=now
         )
-    _event(ticket, actor=user, action=Action.SUBMITTED, to_status=Status.SUBMITTED)
+    event = _event(ticket, actor=user, action=Action.SUBMITTED, to_status=Status.SUBMITTED)
     transaction.on_commit(partial(emails.send_helpdesk_new_ticket, ticket_id=ticket.pk))
+    transaction.on_commit(partial(emails.send_agency_status_change, event_id=event.pk))
     return ticket
 
 

@@ -108,9 +108,13 @@ def test_submit_creates_ticket_coverage_message_event_and_emails_helpdesk(
     }
     assert t.messages.get().body == "Carrier never answered."
     assert list(t.events.values_list("action", flat=True)) == [TicketEvent.Action.SUBMITTED]
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["desk@platform.test"]
-    assert f"http://testserver/admin/helpdesk/ticket/{t.pk}/change/" in mail.outbox[0].body
+    assert len(mail.outbox) == 2
+    desk, agency_mail = mail.outbox
+    assert desk.to == ["desk@platform.test"]
+    assert f"http://testserver/admin/helpdesk/ticket/{t.pk}/change/" in desk.body
+    assert agency_mail.to == [member.email]
+    assert "will answer by Monday, 11/23/2026 2:00 PM" in agency_mail.body
+    assert f"http://testserver/helpdesk/tickets/{t.pk}/" in agency_mail.body
 
 
 def test_submit_refuses_uncovered_policy(agency, member, overdue_request, signed_doc, proof_doc):

@@ -56,7 +56,10 @@ def test_complete_submission_creates_ticket_and_redirects(
     assert r.status_code == 302 and r.url == reverse("helpdesk:ticket_detail", args=[ticket.pk])
     assert ticket.signed_first_request == signed_doc
     assert ticket.messages.get().body == "Called twice, no answer."
-    assert [m.to for m in mail.outbox] == [["helpdesk@localhost"]]
+    assert [m.to for m in mail.outbox] == [
+        ["helpdesk@localhost"],
+        [overdue_request.created_by.email],
+    ]
 
 
 @pytest.mark.parametrize(
