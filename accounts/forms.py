@@ -113,12 +113,7 @@ class InviteForm(forms.Form):
         ].help_text = f"They get a link to choose their password. It works once, for {days} days."
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if email_taken(email):
-            raise ValidationError(
-                "This e-mail address already has an account, so it cannot be invited."
-            )
-        return email
+        return self.cleaned_data["email"].strip().lower()
 
 
 class AgencySettingsForm(forms.ModelForm):

@@ -180,10 +180,17 @@ def invitation_from_token(token: str) -> Invitation:
 def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invitation:
     """Invite a colleague by e-mail. An earlier open invitation to the same address is replaced."""
     email = email.strip().lower()
-    if email_taken(email):
-        raise ValidationError(
-            {"email": "This e-mail address already has an account, so it cannot be invited."}
-        )
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        if existing.agency_id == agency.pk and not existing.is_active:
+            message = (
+                f"{email} was removed from your agency. Restore them from the Team page instead."
+            )
+        elif existing.agency_id == agency.pk:
+            message = f"{email} is already a member of your agency."
+        else:
+            message = "This e-mail address already has an account, so it cannot be invited."
+        raise ValidationError({"email": message})
     now = timezone.now()
     scoped(Invitation, agency).filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -258,6 +265,19 @@ def member_remove(*, agency: Agency, actor: User, user: User) -> User:
             raise ValidationError("The agency's last owner cannot be removed.")
     user.is_active = False
     user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def member_restore(*, agency: Agency, actor: User, user: User) -> User:
+    """Let a removed member sign in again, with the role they had."""
+    if user.agency_id != agency.pk:
+        raise ValueError("User of another agency.")
+    if actor.agency_id != agency.pk or not actor.is_agency_owner:
+        raise PermissionDenied("Only the agency's owner can restore members.")
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
     return user
 
 

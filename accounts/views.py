@@ -171,6 +171,15 @@ def member_remove(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @agency_owner_required
 @require_POST
+def member_restore(request: HttpRequest, user_id: int) -> HttpResponse:
+    member = selectors.member_get(agency=request.agency, user_id=user_id)
+    services.member_restore(agency=request.agency, actor=request.user, user=member)
+    messages.success(request, f"{member.get_full_name()} can sign in again.")
+    return redirect("accounts:team")
+
+
+@agency_owner_required
+@require_POST
 def member_role(request: HttpRequest, user_id: int) -> HttpResponse:
     member = selectors.member_get(agency=request.agency, user_id=user_id)
     role = request.POST.get("role", "")

@@ -436,10 +436,11 @@ def test_invite_sends_email_and_lists_invitation(owner_client, agency):
 
 
 @pytest.mark.django_db
-def test_invite_existing_account_is_field_error(owner_client, member):
-    response = owner_client.post(reverse("accounts:invite"), {"email": member.email.upper()})
+def test_invite_existing_account_is_field_error(owner_client, other_agency):
+    elsewhere = UserFactory(agency=other_agency)
+    response = owner_client.post(reverse("accounts:invite"), {"email": elsewhere.email.upper()})
     assert response.status_code == 200
-    assert "already has an account" in response.text
+    assert "already has an account" in response.context["form"].errors["email"][0]
     assert not Invitation.objects.exists()
     assert mail.outbox == []
 
@@ -785,3 +786,35 @@ def test_team_lists_owners_first(owner_client, agency, owner):
     UserFactory(agency=agency, full_name="Aaron Early", email="aaron@x.test")
     text = owner_client.get(reverse("accounts:team")).text
     assert text.index(owner.email) < text.index("aaron@x.test")
+
+
+@pytest.mark.django_db
+def test_inviting_a_removed_member_points_to_restore(owner_client, agency, owner, member):
+    services.member_remove(agency=agency, actor=owner, user=member)
+    response = owner_client.post(reverse("accounts:invite"), {"email": member.email})
+    assert "was removed from your agency. Restore them" in response.text
+    response = owner_client.post(reverse("accounts:invite"), {"email": owner.email.upper()})
+    assert "is already a member of your agency" in response.text
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_restore_removed_member(owner_client, client, agency, owner, member):
+    services.member_remove(agency=agency, actor=owner, user=member)
+    url = reverse("accounts:member_restore", kwargs={"user_id": member.pk})
+    assert url in owner_client.get(reverse("accounts:team")).text
+    response = owner_client.post(url, follow=True)
+    assert "can sign in again" in response.text
+    member.refresh_from_db()
+    assert member.is_active
+    assert member.role == User.Role.MEMBER
+
+
+@pytest.mark.django_db
+def test_member_cannot_restore(client, agency, owner, member):
+    removed = UserFactory(agency=agency, is_active=False)
+    client.force_login(member)
+    url = reverse("accounts:member_restore", kwargs={"user_id": removed.pk})
+    assert client.post(url).status_code == 403
+    removed.refresh_from_db()
+    assert removed.is_active is False
