@@ -95,6 +95,16 @@ def test_invitation_create_sends_signed_link(agency, owner):
 
 
 @pytest.mark.django_db
+def test_invitation_subject_is_not_html_escaped(owner):
+    owner.agency.name = "Smith & Sons"
+    owner.agency.save()
+    services.invitation_create(agency=owner.agency, invited_by=owner, email="x@colleague.test")
+    assert "Smith & Sons" in mail.outbox[0].subject
+    assert "Smith & Sons" in mail.outbox[0].body
+    assert "Smith &amp; Sons" in mail.outbox[0].alternatives[0][0]
+
+
+@pytest.mark.django_db
 def test_invitation_create_refuses_existing_account(agency, owner, other_agency):
     UserFactory(agency=other_agency, email="taken@colleague.test")
     with pytest.raises(ValidationError) as exc:
