@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import agency_member_required
 from helpdesk import selectors, services
 from helpdesk.forms import ReplyForm, TicketSubmitForm
+from helpdesk.models import TicketEvent
 from vault.status import Status as RequestStatus
 from vault.status import request_status
 
@@ -166,6 +167,8 @@ def ticket_detail(request, ticket_id: int):
                 messages.success(request, "Your reply is with the help desk.")
                 return redirect("helpdesk:ticket_detail", ticket_id=ticket.pk)
         status = 400
+    history = list(selectors.ticket_public_events(agency=agency, ticket=ticket))
+    returns = [e for e in history if e.action == TicketEvent.Action.RETURNED]
     return render(
         request,
         "helpdesk/ticket_detail.html",
@@ -173,7 +176,8 @@ def ticket_detail(request, ticket_id: int):
             "ticket": ticket,
             "req": ticket.request,
             "thread": selectors.ticket_public_messages(agency=agency, ticket=ticket),
-            "history": selectors.ticket_public_events(agency=agency, ticket=ticket),
+            "history": history,
+            "last_return": returns[-1] if returns else None,
             "proofs": selectors.ticket_proofs(agency=agency, ticket=ticket),
             "form": form,
         },
