@@ -27,4 +27,13 @@
     }
     if (field) { field.classList.toggle("has-error", !!message); }
   });
+
+  // Upload progress for the htmx form (a 50 MB scan takes a while on a slow line).
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var form = event.target.closest && event.target.closest(".docs-upload");
+    var bar = form ? form.querySelector(".docs-progress") : null;
+    if (bar && event.detail.lengthComputable) {
+      bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+    }
+  });
 })();
