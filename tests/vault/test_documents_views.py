@@ -343,3 +343,26 @@ def test_large_upload_streamed_to_a_temporary_file_is_stored_whole(owner_client,
     assert doc.size == 3 * MB and doc.sha256 == hashlib.sha256(data).hexdigest()
     with doc.file.open("rb") as fh:
         assert fh.read() == data
+
+
+def test_partial_renders_with_just_req_and_documents(rf, owner, agency):
+    """How the vault row and the edit page include it: only `req` and `documents` given."""
+    from django.template.loader import render_to_string
+
+    first, second = LossRunRequestFactory(agency=agency), LossRunRequestFactory(agency=agency)
+    DocumentFactory(request=first, original_name="signed.pdf")
+    request = rf.get("/vault/")
+    request.user = owner
+    request.htmx = False
+    html = "".join(
+        render_to_string(
+            "vault/documents/_request_documents.html",
+            {"req": req, "documents": req.documents.all()},
+            request=request,
+        )
+        for req in (first, second)
+    )
+    assert "signed.pdf" in html
+    assert f'id="id_doc{first.pk}_kind"' in html and f'id="id_doc{second.pk}_kind"' in html
+    assert html.count('<option value="auth_signed" selected>') == 2
+    assert reverse("vault:authorization_letter", kwargs={"request_id": second.pk}) in html
