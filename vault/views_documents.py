@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -81,12 +83,11 @@ def limit_upload_size(view):
     protected = csrf_protect(view)
 
     @csrf_exempt
+    @wraps(view)
     def wrapper(request, *args, **kwargs):
         request.upload_handlers.insert(0, UploadLimitHandler(request))
         return protected(request, *args, **kwargs)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 
