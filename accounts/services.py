@@ -179,6 +179,8 @@ def invitation_from_token(token: str) -> Invitation:
 @transaction.atomic
 def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invitation:
     """Invite a colleague by e-mail. An earlier open invitation to the same address is replaced."""
+    if invited_by.agency_id != agency.pk or not invited_by.is_agency_owner:
+        raise PermissionDenied("Only the agency's owner can invite colleagues.")
     email = email.strip().lower()
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:

@@ -443,3 +443,10 @@ def test_member_set_role_refusals(agency, owner, member, other_agency):
         services.member_set_role(agency=agency, actor=owner, user=removed, role=User.Role.OWNER)
     member.refresh_from_db()
     assert member.role == User.Role.MEMBER
+
+
+@pytest.mark.django_db
+def test_invitation_create_by_member_refused(agency, member):
+    with pytest.raises(PermissionDenied):
+        services.invitation_create(agency=agency, invited_by=member, email="x@colleague.test")
+    assert not Invitation.objects.exists()
