@@ -818,3 +818,18 @@ def test_member_cannot_restore(client, agency, owner, member):
     assert client.post(url).status_code == 403
     removed.refresh_from_db()
     assert removed.is_active is False
+
+
+@pytest.mark.django_db
+def test_settings_unchanged_says_so(owner_client, agency):
+    response = owner_client.post(reverse("accounts:settings"), _settings_post(agency), follow=True)
+    assert "Nothing changed." in response.text
+
+
+@pytest.mark.django_db
+def test_settings_form_shows_current_values(owner_client, agency):
+    agency.phone = "555-0142"
+    agency.save()
+    response = owner_client.get(reverse("accounts:settings"))
+    assert 'value="555-0142"' in response.text
+    assert 'value="08:00"' in response.text
