@@ -11,7 +11,7 @@ admin.site.index_title = "Help desk and platform administration"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls_auth")),
     path("", include("accounts.urls")),
     path("", include("vault.urls")),
     path("tracker/", include("tracker.urls")),

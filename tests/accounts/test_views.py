@@ -225,12 +225,6 @@ def test_lockout_after_five_failures(client, settings, owner):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="config/settings/base.py needs AXES_USERNAME_FORM_FIELD = 'username': axes looks for "
-    "the USERNAME_FIELD ('email') in the login credentials, records failures under username None "
-    "and so does not stop the right password once locked out.",
-)
 def test_lockout_refuses_even_the_right_password(client, settings, owner):
     settings.AXES_ENABLED = True
     for _ in range(5):
