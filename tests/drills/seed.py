@@ -1,0 +1,60 @@
+"""Create loss-run requests whose first notice is overdue: `python -m tests.drills.seed N`.
+
+Run as a drill's subprocess with the drill's settings and database. Each request was
+created three weeks ago with no first-request date, so its day-5 reminder is due now (the
+day-2 one is superseded): one e-mail per request. Prints the request ids as JSON.
+
+`--waves W --interval S` creates N requests W times, S seconds apart (agents at work
+while the schedulers run).
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.drills.settings")
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.models import Agency
+    from tests.factories import AgencyFactory, LossRunRequestFactory, UserFactory
+    from tracker.services import request_schedule_refresh
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", type=int)
+    parser.add_argument("--waves", type=int, default=1)
+    parser.add_argument("--interval", type=float, default=0.0)
+    args = parser.parse_args()
+
+    stamp = time.time_ns()
+    agency = AgencyFactory(
+        slug=f"drill-{stamp}",
+        name=f"Drill agency {stamp}",
+        time_zone="America/New_York",
+        holiday_calendar=Agency.HolidayCalendar.FEDERAL,
+        notify_time=dt.time(8, 0),
+        copy_addresses="",
+    )
+    owner = UserFactory(agency=agency, email=f"owner-{stamp}@drill.test")
+    created = timezone.now() - dt.timedelta(days=21)
+    ids = []
+    for wave in range(args.waves):
+        if wave:
+            time.sleep(args.interval)
+        for _ in range(args.n):
+            req = LossRunRequestFactory(agency=agency, created_by=owner, created_at=created)
+            request_schedule_refresh(req)
+            ids.append(req.pk)
+    json.dump({"agency_id": agency.pk, "request_ids": ids}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
