@@ -110,6 +110,12 @@ class Claim(models.Model):
     )
     date_of_loss = models.DateField()
     date_reported = models.DateField(null=True, blank=True)
+    report_lag_days = models.IntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Date reported minus date of loss, in days.",
+    )
     cause_of_loss = models.CharField(max_length=120, blank=True)
     claimant = models.CharField(max_length=150, blank=True)
     description = models.TextField(blank=True)
@@ -120,13 +126,22 @@ class Claim(models.Model):
     recoveries = models.DecimalField(**MONEY, default=0)
     reserves = models.DecimalField(**MONEY, default=0)
     total_incurred = models.DecimalField(**MONEY, default=0)
+    prior_reserves = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="On the claims of a carrier's newest report only: the same claim's reserves in"
+        " the carrier's previous report (claims.services.movement_refresh keeps it current).",
+    )
 
     objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["date_of_loss", "claim_number", "id"]
         indexes = [
-            models.Index(fields=["term", "status"], name="claim_term_status"),
+            models.Index(fields=["report", "claim_key"], name="claim_report_key"),
+            models.Index(fields=["agency", "term", "status"], name="claim_term_status"),
             models.Index(
                 fields=["agency", "insured", "carrier", "claim_key"], name="claim_identity"
             ),

@@ -111,7 +111,7 @@ def _policy_year(today: dt.date, anniversary: tuple[int, int]) -> int:
 def readiness_for(
     *, agency: Agency, insureds: list[Insured], today: dt.date | None = None
 ) -> dict[int, Readiness]:
-    """Readiness of each insured, keyed by id, in five queries whatever the number of insureds."""
+    """Readiness of each insured, keyed by id, in four queries whatever the number of insureds."""
     today = today or timezone.localdate(timezone=agency.tz)
     ids = [i.pk for i in insureds]
     limit = agency.valuation_max_age_days
@@ -146,44 +146,37 @@ def readiness_for(
         found.newest = row["newest"]
         newest_by_carrier[(row["insured_id"], row["carrier_id"])] = row["newest"]
 
+    # Terms (a few per insured): years on file, and which version of each term is newest.
     starts: dict[int, set[dt.date]] = {i: set() for i in ids}
-    for insured_id, start in (
+    term_info: dict[int, tuple] = {}
+    newest_version: dict[tuple, dt.date] = {}
+    for term_id, insured_id, policy, start, end, carrier_id, valued in (
         scoped(ReportTerm, agency)
         .filter(insured_id__in=ids)
-        .values_list("insured_id", "term_start")
-        .distinct()
+        .values_list(
+            "id", "insured_id", "policy_number", "term_start", "term_end",
+            "report__carrier_id", "report__valuation_date",
+        )
         .order_by()
-    ):
+    ):  # fmt: skip
         starts[insured_id].add(start)
+        key = (insured_id, carrier_id, policy, start)
+        term_info[term_id] = (key, valued, f"{start.year}-{str(end.year)[-2:]}")
+        if valued is not None and (key not in newest_version or newest_version[key] < valued):
+            newest_version[key] = valued
 
-    # Open claims per term version; only the newest valuation of each term counts.
-    open_groups: dict[tuple, tuple[dt.date, int, int, str]] = {}
-    for row in (
+    # Open claims per term, counted only for the newest version of each term.
+    opens: dict[int, dict[str, int]] = {i: {} for i in ids}
+    for term_id, n in (
         scoped(Claim, agency)
         .filter(insured_id__in=ids, status__in=Claim.OPEN_STATUSES)
-        .values(
-            "insured_id",
-            "carrier_id",
-            "term__policy_number",
-            "term__term_start",
-            "term__term_end",
-            "report__valuation_date",
-        )
+        .values_list("term_id")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        key = (
-            row["insured_id"],
-            row["carrier_id"],
-            row["term__policy_number"],
-            row["term__term_start"],
-        )
-        label = f"{row['term__term_start'].year}-{str(row['term__term_end'].year)[-2:]}"
-        seen = open_groups.get(key)
-        if seen is None or seen[0] < row["report__valuation_date"]:
-            open_groups[key] = (row["report__valuation_date"], row["insured_id"], row["n"], label)
-    # A term whose newer valuation has no open claims at all must not count either.
-    newest_term_valuation = _newest_term_valuations(agency, ids)
+        key, valued, label = term_info[term_id]
+        if valued is not None and newest_version.get(key) == valued:
+            opens[key[0]][label] = opens[key[0]].get(label, 0) + n
 
     result: dict[int, Readiness] = {}
     for insured in insureds:
@@ -209,34 +202,10 @@ def readiness_for(
                 valuation.fresh_until = valuation.newest + dt.timedelta(days=limit)
                 valuation.stale = valuation.age_days > limit
             ready.carriers.append(valuation)
-        opens = {}
-        for key, (valued, insured_id, n, label) in open_groups.items():
-            if insured_id != iid or newest_term_valuation.get(key, valued) > valued:
-                continue
-            opens[label] = opens.get(label, 0) + n
-        ready.open_terms = sorted(opens.items())
+        ready.open_terms = sorted(opens[iid].items())
         ready.lines = _sentences(ready)
         result[iid] = ready
     return result
-
-
-def _newest_term_valuations(agency: Agency, ids: list[int]) -> dict[tuple, dt.date]:
-    found: dict[tuple, dt.date] = {}
-    for row in (
-        scoped(ReportTerm, agency)
-        .filter(insured_id__in=ids, report__isnull=False)
-        .values("insured_id", "report__carrier_id", "policy_number", "term_start")
-        .annotate(newest=Max("report__valuation_date"))
-        .order_by()
-    ):
-        key = (
-            row["insured_id"],
-            row["report__carrier_id"],
-            row["policy_number"],
-            row["term_start"],
-        )
-        found[key] = row["newest"]
-    return found
 
 
 def _sentences(ready: Readiness) -> list[Line]:

@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import Agency
@@ -22,7 +23,7 @@ from claims.importers import (
     read_claims,
 )
 from claims.importers.readers import SheetFile
-from claims.importers.rows import ParsedClaim, TermKey, claim_key
+from claims.importers.rows import ParsedClaim, TermKey, claim_key, report_lag
 from claims.models import (
     CarrierHeaderMapping,
     Claim,
@@ -108,6 +109,59 @@ def _check_tenant(agency: Agency, insured: Insured, carrier: Carrier) -> None:
         raise ValueError("The carrier is another agency's private carrier.")
 
 
+INSERT_COLUMNS = (
+    "agency_id",
+    "insured_id",
+    "report_id",
+    "term_id",
+    "carrier_id",
+    "claim_key",
+    "report_lag_days",
+    *CLAIM_FIELDS,
+)
+
+
+def claims_insert(rows) -> int:
+    """Insert claim rows (tuples in INSERT_COLUMNS order) in batches of BATCH_SIZE.
+
+    `executemany` rather than bulk_create: building 100,000 model instances, and Django's
+    999-parameter cap on SQLite (52 claims per statement), made imports several times
+    slower. Values are already validated and typed (Decimal, date), so nothing is lost.
+    Call inside a transaction.
+    """
+    quote = connection.ops.quote_name
+    # Identifiers are the model's own, quoted; every value is a query parameter.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(Claim._meta.db_table),
+        ", ".join(quote(c) for c in INSERT_COLUMNS),
+        ", ".join(["%s"] * len(INSERT_COLUMNS)),
+    )
+    count = 0
+    with connection.cursor() as cursor:
+        for batch in _batched(rows):
+            cursor.executemany(sql, [_adapt(row) for row in batch])
+            count += len(batch)
+    return count
+
+
+def _batched(rows):
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _adapt(row: tuple) -> tuple:
+    """Values as the database driver takes them (Decimal and date as text on SQLite)."""
+    if connection.vendor != "sqlite":
+        return row
+    return tuple(str(v) if isinstance(v, Decimal | dt.date) else v for v in row)
+
+
 @transaction.atomic
 def report_store(
     *,
@@ -147,25 +201,45 @@ def report_store(
     if any(t.pk is None for t in term_rows):  # backends that do not return ids
         term_rows = list(report.terms.order_by("id"))
     term_ids = {key: row.pk for key, row in zip(terms, term_rows, strict=True)}
-    batch: list[Claim] = []
-    for parsed in claims:
-        batch.append(
-            Claim(
-                agency_id=agency.pk,
-                insured_id=insured.pk,
-                report_id=report.pk,
-                term_id=term_ids[parsed.term],
-                carrier_id=carrier.pk,
-                claim_key=parsed.claim_key,
-                **{name: getattr(parsed, name) for name in CLAIM_FIELDS},
-            )
+    claims_insert(
+        (
+            agency.pk,
+            insured.pk,
+            report.pk,
+            term_ids[c.term],
+            carrier.pk,
+            c.claim_key,
+            c.report_lag_days,
+            *(getattr(c, n) for n in CLAIM_FIELDS),
         )
-        if len(batch) >= BATCH_SIZE:
-            Claim.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        Claim.objects.bulk_create(batch)
+        for c in claims
+    )
+    movement_refresh(agency=agency, insured=insured, carrier=carrier)
     return report
+
+
+def movement_refresh(*, agency: Agency, insured: Insured, carrier: Carrier) -> None:
+    """Set prior_reserves on the carrier's newest report from its previous report.
+
+    Runs after every write that can change which reports are newest or their reserves, so
+    summaries read reserve movement with a plain filter. Call inside a transaction.
+    """
+    newest = list(
+        scoped(LossRunReport, agency)
+        .filter(insured=insured, carrier=carrier)
+        .order_by("-valuation_date", "-id")
+        .values_list("id", flat=True)[:2]
+    )
+    claims = scoped(Claim, agency).filter(insured=insured, carrier=carrier)
+    stale = claims.filter(prior_reserves__isnull=False)
+    if newest:
+        stale = stale.exclude(report_id=newest[0])
+    stale.update(prior_reserves=None)
+    if len(newest) == 2:
+        older = Claim.objects.filter(report_id=newest[1], claim_key=OuterRef("claim_key"))
+        claims.filter(report_id=newest[0]).update(
+            prior_reserves=Subquery(older.values("reserves")[:1])
+        )
 
 
 def loss_run_import(
@@ -444,7 +518,7 @@ def report_create(
     document: Document | None = None,
 ) -> LossRunReport:
     _check_tenant(agency, insured, carrier)
-    return LossRunReport.objects.create(
+    report = LossRunReport.objects.create(
         agency=agency,
         insured=insured,
         carrier=carrier,
@@ -452,13 +526,17 @@ def report_create(
         document=document,
         created_by=user,
     )
+    movement_refresh(agency=agency, insured=insured, carrier=carrier)
+    return report
 
 
 @transaction.atomic
 def report_delete(*, agency: Agency, report: LossRunReport) -> None:
     if report.agency_id != agency.pk:
         raise ValueError("Another agency's report.")
+    insured, carrier = report.insured, report.carrier
     report.delete()
+    movement_refresh(agency=agency, insured=insured, carrier=carrier)
 
 
 @transaction.atomic
@@ -561,7 +639,9 @@ def claim_save(*, agency: Agency, term: ReportTerm, claim: Claim | None = None, 
         )
     claim.date_reported = values.get("date_reported")
     claim.claim_key = claim_key(claim.claim_number)
+    claim.report_lag_days = report_lag(claim.date_of_loss, claim.date_reported)
     claim.save()
+    movement_refresh(agency=agency, insured=term.insured, carrier=term.report.carrier)
     return claim
 
 
@@ -569,7 +649,9 @@ def claim_save(*, agency: Agency, term: ReportTerm, claim: Claim | None = None, 
 def claim_delete(*, agency: Agency, claim: Claim) -> None:
     if claim.agency_id != agency.pk:
         raise ValueError("Another agency's claim.")
+    insured, carrier = claim.insured, claim.carrier
     claim.delete()
+    movement_refresh(agency=agency, insured=insured, carrier=carrier)
 
 
 @transaction.atomic

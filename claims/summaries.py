@@ -10,8 +10,8 @@ Definitions (shown on the page and in the PDF):
   severity = incurred per claim.
 - a large loss is a claim whose incurred is at least the agency's threshold (default 25%)
   of its term's subject premium; report lag = date reported - date of loss, flagged > 30 days.
-- reserve movement compares a claim's reserves in its newest valuation with the valuation
-  before it (same carrier and claim number).
+- reserve movement compares, per carrier, the claims found in both of its two newest
+  valuations (same normalised claim number): newer reserves against older reserves.
 """
 
 from __future__ import annotations
@@ -28,9 +28,8 @@ from django.db.models import (
     Q,
     Sum,
     Value,
-    Window,
 )
-from django.db.models.functions import Coalesce, Lead, RowNumber
+from django.db.models.functions import Abs, Coalesce
 
 from accounts.models import Agency
 from accounts.tenancy import scoped
@@ -47,7 +46,7 @@ PAID = ExpressionWrapper(
     output_field=MONEY_FIELD,
 )
 OPEN_Q = Q(status__in=Claim.OPEN_STATUSES)
-LATE_Q = Q(date_reported__gt=F("date_of_loss") + dt.timedelta(days=LATE_REPORT_DAYS))
+LATE_Q = Q(report_lag_days__gt=LATE_REPORT_DAYS)
 
 
 def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
@@ -160,17 +159,21 @@ class InsuredSummary:
     large_losses: list[Claim]
     open_claims: list[Claim]
     late_claims: list[Claim]
-    movements: list[Movement]
+    movement: Movements
     carriers: list[str]
     valuations: list[tuple[str, dt.date]] = field(default_factory=list)
 
     @property
+    def movements(self) -> list[Movement]:
+        return self.movement.rows
+
+    @property
     def rising(self) -> int:
-        return sum(1 for m in self.movements if m.direction == "rising")
+        return self.movement.rising
 
     @property
     def falling(self) -> int:
-        return sum(1 for m in self.movements if m.direction == "falling")
+        return self.movement.falling
 
     @property
     def incurred_chart(self) -> BarChart:
@@ -277,64 +280,75 @@ def insured_summary(*, agency: Agency, insured: Insured) -> InsuredSummary:
         large_losses=large_losses,
         open_claims=open_claims,
         late_claims=late_claims,
-        movements=reserve_movements(agency=agency, insured=insured),
+        movement=reserve_movements(agency=agency, insured=insured),
         carriers=carriers,
         valuations=valuations,
     )
 
 
-def reserve_movements(*, agency: Agency, insured: Insured, limit: int = 500) -> list[Movement]:
-    """Claims seen in two or more valuations: newest reserves vs the valuation before.
+@dataclass
+class Movements:
+    rows: list[Movement]
+    total: int = 0
+    rising: int = 0
+    falling: int = 0
 
-    One query with window functions over the insured's claims.
+
+def reserve_movements(*, agency: Agency, insured: Insured, limit: int = LIST_LIMIT) -> Movements:
+    """Claims in both of a carrier's two newest valuations: newer reserves vs older reserves.
+
+    Counts come from one aggregate; the listed rows (largest change first) from one query.
+    A claim is the same claim when carrier and normalised claim number match.
     """
-    identity = [F("carrier_id"), F("claim_key")]
-    newest_first = [F("report__valuation_date").desc(), F("report_id").desc()]
-    qs = (
-        scoped(Claim, agency)
+    newest: dict[int, list[tuple[int, dt.date]]] = {}
+    for report_id, carrier_id, valued in (
+        scoped(LossRunReport, agency)
         .filter(insured=insured)
-        .annotate(
-            seen=Window(Count("id"), partition_by=identity),
-            position=Window(RowNumber(), partition_by=identity, order_by=newest_first),
-            older_reserves=Window(Lead("reserves"), partition_by=identity, order_by=newest_first),
-            older_valuation=Window(
-                Lead("report__valuation_date"), partition_by=identity, order_by=newest_first
-            ),
-        )
-        .filter(seen__gte=2, position=1)
+        .order_by("carrier_id", "-valuation_date", "-id")
+        .values_list("id", "carrier_id", "valuation_date")
+    ):  # reports, not claims: a handful of rows
+        if len(newest.setdefault(carrier_id, [])) < 2:
+            newest[carrier_id].append((report_id, valued))
+    pairs = {
+        found[0][0]: (found[1][0], found[1][1], found[0][1])
+        for found in newest.values()
+        if len(found) == 2
+    }
+    if not pairs:
+        return Movements(rows=[])
+    # prior_reserves is set on the newest report's claims only (services.movement_refresh).
+    qs = scoped(Claim, agency).filter(
+        insured=insured, report_id__in=list(pairs), prior_reserves__isnull=False
+    )
+    counts = qs.aggregate(
+        total=Count("id"),
+        rising=Count("id", filter=Q(reserves__gt=F("prior_reserves"))),
+        falling=Count("id", filter=Q(reserves__lt=F("prior_reserves"))),
+    )
+    listed = (
+        qs.annotate(change=Abs(F("reserves") - F("prior_reserves"), output_field=MONEY_FIELD))
+        .order_by("-change", "claim_number")
         .values_list(
             "claim_number",
             "carrier__legal_name",
             "status",
-            "older_valuation",
-            "older_reserves",
-            "report__valuation_date",
+            "report_id",
+            "prior_reserves",
             "reserves",
         )
-        .order_by("claim_number")
     )
-    movements = []
-    for number, carrier, status, old_date, old_res, new_date, new_res in qs[:limit]:
-        movements.append(
-            Movement(
-                claim_number=number,
-                carrier_name=carrier,
-                status=status,
-                older_valuation=_as_date(old_date),
-                older_reserves=_as_money(old_res),
-                newer_valuation=new_date,
-                newer_reserves=new_res,
-            )
+    rows = [
+        Movement(
+            claim_number=number,
+            carrier_name=carrier,
+            status=status,
+            older_valuation=pairs[report_id][1],
+            older_reserves=old_res,
+            newer_valuation=pairs[report_id][2],
+            newer_reserves=new_res,
         )
-    return movements
-
-
-def _as_date(value) -> dt.date:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _as_money(value) -> Decimal:
-    """Window results come back untyped on SQLite (float or str); on PostgreSQL, Decimal."""
-    if isinstance(value, Decimal):
-        return value.quantize(Decimal("0.01"))
-    return Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        for number, carrier, status, report_id, old_res, new_res in listed[:limit]
+    ]
+    return Movements(
+        rows=rows, total=counts["total"], rising=counts["rising"], falling=counts["falling"]
+    )

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
+import re
 from collections.abc import Iterator
 from typing import IO
 
-from openpyxl import load_workbook
-
 from claims.headers import looks_like_header_row
+from claims.importers.xlsx import XlsxError, XlsxRows
 
 HEADER_SCAN_ROWS = 25
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
 
 
 class UnreadableFile(ValueError):
@@ -66,29 +66,30 @@ class SheetFile:
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list]]:
         try:
-            workbook = load_workbook(self.fileobj, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise UnreadableFile(
-                "The XLSX file cannot be opened; save it again from Excel."
-            ) from exc
+            book = XlsxRows(self.fileobj)
+        except XlsxError as exc:
+            raise UnreadableFile(str(exc)) from exc
         try:
-            sheet = workbook.worksheets[0]
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, _trim(list(row))
+            for number, row in book.rows():
+                yield number, _trim(row)
+        except XlsxError as exc:
+            raise UnreadableFile(str(exc)) from exc
         finally:
-            workbook.close()
+            book.close()
 
     def row_count(self) -> int:
         """Rows in the file (0 if the XLSX does not say); used only for the progress bar."""
         self.fileobj.seek(0)
         if self.is_xlsx:
             try:
-                workbook = load_workbook(self.fileobj, read_only=True, data_only=True)
-                count = workbook.worksheets[0].max_row or 0
-                workbook.close()
-                return count
-            except Exception:  # noqa: BLE001 (the count is only a hint for the progress bar)
+                book = XlsxRows(self.fileobj)
+                with book.archive.open(book.sheet_path) as sheet:
+                    head = sheet.read(4096)
+                book.close()
+            except (XlsxError, KeyError, OSError):
                 return 0
+            found = _DIMENSION.search(head)
+            return int(found.group(1)) if found else 0
         count = 0
         last = b""
         while chunk := self.fileobj.read(1 << 20):

@@ -133,6 +133,14 @@ class ParsedClaim:
     def paid(self) -> Decimal:
         return self.paid_indemnity + self.paid_medical + self.paid_expense - self.recoveries
 
+    @property
+    def report_lag_days(self) -> int | None:
+        return report_lag(self.date_of_loss, self.date_reported)
+
+
+def report_lag(date_of_loss: dt.date, date_reported: dt.date | None) -> int | None:
+    return (date_reported - date_of_loss).days if date_reported else None
+
 
 @dataclass
 class TermDefaults:
@@ -212,6 +220,13 @@ class RowValidator:
         self.valuation_date = valuation_date
         self.defaults = defaults
         self.seen_claims: dict[str, int] = {}
+        self._date_cache: dict[str, object] = {}
+        self._term_cache: dict[tuple, tuple[TermKey | None, list[str]]] = {}
+        self._term_fields = [
+            f
+            for f in ("policy_period", "term_start", "term_end", "policy_number", "line")
+            if f in self.columns
+        ]
         self.term_premiums: dict[TermKey, tuple[Decimal, int]] = {}
         self.split_paid = any(
             f in self.columns for f in ("paid_indemnity", "paid_medical", "paid_expense")
@@ -249,10 +264,26 @@ class RowValidator:
     def _date(self, cells: list, field: str, problems: list[str], prefix: str) -> dt.date | None:
         raw = self._cell(cells, field)
         try:
-            return parse_date(raw)
+            return self._parse_date(raw)
         except BadValue as exc:
             problems.append(f"{prefix}{LABELS[field]} {cell_text(raw)} {exc}")
             return None
+
+    def _parse_date(self, raw: object) -> dt.date | None:
+        """parse_date, remembering texts: loss runs repeat the same dates many times."""
+        if not isinstance(raw, str):
+            return parse_date(raw)
+        found = self._date_cache.get(raw)
+        if found is None:
+            try:
+                found = parse_date(raw)
+            except BadValue as exc:
+                found = exc
+            if len(self._date_cache) < 100_000:
+                self._date_cache[raw] = found
+        if isinstance(found, BadValue):
+            raise found
+        return found
 
     def is_blank(self, cells: list) -> bool:
         return not any(cell_text(c) for c in cells)
@@ -374,6 +405,19 @@ class RowValidator:
         )
 
     def _term(self, cells: list, problems: list[str], prefix: str) -> TermKey | None:
+        """The row's term; rows of one term repeat the same cells, so the answer is remembered."""
+        raw = tuple(cell_text(self._cell(cells, f)) for f in self._term_fields)
+        cached = self._term_cache.get(raw)
+        if cached is None:
+            found: list[str] = []
+            cached = (self._read_term(cells, found, "\0"), found)
+            if len(self._term_cache) < 10_000:
+                self._term_cache[raw] = cached
+        term, found = cached
+        problems.extend(p.replace("\0", prefix) for p in found)
+        return term
+
+    def _read_term(self, cells: list, problems: list[str], prefix: str) -> TermKey | None:
         defaults = self.defaults
         start, end = defaults.term_start, defaults.term_end
         if "policy_period" in self.columns:

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 CENT = Decimal("0.01")
 MAX_MONEY = Decimal("999999999999.99")
 _MONEY_RE = re.compile(r"^(?P<neg>-)?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<cents>\d{1,2}))?$")
+_PLAIN_RE = re.compile(r"^-?\d+(?:\.(\d{1,2}))?$")
 _BLANK = {"", "-", "--", "n/a", "na", "none", "null"}
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -49,25 +50,34 @@ def parse_money(value: object) -> Decimal | None:
             raise BadValue("is not an amount") from exc
     else:
         text = str(value).strip()
-        if text.lower() in _BLANK:
-            return None
-        negative = False
-        if text.startswith("(") and text.endswith(")"):
-            negative, text = True, text[1:-1].strip()
-        text = text.replace("$", "").replace(" ", "").replace("USD", "")
-        if text.endswith("-"):  # "1,234.50-" as some mainframe reports print credits
-            negative, text = True, text[:-1]
-        match = _MONEY_RE.match(text)
-        if not match or not (match["digits"] or match["cents"]):
-            raise BadValue("is not an amount")
-        negative = negative or bool(match["neg"])
-        digits = (match["digits"] or "0").replace(",", "")
-        amount = Decimal(f"{digits}.{(match['cents'] or '0').ljust(2, '0')}")
-        if negative:
-            amount = -amount
+        match = _PLAIN_RE.match(text)
+        if match:  # '1234.56', '-12': most cells, no clean-up needed
+            amount = Decimal(text).quantize(CENT)
+        else:
+            amount = _parse_money_text(text)
+            if amount is None:
+                return None
     if abs(amount) > MAX_MONEY:
         raise BadValue("is too large")
     return amount
+
+
+def _parse_money_text(text: str) -> Decimal | None:
+    if text.lower() in _BLANK:
+        return None
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1].strip()
+    text = text.replace("$", "").replace(" ", "").replace("USD", "")
+    if text.endswith("-"):  # "1,234.50-" as some mainframe reports print credits
+        negative, text = True, text[:-1]
+    match = _MONEY_RE.match(text)
+    if not match or not (match["digits"] or match["cents"]):
+        raise BadValue("is not an amount")
+    negative = negative or bool(match["neg"])
+    digits = (match["digits"] or "0").replace(",", "")
+    amount = Decimal(f"{digits}.{(match['cents'] or '0').ljust(2, '0')}")
+    return -amount if negative else amount
 
 
 _DATE_FORMATS = (
@@ -86,6 +96,10 @@ _DATE_FORMATS = (
 )
 
 
+_ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_US_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})$")
+
+
 def parse_date(value: object) -> dt.date | None:
     """A date cell, a 'YYYY-MM-DD' / 'MM/DD/YYYY' / '05-Mar-2023' text, or an Excel serial number."""
     if value is None:
@@ -102,6 +116,21 @@ def parse_date(value: object) -> dt.date | None:
     if text.lower() in _BLANK:
         return None
     text = text.split("T")[0].split(" 00:00")[0].strip()
+    # The two layouts nearly every carrier uses, without strptime's overhead.
+    match = _ISO_RE.match(text)
+    if match:
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    else:
+        match = _US_RE.match(text)
+        if match:
+            month, day, year = int(match[1]), int(match[2]), int(match[3])
+            if len(match[3]) == 2:
+                year += 2000 if year < 69 else 1900  # as strptime's %y
+    if match:
+        try:
+            return dt.date(year, month, day)
+        except ValueError as exc:
+            raise BadValue("is not a date") from exc
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date, no time)

@@ -47,6 +47,9 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     claim_key = factory.LazyAttribute(lambda o: claim_key(o.claim_number))
     date_of_loss = factory.LazyAttribute(lambda o: o.term.term_start + dt.timedelta(days=30))
     date_reported = factory.LazyAttribute(lambda o: o.date_of_loss + dt.timedelta(days=3))
+    report_lag_days = factory.LazyAttribute(
+        lambda o: (o.date_reported - o.date_of_loss).days if o.date_reported else None
+    )
     status = Claim.Status.CLOSED
     paid_indemnity = Decimal("1000.00")
     paid_medical = Decimal("0.00")

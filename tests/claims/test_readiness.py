@@ -163,6 +163,6 @@ def test_many_insureds_in_a_fixed_number_of_queries(agency, carrier, django_asse
             status=Claim.Status.OPEN,
         )
         insureds.append(insured)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         found = readiness_for(agency=agency, insureds=insureds, today=TODAY)
     assert all(r.open_claims == 1 for r in found.values())

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from claims.models import Claim
+from claims.services import movement_refresh
 from claims.summaries import insured_summary, ratio, reserve_movements
 from tests.claims.factories import ClaimFactory, LossRunReportFactory, ReportTermFactory
 from tests.factories import CarrierFactory, InsuredFactory
@@ -143,7 +144,8 @@ def test_reserve_movement_between_two_valuations(agency, insured):
     claim(t_old, claim_number="F-1", status=Claim.Status.OPEN, reserves=D("800.00"))
     claim(t_new, claim_number="F-1", status=Claim.Status.OPEN, reserves=D("300.00"))
     claim(t_new, claim_number="NEW-1", status=Claim.Status.OPEN, reserves=D("50.00"))
-    moves = {m.claim_number: m for m in reserve_movements(agency=agency, insured=insured)}
+    movement_refresh(agency=agency, insured=insured, carrier=carrier)
+    moves = {m.claim_number: m for m in reserve_movements(agency=agency, insured=insured).rows}
     assert set(moves) == {"r 1", "F-1"}
     assert moves["r 1"].older_reserves == D("1000.00") and moves["r 1"].newer_reserves == D(
         "2500.50"
@@ -172,7 +174,9 @@ def test_same_claim_number_at_another_carrier_is_another_claim(agency, insured):
     )
     claim(a, claim_number="X-1")
     claim(b, claim_number="X-1")
-    assert reserve_movements(agency=agency, insured=insured) == []
+    for r in (a.report, b.report):
+        movement_refresh(agency=agency, insured=insured, carrier=r.carrier)
+    assert reserve_movements(agency=agency, insured=insured).rows == []
 
 
 def test_another_agencys_claims_never_count(agency, other_agency, insured):
@@ -190,3 +194,40 @@ def test_charts_have_a_text_alternative(agency, insured):
     summary = insured_summary(agency=agency, insured=insured)
     assert summary.incurred_chart.description == "2024-25: $1,234"
     assert summary.loss_ratio_chart.description == "2024-25: n/a"
+
+
+def test_movement_follows_the_two_newest_valuations_whatever_the_import_order(agency, insured):
+    import io
+
+    from claims import services
+    from tests.claims.files import csv_bytes
+
+    carrier = CarrierFactory()
+    head = ["Claim #", "DOL", "Status", "Paid Loss", "Reserves", "Incurred"]
+
+    def load(valued, reserves):
+        data = csv_bytes([head, ["K-1", "2024-03-01", "open", "0", reserves, reserves]])
+        defaults = services.TermDefaults(
+            term_start=dt.date(2024, 1, 1), term_end=dt.date(2025, 1, 1)
+        )
+        return services.loss_run_import(
+            agency=agency, user=None, insured=insured, carrier=carrier, fileobj=io.BytesIO(data),
+            valuation_date=valued, defaults=defaults,
+        ).report  # fmt: skip
+
+    load(dt.date(2026, 6, 1), "300.00")
+    assert reserve_movements(agency=agency, insured=insured).rows == []
+    middle = load(dt.date(2025, 6, 1), "500.00")  # an older valuation arrives later
+    (move,) = reserve_movements(agency=agency, insured=insured).rows
+    assert (move.older_reserves, move.newer_reserves, move.direction) == (
+        D("500.00"),
+        D("300.00"),
+        "falling",
+    )
+    load(dt.date(2024, 6, 1), "900.00")  # older still: the two newest are unchanged
+    assert reserve_movements(agency=agency, insured=insured).rows[0].older_valuation == dt.date(
+        2025, 6, 1
+    )
+    services.report_delete(agency=agency, report=middle)
+    (move,) = reserve_movements(agency=agency, insured=insured).rows
+    assert (move.older_reserves, move.older_valuation) == (D("900.00"), dt.date(2024, 6, 1))

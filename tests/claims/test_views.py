@@ -94,13 +94,21 @@ def test_summary_page_shows_terms_charts_and_readiness_in_constant_queries(
     owner_client, agency, insured, carrier, django_assert_num_queries
 ):
     LossRunRequestFactory(agency=agency, insured=insured, carrier=carrier)
-    populated(agency, insured, carrier, n_terms=2, claims_per_term=2)
+    older = populated(agency, insured, carrier, n_terms=2, claims_per_term=2)
+    older.valuation_date = dt.date(2025, 10, 1)
+    older.save()
+    newer = populated(agency, insured, carrier, n_terms=2, claims_per_term=2)
     url = reverse("claims:insured_summary", kwargs={"insured_id": insured.pk})
     owner_client.get(url)  # warm the session and content-type caches
     with CaptureQueriesContext(connection) as small:
         owner_client.get(url)
-    assert len(small.captured_queries) <= 20
-    populated(agency, insured, carrier, n_terms=4, claims_per_term=5)
+    assert len(small.captured_queries) <= 22
+    for year in (2025, 2026):
+        term = ReportTermFactory(agency=agency, report=newer, insured=insured, term_start=dt.date(year, 1, 1),
+                                 term_end=dt.date(year + 1, 1, 1))  # fmt: skip
+        for _ in range(5):
+            ClaimFactory(agency=agency, term=term, insured=insured, report=newer, carrier=carrier,
+                         status=Claim.Status.OPEN, reserves=Decimal("50000"))  # fmt: skip
     with django_assert_num_queries(len(small.captured_queries)):
         response = owner_client.get(url)
     html = response.content.decode()
@@ -108,6 +116,7 @@ def test_summary_page_shows_terms_charts_and_readiness_in_constant_queries(
     assert "<svg" in html and "Incurred by term" in html and "Loss ratio by term" in html
     assert "Submission readiness" in html
     assert "valuation fresh until" in html or "days old" in html
+    assert "in a carrier's two newest valuations" in html
 
 
 def test_other_agencys_insured_report_claim_and_import_are_404(owner_client, other_agency):

@@ -1,0 +1,150 @@
+"""Import speed: 100,000 claim rows from one XLSX (< 60 s) and one CSV (< 20 s), memory < 500 MB.
+
+    .venv/bin/python bench/claims_import.py [--rows 100000] [--database-url URL]
+
+Each import runs in a fresh subprocess (its own Django, its own peak RSS measured with
+resource.getrusage) through claims.services.loss_run_import, the service the upload page,
+the Celery task and the command call. Default database: a new SQLite file under /tmp.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAD = ["Claim Number", "Policy #", "Policy Period", "DOL", "Date Reported", "Status", "Cause", "Claimant",
+        "Description", "Indemnity Paid", "Medical Paid", "Expense Paid", "Recoveries", "Outstanding",
+        "Total Incurred", "Premium"]  # fmt: skip
+CAUSES = ["Water", "Fire", "Theft", "Slip and fall", "Auto liability", "Wind", "Hail", "Strain"]
+
+
+def rows(n: int):
+    rnd = random.Random(7)
+    for i in range(n):
+        year = 2020 + i % 5
+        start = dt.date(year, 1, 1)
+        dol = start + dt.timedelta(days=rnd.randrange(360))
+        status = "Open" if i % 4 == 0 else "Closed"
+        ind, med, exp = (
+            rnd.randrange(0, 500000) / 100,
+            rnd.randrange(0, 100000) / 100,
+            rnd.randrange(0, 50000) / 100,
+        )
+        rec = rnd.randrange(0, 1000) / 100 if i % 10 == 0 else 0.0
+        res = rnd.randrange(0, 900000) / 100 if status == "Open" else 0.0
+        cents = (
+            round(ind * 100)
+            + round(med * 100)
+            + round(exp * 100)
+            - round(rec * 100)
+            + round(res * 100)
+        )
+        yield [
+            f"CLM-{i:07d}", f"GL-{year}", f"01/01/{year} - 01/01/{year + 1}", dol,
+            dol + dt.timedelta(days=rnd.randrange(60)), status, CAUSES[i % len(CAUSES)],
+            f"Claimant {i % 997}", "Customer reported damage at the premises", ind, med, exp, rec, res,
+            cents / 100, 1_000_000,
+        ]  # fmt: skip
+
+
+def write_csv(path: Path, n: int) -> None:
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(HEAD)
+        for row in rows(n):
+            row[3], row[4] = row[3].strftime("%m/%d/%Y"), row[4].strftime("%m/%d/%Y")
+            row[9:15] = [f"${v:,.2f}" for v in row[9:15]]
+            writer.writerow(row)
+
+
+def write_xlsx(path: Path, n: int) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Loss Run")
+    sheet.append(HEAD)
+    for row in rows(n):
+        sheet.append(row)
+    book.save(path)
+
+
+def child(path: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from accounts.models import Agency
+    from claims.services import loss_run_import
+    from vault.models import Carrier, Insured
+
+    stamp = time.time_ns()
+    agency = Agency.objects.create(name=f"Bench {stamp}", slug=f"bench-{stamp}")
+    insured = Insured.objects.create(agency=agency, legal_name="Bench Insured")
+    carrier = Carrier.objects.create(legal_name=f"Bench Carrier {stamp}")
+    started = time.perf_counter()
+    with open(path, "rb") as handle:
+        outcome = loss_run_import(
+            agency=agency, user=None, insured=insured, carrier=carrier, fileobj=handle,
+            valuation_date=dt.date(2026, 9, 30),
+        )  # fmt: skip
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "imported": outcome.imported,
+                "seconds": round(seconds, 2),
+                "peak_rss_mb": round(peak_mb, 1),
+            }
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--database-url", default="sqlite:////tmp/bench_claims.sqlite3")
+    parser.add_argument("--child")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    env = {**os.environ, "DATABASE_URL": args.database_url, "DJANGO_SETTINGS_MODULE": "config.settings.local",
+           "LOG_LEVEL": "WARNING"}  # fmt: skip
+    if args.database_url.startswith("sqlite:///"):
+        Path(args.database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    results = {}
+    for kind, writer, limit in (("csv", write_csv, 20), ("xlsx", write_xlsx, 60)):
+        path = Path(f"/tmp/bench_claims_{args.rows}.{kind}")
+        if not path.exists():
+            t = time.perf_counter()
+            writer(path, args.rows)
+            print(
+                f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s"
+            )
+        out = subprocess.run([sys.executable, __file__, "--child", str(path)], cwd=ROOT, env=env,
+                             check=True, capture_output=True, text=True)  # fmt: skip
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        results[kind] = result
+        verdict = (
+            "OK" if result["seconds"] < limit and result["peak_rss_mb"] < 500 else "TOO SLOW/BIG"
+        )
+        print(f"{kind}: {result['imported']} rows in {result['seconds']} s (limit {limit} s),"
+              f" peak RSS {result['peak_rss_mb']} MB (limit 500) -> {verdict}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
