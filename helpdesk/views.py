@@ -13,8 +13,10 @@ from accounts.decorators import agency_member_required
 from helpdesk import selectors, services
 from helpdesk.forms import ReplyForm, TicketSubmitForm
 from helpdesk.models import TicketEvent
+from vault.documents import too_large_message
 from vault.status import Status as RequestStatus
 from vault.status import request_status
+from vault.views_documents import limit_upload_size
 
 
 def _submit_form(req, agency, *, data=None, files=None, fresh_ids=()) -> TicketSubmitForm:
@@ -39,6 +41,14 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(None, error)
 
 
+def _refused_upload(request, form) -> None:
+    """The body was cut off for size before it was stored: say so on the form."""
+    refused = getattr(request, "upload_refused_size", None)
+    if refused is not None:
+        form.add_error(None, too_large_message(refused))
+
+
+@limit_upload_size
 @agency_member_required
 @require_http_methods(["GET", "POST"])
 def submit(request, request_id: int):
@@ -79,6 +89,7 @@ def submit(request, request_id: int):
             for name, errors in upload_errors.items():
                 for error in errors:
                     form.add_error(name if name in form.fields else None, error)
+        _refused_upload(request, form)
         if form.is_valid():
             signed_doc = form.cleaned_data["signed_first_request"]
             try:
@@ -143,6 +154,7 @@ def ticket_list(request):
     return render(request, "helpdesk/ticket_list.html", {"page": page, "tickets": page.object_list})
 
 
+@limit_upload_size
 @agency_member_required
 @require_http_methods(["GET", "POST"])
 def ticket_detail(request, ticket_id: int):
@@ -152,6 +164,7 @@ def ticket_detail(request, ticket_id: int):
     status = 200
     if request.method == "POST":
         form = ReplyForm(request.POST, request.FILES)
+        _refused_upload(request, form)
         if form.is_valid():
             try:
                 services.ticket_reply(

@@ -167,6 +167,27 @@ def test_refused_upload_type_is_a_field_error(member_client, overdue_request, si
     assert not Ticket.objects.exists()
 
 
+def test_oversized_upload_is_refused_before_it_is_stored(
+    member_client, overdue_request, signed_doc, settings
+):
+    settings.MAX_UPLOAD_BYTES = 1024
+    r = member_client.post(
+        submit_url(overdue_request),
+        {
+            "message": "typed first",
+            "signed_first_request": str(signed_doc.pk),
+            "new0_file": SimpleUploadedFile("big.pdf", PDF_BYTES.ljust(4096, b"0")),
+            "new0_kind": Document.Kind.PROOF_BILL,
+        },
+    )
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "the largest accepted upload is 1 KB" in html or "largest accepted upload" in html
+    assert "typed first" in html
+    assert not Document.objects.filter(original_name="big.pdf").exists()
+    assert not Ticket.objects.exists()
+
+
 def test_second_submission_shows_the_open_ticket(member_client, ticket):
     r = member_client.get(submit_url(ticket.request), follow=True)
     assert r.redirect_chain[-1][0] == reverse("helpdesk:ticket_detail", args=[ticket.pk])
