@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.tenancy import scoped
 from tracker.calendar import BusinessCalendar, calendar_for_agency, closed_days_by_agency
 from tracker.models import Notification
 from tracker.timeline import (
@@ -48,6 +49,7 @@ CLAIM_TIMEOUT = dt.timedelta(minutes=10)
 MAX_BACKOFF = dt.timedelta(hours=1)
 SWEEP_BATCH = 1000
 SWEEP_MAX_BATCHES = 50
+MAX_GROUPED = 20
 LIVE = (Notification.Status.PENDING, Notification.Status.FAILED)
 
 
@@ -68,8 +70,10 @@ def request_milestones(
     )
 
 
-def _compute(request: LossRunRequest, existing: set[str], now: dt.datetime) -> list[Milestone]:
-    found = request_milestones(request)
+def _compute(
+    request: LossRunRequest, existing: set[str], cal: BusinessCalendar | None = None
+) -> list[Milestone]:
+    found = request_milestones(request, cal)
     by_kind = {m.kind: m.due_at for m in found}
     request.second_request_due_at = by_kind.get(SECOND_REQUEST_DUE)
     request.helpdesk_due_at = by_kind.get(HELPDESK_DUE)
@@ -90,16 +94,17 @@ def request_schedule_compute(request: LossRunRequest) -> None:
         existing = set(
             Notification.objects.filter(request=request).values_list("milestone", flat=True)
         )
-    _compute(request, existing, timezone.now())
+    _compute(request, existing)
 
 
 @transaction.atomic
 def request_schedule_refresh(request: LossRunRequest) -> None:
     """Recompute and store the due columns of a saved request after its dates changed.
 
-    Notices not sent yet follow the new dates: one whose milestone no longer applies
-    (received, first-request date entered, second request recorded) is cancelled; one
-    whose due time moved is re-timed. Sent notices are history and stay as they are.
+    Stored with a queryset update (no history row, no `updated_at` change: these columns
+    are derived). Notices not sent yet follow the new dates: one whose milestone no longer
+    applies (received, first-request date entered, second request recorded) is cancelled;
+    one whose due time moved is re-timed. Sent notices are history and stay as they are.
     """
     now = timezone.now()
     rows = list(
@@ -107,8 +112,16 @@ def request_schedule_refresh(request: LossRunRequest) -> None:
             "id", "milestone", "status", "due_at"
         )
     )
-    found = {m.kind: m for m in _compute(request, {r[1] for r in rows}, now)}
-    request.save(update_fields=SCHEDULE_FIELDS)
+    found = {m.kind: m for m in _compute(request, {r[1] for r in rows})}
+    LossRunRequest.objects.filter(pk=request.pk).update(
+        **{f: getattr(request, f) for f in SCHEDULE_FIELDS}
+    )
+    _follow_dates(request, rows, found, now)
+
+
+def _follow_dates(
+    request: LossRunRequest, rows: list[tuple], found: dict[str, Milestone], now: dt.datetime
+) -> None:
     for pk, kind, status, due_at in rows:
         if status not in LIVE:
             continue
@@ -126,6 +139,30 @@ def request_schedule_refresh(request: LossRunRequest) -> None:
             Notification.objects.filter(pk=pk, status__in=LIVE).update(
                 due_at=m.due_at, next_attempt_at=max(m.due_at, now)
             )
+
+
+@transaction.atomic
+def agency_schedule_refresh(*, agency) -> int:
+    """Recompute every open request of an agency after its calendar settings changed.
+
+    Time zone, notify time, holiday calendar (federal or federal + state) and closed days
+    all move the milestones; call this after saving any of them. Returns the number of
+    open requests recomputed. Cost: one pass over the agency's open requests.
+    """
+    now = timezone.now()
+    cal = calendar_for_agency(agency)
+    requests = list(scoped(LossRunRequest, agency).filter(received_on__isnull=True))
+    rows: dict[int, list[tuple]] = defaultdict(list)
+    for notice in Notification.objects.filter(request__in=requests).values_list(
+        "request_id", "id", "milestone", "status", "due_at"
+    ):
+        rows[notice[0]].append(notice[1:])
+    for r in requests:
+        r.agency = agency
+        found = {m.kind: m for m in _compute(r, {row[1] for row in rows[r.pk]}, cal)}
+        _follow_dates(r, rows[r.pk], found, now)
+    LossRunRequest.objects.bulk_update(requests, SCHEDULE_FIELDS, batch_size=500)
+    return len(requests)
 
 
 # --- the sweep ---------------------------------------------------------------------------
@@ -226,7 +263,7 @@ def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int, enqueue
             ]
             r.next_due_at = plan.next_due_at
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        LossRunRequest.objects.bulk_update(requests, ["next_due_at"], batch_size=500)
+        _store_next_due(requests)
         sending = [r.pk for r in requests if plans[r.pk].send]
         ids = []
         if sending:
@@ -240,6 +277,23 @@ def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int, enqueue
             _enqueue_on_commit(ids)
     result.requests_read += len(requests)
     return len(requests)
+
+
+def _store_next_due(requests: list[LossRunRequest]) -> None:
+    """Write the new next_due_at of the batch: one UPDATE per distinct value.
+
+    Requests due at the same moment mostly share their next milestone's time (same
+    agency zone, same creation day), so this is a handful of queries; beyond
+    MAX_GROUPED distinct values one CASE update per 500 rows is cheaper.
+    """
+    groups: dict[dt.datetime | None, list[int]] = defaultdict(list)
+    for r in requests:
+        groups[r.next_due_at].append(r.pk)
+    if len(groups) > MAX_GROUPED:
+        LossRunRequest.objects.bulk_update(requests, ["next_due_at"], batch_size=500)
+        return
+    for value, ids in groups.items():
+        LossRunRequest.objects.filter(pk__in=ids).update(next_due_at=value)
 
 
 def _requeue(now: dt.datetime, result: SweepResult, enqueue: bool, limit: int) -> None:
@@ -269,10 +323,20 @@ def _requeue(now: dt.datetime, result: SweepResult, enqueue: bool, limit: int) -
 
 
 def _enqueue_on_commit(ids: list[int]) -> None:
+    """One delivery task per notice, published after the rows are committed.
+
+    A broker error is logged, not raised (robust): the rows keep their `next_attempt_at`
+    and the next sweep enqueues them again.
+    """
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids), robust=True)
+
+
+def _enqueue(ids: list[int]) -> None:
     from tracker.tasks import deliver_notification
 
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: deliver_notification.delay(pk))
+        deliver_notification.delay(pk)
 
 
 def sweep(

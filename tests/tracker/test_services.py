@@ -404,3 +404,44 @@ def test_delivery_task_declares_retries_with_backoff():
     assert deliver_notification.retry_backoff and deliver_notification.max_retries >= 3
     assert deliver_notification.retry_backoff_max <= 3600
     assert services.sweep is not None
+
+
+# --- agency settings change ------------------------------------------------------------------
+
+
+def test_agency_schedule_refresh_follows_time_zone_and_closed_days(make_request, ny_agency):
+    from accounts.models import AgencyClosedDay
+    from tracker.services import agency_schedule_refresh
+
+    open_req = make_request(created_at=CREATED)
+    received = make_request(created_at=CREATED, received=dt.date(2026, 3, 3))
+    ny_agency.time_zone = "America/Los_Angeles"
+    ny_agency.save()
+    AgencyClosedDay.objects.create(agency=ny_agency, date=dt.date(2026, 3, 4))
+    assert agency_schedule_refresh(agency=ny_agency) == 1
+    open_req.refresh_from_db()
+    la = ZoneInfo("America/Los_Angeles")
+    assert open_req.next_due_at == dt.datetime(2026, 3, 5, 8, 0, tzinfo=la)
+    received.refresh_from_db()
+    assert received.next_due_at is None
+
+
+def test_agency_schedule_refresh_re_times_an_unsent_notice(make_request, ny_agency):
+    from tracker.services import agency_schedule_refresh
+
+    req = make_request(created_at=CREATED)
+    sweep(now=DAY2_AT, enqueue=False)
+    ny_agency.notify_time = dt.time(9, 30)
+    ny_agency.save()
+    agency_schedule_refresh(agency=ny_agency)
+    notice = notices(req)[DAY2]
+    assert notice.status == S.PENDING and notice.due_at == at(2026, 3, 4, 9, 30)
+    req.refresh_from_db()
+    assert req.next_due_at == at(2026, 3, 9, 9, 30)
+
+
+def test_refresh_writes_no_history_row(make_request):
+    req = make_request(created_at=CREATED)
+    before = req.history.count()
+    request_schedule_refresh(req)
+    assert req.history.count() == before
