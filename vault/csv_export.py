@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from vault.models import LossRunRequest
-from vault.selectors import request_row
+from vault.status import Status, next_action, request_status
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 HEADER = [
@@ -49,7 +49,8 @@ def request_csv_rows(
 ) -> Iterator[list[str]]:
     yield HEADER
     for req in requests:
-        row = request_row(req, now)
+        status = request_status(req, now)
+        action = next_action(req, now)
         yield [
             neutralise(v)
             for v in (
@@ -62,9 +63,9 @@ def request_csv_rows(
                 _date(req.first_request_on),
                 _local(req.second_request_at, tz),
                 _date(req.received_on),
-                row.status_label,
-                row.action_label,
-                _local(row.action_due_at, tz),
+                Status.LABELS[status],
+                action.label,
+                _local(action.due_at, tz),
             )
         ]
 

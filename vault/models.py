@@ -30,7 +30,9 @@ class Carrier(models.Model):
     legal_name = models.CharField(max_length=200)
     naic_code = models.CharField("NAIC code", max_length=10, blank=True)
     group_name = models.CharField("group", max_length=200, blank=True)
-    states = models.CharField(max_length=200, blank=True, help_text="Two-letter codes, comma separated.")
+    states = models.CharField(
+        max_length=200, blank=True, help_text="Two-letter codes, comma separated."
+    )
     loss_run_email = models.EmailField("loss-run department e-mail", blank=True)
     fax = models.CharField(max_length=40, blank=True)
     phone = models.CharField(max_length=40, blank=True)
@@ -77,6 +79,17 @@ class Insured(models.Model):
         return f"{self.legal_name} dba {self.dba}" if self.dba else self.legal_name
 
 
+# The phases of an open request (received_on empty), as vault.status.status_q spells them,
+# so PostgreSQL matches the partial indexes below to the status filters.
+OPEN_AWAITING_FIRST = models.Q(received_on__isnull=True) & models.Q(first_request_on__isnull=True)
+OPEN_FIRST_PHASE = models.Q(received_on__isnull=True) & models.Q(
+    first_request_on__isnull=False, second_request_at__isnull=True
+)
+OPEN_SECOND_PHASE = models.Q(received_on__isnull=True) & models.Q(
+    first_request_on__isnull=False, second_request_at__isnull=False
+)
+
+
 class LossRunRequest(models.Model):
     """One request for loss runs from one carrier for one insured.
 
@@ -115,7 +128,39 @@ class LossRunRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["agency", "-created_at", "-id"], name="request_vault_order")]
+        indexes = [
+            models.Index(fields=["agency", "-created_at", "-id"], name="request_vault_order"),
+            models.Index(fields=["agency", "carrier"], name="request_agency_carrier"),
+            # Open requests by phase (vault.status): the status filters walk these newest
+            # first, and Today reads the due ones in due order. Received rows are not in them.
+            models.Index(
+                fields=["agency", "-created_at", "-id"],
+                name="request_awaiting_first",
+                condition=OPEN_AWAITING_FIRST,
+            ),
+            # The trailing due column is checked inside the index, so a status filter that
+            # skips many rows (waiting vs. 2nd request due) reads no table rows to do it.
+            models.Index(
+                fields=["agency", "-created_at", "-id", "second_request_due_at"],
+                name="request_first_phase",
+                condition=OPEN_FIRST_PHASE,
+            ),
+            models.Index(
+                fields=["agency", "-created_at", "-id", "helpdesk_due_at"],
+                name="request_second_phase",
+                condition=OPEN_SECOND_PHASE,
+            ),
+            models.Index(
+                fields=["agency", "second_request_due_at"],
+                name="request_second_due",
+                condition=OPEN_FIRST_PHASE,
+            ),
+            models.Index(
+                fields=["agency", "helpdesk_due_at"],
+                name="request_helpdesk_due",
+                condition=OPEN_SECOND_PHASE,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.insured} / {self.carrier}"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Agency
 from accounts.tenancy import get_for_agency, scoped
@@ -14,7 +16,8 @@ from vault.models import Carrier, Insured, LossRunRequest, Policy
 from vault.status import Status, next_action, request_status, status_q
 
 PAGE_SIZE = 50
-COUNT_CAP = 10_000
+COUNT_CAP = 10_000  # unfiltered: an index-only count of the agency's rows, stopped here
+FILTERED_COUNT_CAP = 1_000  # a status or search: "1,000+" is as useful and stays cheap
 TYPEAHEAD_LIMIT = 10
 
 
@@ -86,6 +89,42 @@ def carrier_search(*, agency: Agency, q: str, limit: int = TYPEAHEAD_LIMIT) -> l
 # The vault list -----------------------------------------------------------------------
 
 
+SEARCH_CAPS = {"insured": 500, "carrier": 20, "policy": 1000}
+
+
+def _search_q(*, agency: Agency, q: str) -> Q:
+    """Requests whose insured (legal name or DBA), carrier or a policy number contains `q`.
+
+    Three small look-ups first (trigram indexes on PostgreSQL). When each finds a few rows
+    the request filter is a list of ids (an index look-up, whatever the agency's size);
+    when one finds many, matches are common and walking the requests newest first stops
+    after a page, so the look-ups stay subqueries.
+    """
+    insureds = (
+        scoped(Insured, agency)
+        .filter(Q(legal_name__icontains=q) | Q(dba__icontains=q))
+        .values_list("pk", flat=True)
+    )
+    carriers = (
+        carriers_visible(agency=agency).filter(legal_name__icontains=q).values_list("pk", flat=True)
+    )
+    policies = Policy.objects.filter(agency=agency, policy_number__icontains=q).values_list(
+        "request_id", flat=True
+    )
+    found = {
+        "insured": list(insureds[: SEARCH_CAPS["insured"] + 1]),
+        "carrier": list(carriers[: SEARCH_CAPS["carrier"] + 1]),
+        "policy": list(policies[: SEARCH_CAPS["policy"] + 1]),
+    }
+    if any(len(found[k]) > cap for k, cap in SEARCH_CAPS.items()):
+        return Q(insured_id__in=insureds) | Q(carrier_id__in=carriers) | Q(pk__in=policies)
+    return (
+        Q(insured_id__in=found["insured"])
+        | Q(carrier_id__in=found["carrier"])
+        | Q(pk__in=found["policy"])
+    )
+
+
 def request_list(
     *, agency: Agency, now: dt.datetime, q: str = "", status: str = ""
 ) -> QuerySet[LossRunRequest]:
@@ -93,23 +132,28 @@ def request_list(
     qs = scoped(LossRunRequest, agency).select_related("insured", "carrier")
     q = q.strip()
     if q:
-        policy_match = Policy.objects.filter(
-            agency=agency, request=OuterRef("pk"), policy_number__icontains=q
-        )
-        qs = qs.filter(
-            Q(insured__legal_name__icontains=q)
-            | Q(insured__dba__icontains=q)
-            | Q(carrier__legal_name__icontains=q)
-            | Exists(policy_match)
-        )
+        qs = qs.filter(_search_q(agency=agency, q=q))
     if status in Status.LABELS:
         qs = qs.filter(status_q(status, now))
     return qs.order_by("-created_at", "-id")
 
 
+def fmt_date(value: dt.date | None) -> str:
+    return f"{value:%m/%d/%Y}" if value else ""
+
+
+def fmt_datetime(value: dt.datetime | None, tz) -> str:
+    """US style on the agency's clock: 03/12/2025 9:05 AM."""
+    if not value:
+        return ""
+    local = value.astimezone(tz)
+    return f"{local:%m/%d/%Y} {local.hour % 12 or 12}:{local:%M %p}"
+
+
 @dataclass
 class RequestRow:
-    """A request as the vault list shows it: status and next action derived, not stored."""
+    """A request as the vault list shows it: status and next action derived, not stored,
+    and every value preformatted on the agency's clock (rendering 50 rows stays cheap)."""
 
     req: LossRunRequest
     status: str
@@ -118,11 +162,21 @@ class RequestRow:
     action_due_at: dt.datetime | None
     action_url: str | None
     overdue: bool
+    created: str = ""
+    first: str = ""
+    second: str = ""
+    received: str = ""
+    action_due: str = ""
+    edit_url: str = ""
+    row_url: str = ""
 
 
-def request_row(req: LossRunRequest, now: dt.datetime) -> RequestRow:
+def request_row(req: LossRunRequest, now: dt.datetime, tz=None) -> RequestRow:
+    """`tz` defaults to the current time zone (views run on the agency's clock)."""
+    tz = tz or timezone.get_current_timezone()
     status = request_status(req, now)
     action = next_action(req, now)
+    kwargs = {"request_id": req.pk}
     return RequestRow(
         req=req,
         status=status,
@@ -131,6 +185,13 @@ def request_row(req: LossRunRequest, now: dt.datetime) -> RequestRow:
         action_due_at=action.due_at,
         action_url=action.url(req.pk),
         overdue=bool(action.due_at and action.due_at <= now and status != Status.RECEIVED),
+        created=fmt_date(req.created_at.astimezone(tz).date()),
+        first=fmt_date(req.first_request_on),
+        second=fmt_datetime(req.second_request_at, tz),
+        received=fmt_date(req.received_on),
+        action_due=fmt_datetime(action.due_at, tz),
+        edit_url=reverse("vault:request_edit", kwargs=kwargs),
+        row_url=reverse("vault:request_row", kwargs=kwargs),
     )
 
 
@@ -175,17 +236,18 @@ def request_page(
     fetched = list(qs[offset : offset + per_page + 1])
     has_next = len(fetched) > per_page
     rows = [request_row(r, now) for r in fetched[:per_page]]
+    cap = FILTERED_COUNT_CAP if (q.strip() or status in Status.LABELS) else COUNT_CAP
     if not has_next and (rows or page == 1):
         total = offset + len(rows)
     else:
-        total = qs.order_by()[: COUNT_CAP + 1].count()
+        total = qs.order_by()[: cap + 1].count()
     return RequestPage(
         rows=rows,
         number=page,
         has_previous=page > 1,
         has_next=has_next,
-        total=min(total, COUNT_CAP),
-        total_capped=total > COUNT_CAP,
+        total=min(total, cap),
+        total_capped=total > cap,
         per_page=per_page,
         start_index=offset + 1 if rows else 0,
     )
@@ -213,10 +275,15 @@ TODAY_LIMIT = 25
 
 
 def status_counts(*, agency: Agency, now: dt.datetime) -> dict[str, int]:
-    """How many of the agency's requests are in each status (one query)."""
-    qs = scoped(LossRunRequest, agency)
-    aggregates = {s: Count("id", filter=status_q(s, now)) for s in Status.LABELS}
-    return qs.aggregate(**aggregates)
+    """How many of the agency's requests are in each status.
+
+    One count per open status (each reads only its phase's partial index) and one of all
+    rows; received is the rest. Cheaper than one pass over every row of a large agency.
+    """
+    qs = scoped(LossRunRequest, agency).order_by()
+    counts = {s: qs.filter(status_q(s, now)).count() for s in Status.LABELS if s != Status.RECEIVED}
+    counts[Status.RECEIVED] = qs.count() - sum(counts.values())
+    return counts
 
 
 def today_sections(

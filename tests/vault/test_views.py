@@ -138,15 +138,17 @@ def test_today_when_nothing_is_due(owner_client, agency):
     assert "Nothing needs your action today" in owner_client.get("/").content.decode()
 
 
-def test_today_query_count_is_constant(owner_client, agency, django_assert_max_num_queries):
-    for _ in range(3):
+@pytest.mark.parametrize("n", [1, 6])
+def test_today_query_count_is_constant(owner_client, agency, django_assert_num_queries, n):
+    for _ in range(n):
         make(agency)
         make(
             agency,
             first_request_on=dt.date(2025, 2, 20),
             second_request_due_at=NOW - dt.timedelta(days=1),
         )
-    with django_assert_max_num_queries(8):
+    # session, user, agency; 5 status counts + all rows; 3 sections.
+    with django_assert_num_queries(12):
         owner_client.get("/")
 
 
@@ -453,3 +455,35 @@ def test_carrier_inline_create_is_private(owner_client, agency):
 
 def test_inline_create_needs_post(owner_client):
     assert owner_client.get(reverse("vault:insured_create_inline")).status_code == 405
+
+
+def test_search_narrow_and_broad_paths_find_the_same(owner_client, agency, monkeypatch):
+    from vault import selectors
+
+    hits = [make(agency, policies=[f"CPP-{i}"]) for i in range(3)]
+    Insured.objects.filter(pk=hits[0].insured_id).update(legal_name="Cpp Widgets")
+    make(agency, policies=["WC-1"])
+    url = reverse("vault:list")
+
+    def found():
+        return {r.req.pk for r in owner_client.get(url, {"q": "cpp"}).context["page"].rows}
+
+    narrow = found()
+    monkeypatch.setattr(selectors, "SEARCH_CAPS", {"insured": 0, "carrier": 0, "policy": 0})
+    assert found() == narrow == {h.pk for h in hits}
+
+
+def test_count_is_capped(agency, monkeypatch):
+    from vault import selectors
+
+    for i in range(6):
+        make(agency, created_at=NOW - dt.timedelta(minutes=i))
+    monkeypatch.setattr(selectors, "COUNT_CAP", 4)
+    page = selectors.request_page(agency=agency, now=NOW, per_page=2)
+    assert (page.total, page.total_capped, page.has_next) == (4, True, True)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 10)
+    page = selectors.request_page(agency=agency, now=NOW, per_page=2)
+    assert (page.total, page.total_capped) == (6, False)
+    monkeypatch.setattr(selectors, "FILTERED_COUNT_CAP", 3)
+    page = selectors.request_page(agency=agency, now=NOW, per_page=2, status="awaiting_first")
+    assert (page.total, page.total_capped) == (3, True)
