@@ -107,16 +107,6 @@ def carrier_promote(*, carrier: Carrier) -> Carrier:
     return carrier
 
 
-def _refresh_schedule(req: LossRunRequest) -> None:
-    """Recompute the tracker's due columns. They are derived, so the save that stores them
-    adds no history row (the date change itself already did)."""
-    req.skip_history_when_saving = True
-    try:
-        request_schedule_refresh(req)
-    finally:
-        del req.skip_history_when_saving
-
-
 def _check_parties(*, agency: Agency, insured: Insured, carrier: Carrier) -> None:
     errors: dict[str, list[str]] = {}
     if insured.agency_id != agency.pk:
@@ -209,7 +199,7 @@ def request_create(
     req._history_user = user
     req.save()
     _sync_policies(req, policies)
-    _refresh_schedule(req)
+    request_schedule_refresh(req)
     return req
 
 
@@ -253,7 +243,7 @@ def request_update(
     request._history_user = user
     request.save()
     _sync_policies(request, policies)
-    _refresh_schedule(request)
+    request_schedule_refresh(request)
     return request
 
 
@@ -280,7 +270,7 @@ def request_record_received(
     req.received_on = received_on
     req._history_user = actor
     req.save(update_fields=["received_on", "updated_at"])
-    _refresh_schedule(req)
+    request_schedule_refresh(req)
     request.received_on = req.received_on
     for name in ("second_request_due_at", "helpdesk_due_at", "next_due_at"):
         setattr(request, name, getattr(req, name))
