@@ -43,7 +43,7 @@ def bar_chart(
     fmt,
     reference: Decimal | None = None,
     reference_text: str = "",
-    width: int = 640,
+    width: int = 520,
     height: int = 220,
 ) -> BarChart:
     """Vertical bars; a None value draws no bar but keeps its slot and says 'n/a'.

@@ -326,7 +326,8 @@ def reserve_movements(*, agency: Agency, insured: Insured, limit: int = LIST_LIM
         falling=Count("id", filter=Q(reserves__lt=F("prior_reserves"))),
     )
     listed = (
-        qs.annotate(change=Abs(F("reserves") - F("prior_reserves"), output_field=MONEY_FIELD))
+        qs.exclude(reserves=F("prior_reserves"))
+        .annotate(change=Abs(F("reserves") - F("prior_reserves"), output_field=MONEY_FIELD))
         .order_by("-change", "claim_number")
         .values_list(
             "claim_number",

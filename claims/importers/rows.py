@@ -209,6 +209,13 @@ def amounts_problems(
     return total_incurred, problems
 
 
+@dataclass(frozen=True)
+class _Refused:
+    """A cached parse failure (a fresh exception is raised each time)."""
+
+    reason: str
+
+
 class RowValidator:
     """Validates rows one by one and remembers what it needs to check across rows."""
 
@@ -221,6 +228,7 @@ class RowValidator:
         self.defaults = defaults
         self.seen_claims: dict[str, int] = {}
         self._date_cache: dict[str, object] = {}
+        self._money_cache: dict = {}
         self._term_cache: dict[tuple, tuple[TermKey | None, list[str]]] = {}
         self._term_fields = [
             f
@@ -248,10 +256,23 @@ class RowValidator:
 
     def _money(self, cells: list, field: str, problems: list[str], prefix: str) -> Decimal | None:
         total = None
+        cache = self._money_cache
         for index in self.columns.get(field, ()):
             raw = cells[index] if index < len(cells) else None
             try:
-                amount = parse_money(raw)
+                if raw.__class__ is str:  # loss runs repeat amounts ("$0.00"): parse each once
+                    amount = cache.get(raw, cache)
+                    if amount is cache:
+                        try:
+                            amount = parse_money(raw)
+                        except BadValue as exc:
+                            amount = _Refused(str(exc))
+                        if len(cache) < 100_000:
+                            cache[raw] = amount
+                    if isinstance(amount, _Refused):
+                        raise BadValue(amount.reason)
+                else:
+                    amount = parse_money(raw)
             except BadValue as exc:
                 problems.append(f"{prefix}{LABELS[field]} {cell_text(raw)} {exc}")
                 continue
@@ -278,11 +299,11 @@ class RowValidator:
             try:
                 found = parse_date(raw)
             except BadValue as exc:
-                found = exc
+                found = _Refused(str(exc))
             if len(self._date_cache) < 100_000:
                 self._date_cache[raw] = found
-        if isinstance(found, BadValue):
-            raise found
+        if isinstance(found, _Refused):
+            raise BadValue(found.reason)
         return found
 
     def is_blank(self, cells: list) -> bool:

@@ -9,7 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 CENT = Decimal("0.01")
 MAX_MONEY = Decimal("999999999999.99")
 _MONEY_RE = re.compile(r"^(?P<neg>-)?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<cents>\d{1,2}))?$")
-_PLAIN_RE = re.compile(r"^-?\d+(?:\.(\d{1,2}))?$")
+_PLAIN_RE = re.compile(r"^-?\d+(?:\.\d{1,2})?$")
+_DOLLARS_RE = re.compile(r"^\$(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$")
 _BLANK = {"", "-", "--", "n/a", "na", "none", "null"}
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -50,9 +51,10 @@ def parse_money(value: object) -> Decimal | None:
             raise BadValue("is not an amount") from exc
     else:
         text = str(value).strip()
-        match = _PLAIN_RE.match(text)
-        if match:  # '1234.56', '-12': most cells, no clean-up needed
+        if _PLAIN_RE.match(text):  # '1234.56', '-12': no clean-up needed
             amount = Decimal(text).quantize(CENT)
+        elif _DOLLARS_RE.match(text):  # '$1,234.50'
+            amount = Decimal(text.replace("$", "").replace(",", "")).quantize(CENT)
         else:
             amount = _parse_money_text(text)
             if amount is None:
