@@ -1,0 +1,318 @@
+"""The whole journey of one loss-run request, in a real browser against the live stack.
+
+An agent signs up, builds a request, prints and files the authorization, enters the 1st
+request; the tracker (its sweep, replayed at past moments with --now, delivered by the real
+Celery worker) e-mails the 2nd-request notice, then the help-desk notice; the agent follows
+each e-mail's link, hands the request to the help desk (first without proof of carrier),
+staff resolve the ticket as received in the admin, and nothing is sent any more.
+
+The clock: `tracker_sweep --now` only replays moments that have passed (a future moment
+only with --dry-run), so the 1st request is dated about five weeks back; its 10th business
+day and the 24 business hours after the 2nd request then fall in the past, where the
+sweep can be replayed, and the real-time rules of the forms (no date in the future) hold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import zoneinfo
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.helpers import ARTIFACTS, pdf_text, screenshot, small_pdf, wait_until
+from tracker.calendar import get_calendar
+
+pytestmark = pytest.mark.browser
+
+TZ = zoneinfo.ZoneInfo("America/New_York")  # the time zone chosen at sign-up
+NOTIFY_AT = dt.time(8, 0)  # a new agency's notify time (accounts.Agency.notify_time default)
+SECOND_REQUEST_AT = dt.time(10, 30)
+# A new agency counts US federal holidays only (accounts.Agency.holiday_calendar default).
+CALENDAR = get_calendar(None)
+
+
+def local(day: dt.date, at: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, at, TZ)
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat()
+
+
+class Steps:
+    """A screenshot of every step of the journey, kept whether the test passes or not."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.n = 0
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.png"):
+            old.unlink()
+
+    def shot(self, page, name: str) -> None:
+        self.n += 1
+        screenshot(page, self.folder / f"{self.n:02d}-{name}.png")
+
+
+def sweep(live_stack, at: dt.datetime | None = None, *args: str) -> str:
+    """`manage.py tracker_sweep [--now AT]` with the stack's environment; its output."""
+    now = ["--now", iso(at)] if at else []
+    done = live_stack.manage("tracker_sweep", *now, *args)
+    return done.stdout + done.stderr
+
+
+def notices_for(live_stack, request_id: int):
+    """The tracker's e-mails about one request (their links name it)."""
+    marker = f"/vault/requests/{request_id}/"
+    return [m for m in live_stack.outbox.messages() if m.tracker_notice and marker in m.text]
+
+
+def assert_plain_link(live_stack, url: str) -> None:
+    """An e-mail link: absolute on SITE_URL, no token or other credential in it."""
+    assert url.startswith(live_stack.base_url + "/"), url
+    assert "?" not in url and "token" not in url.lower() and "@" not in url, url
+
+
+def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
+    steps = Steps(ARTIFACTS / "journey")
+    run = secrets.token_hex(3)
+    insured = f"Harbor Bakery {run} LLC"
+    carrier = f"Keystone Mutual {run}"
+    policies = [f"GL-{run}-01", f"CP-{run}-02"]
+    message = f"Called the carrier twice ({run}); their loss-run desk never answered."
+    owner_email = f"owner-{run}@e2e.example.com"
+    password = f"Vault-{secrets.token_urlsafe(10)}"
+
+    today = dt.datetime.now(TZ).date()
+    first_request_on = CALENDAR.next_business_day_on_or_after(today - dt.timedelta(days=35))
+    ninth_day = CALENDAR.add_business_days(first_request_on, 9)
+    tenth_day = CALENDAR.add_business_days(first_request_on, 10)
+    second_request_at = local(tenth_day, SECOND_REQUEST_AT)
+    # 24 business hours: the same local time on the next business day.
+    helpdesk_due = local(CALENDAR.add_business_days(tenth_day, 1), SECOND_REQUEST_AT)
+    assert helpdesk_due + dt.timedelta(hours=1) < dt.datetime.now(TZ)
+
+    agent = new_context()
+    page = agent.new_page()
+
+    # 1. Sign up a new agency -----------------------------------------------------------
+    page.goto("/signup/")
+    page.get_by_label("Agency name").fill(f"Lakeside Insurance {run}")
+    page.get_by_label("State").select_option("NY")
+    page.get_by_label("Time zone").select_option("America/New_York")
+    page.get_by_label("Your name").fill("Dana Whitfield")
+    page.get_by_label("Your e-mail address").fill(owner_email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Password again").fill(password)
+    steps.shot(page, "signup")
+    page.get_by_role("button", name="Create my agency").click()
+    page.wait_for_url(live_stack.url("/"))
+    assert page.get_by_role("heading", name=re.compile("^Today")).is_visible()
+    steps.shot(page, "today-after-signup")
+
+    # 2. The Request Builder: insured and carrier added inline, two policies --------------
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="New request").click()
+    page.wait_for_url("**/vault/requests/new/")
+    page.get_by_text("Not in the list? Add a new insured").click()
+    page.get_by_label("Legal name", exact=True).fill(insured)
+    page.locator("#id_ni-signer_name").fill("Robin Harbor")
+    page.locator("#id_ni-signer_title").fill("President")
+    page.get_by_role("button", name="Add this insured").click()
+    page.get_by_text(f"Added {insured} and chose it for this request.").wait_for()
+    assert page.locator("input[type=hidden][name=insured]").input_value()
+    assert page.locator("#id_insured_q").input_value() == insured
+
+    page.get_by_text("Not in the directory? Add a private carrier").click()
+    page.get_by_label("Carrier legal name").fill(carrier)
+    page.locator("#id_nc-loss_run_email").fill(f"lossruns-{run}@carrier.example.com")
+    page.get_by_role("button", name="Add this carrier").click()
+    page.get_by_text(f"Added {carrier} (private to your agency)").wait_for()
+    assert page.locator("input[type=hidden][name=carrier]").input_value()
+
+    terms = [("2023-07-01", "2024-07-01"), ("2024-07-01", "2025-07-01")]
+    page.locator("#id_policies-0-policy_number").fill(policies[0])
+    page.locator("#id_policies-0-term_start").fill(terms[0][0])
+    page.locator("#id_policies-0-term_end").fill(terms[0][1])
+    page.get_by_role("button", name="+ Add another policy").click()
+    page.locator("#id_policies-1-policy_number").fill(policies[1])
+    page.locator("#id_policies-1-line_of_business").select_option(index=1)
+    page.locator("#id_policies-1-term_start").fill(terms[1][0])
+    page.locator("#id_policies-1-term_end").fill(terms[1][1])
+    steps.shot(page, "request-builder")
+    page.get_by_role("button", name="Create request").click()
+    page.wait_for_url(re.compile(r"/vault/requests/\d+/edit/$"))
+    request_id = int(re.search(r"/vault/requests/(\d+)/edit/", page.url).group(1))
+    assert page.get_by_role("heading", name="Update the Loss Run Retrieval Request").is_visible()
+    steps.shot(page, "request-created")
+
+    # 3. The authorization letter (PDF) ---------------------------------------------------
+    letter_link = page.get_by_role("link", name="Authorization letter (PDF)").first
+    response = agent.request.get(letter_link.get_attribute("href"))
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    letter = response.body()
+    assert letter.startswith(b"%PDF")
+    (steps.folder / "authorization-letter.pdf").write_bytes(letter)
+    text = " ".join(pdf_text(letter).split())
+    assert insured in text
+    assert all(number in text for number in policies), text[:2000]
+
+    # 4. Upload the signed copy --------------------------------------------------------
+    upload = page.locator("form.docs-upload")
+    upload.get_by_label("What is it?").select_option(label="Authorization letter (signed)")
+    upload.locator("input[type=file]").set_input_files(
+        files={
+            "name": "signed-authorization.pdf",
+            "mimeType": "application/pdf",
+            "buffer": small_pdf(f"Signed by Robin Harbor for {insured}"),
+        }
+    )
+    upload.get_by_role("button", name="Upload").click()
+    docs = page.locator(f"#docs-{request_id}")
+    docs.get_by_text("Uploaded signed-authorization.pdf.").wait_for()
+    assert docs.get_by_role("link", name="signed-authorization.pdf").is_visible()
+    steps.shot(page, "signed-copy-uploaded")
+
+    # 5. The 1st request's date ----------------------------------------------------------
+    page.get_by_label("1st Request").fill(first_request_on.isoformat())
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_text(f"Request for {insured} updated.").wait_for()
+    steps.shot(page, "first-request-entered")
+
+    # 6. The 10th business day: the sweep, the worker, the e-mail, its link ---------------
+    early = sweep(live_stack, local(ninth_day, NOTIFY_AT) + dt.timedelta(minutes=5))
+    assert f"request {request_id} " not in early, early
+    out = sweep(live_stack, local(tenth_day, NOTIFY_AT) + dt.timedelta(minutes=5))
+    assert f"due: request {request_id} Time for a 2nd request" in out or (
+        f"due: request {request_id} " in out
+    ), out
+    notice = live_stack.outbox.wait_for(
+        lambda m: m.tracker_notice and f"/vault/requests/{request_id}/edit/" in m.text,
+        timeout=45,
+        what="the 2nd-request notice, delivered by the Celery worker",
+    )
+    assert insured in notice.subject and "2nd request" in notice.subject, notice.subject
+    assert owner_email in notice.to
+    edit_link = notice.link_to(f"/vault/requests/{request_id}/edit/")
+    letter2_link = notice.link_to(f"/vault/requests/{request_id}/second-request-letter.pdf")
+    for link in notice.links():
+        assert_plain_link(live_stack, link)
+    second_letter = agent.request.get(letter2_link)
+    assert second_letter.status == 200 and second_letter.body().startswith(b"%PDF")
+
+    page.goto(edit_link)
+    assert page.url == edit_link
+    assert page.get_by_role("heading", name="Update the Loss Run Retrieval Request").is_visible()
+    steps.shot(page, "edit-form-from-email")
+
+    # 7. Record the 2nd request (date and time, in the agency's time) ---------------------
+    page.get_by_label("2nd Request").fill(second_request_at.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_text(f"Request for {insured} updated.").wait_for()
+    steps.shot(page, "second-request-recorded")
+
+    # 8. Past the 24 business hours: the help-desk notice --------------------------------
+    early = sweep(live_stack, helpdesk_due - dt.timedelta(minutes=10))
+    assert f"request {request_id} " not in early, early
+    out = sweep(live_stack, helpdesk_due + dt.timedelta(minutes=5))
+    assert f"due: request {request_id} " in out, out
+    notice = live_stack.outbox.wait_for(
+        lambda m: m.tracker_notice and f"/helpdesk/submit/{request_id}/" in m.text,
+        timeout=45,
+        what="the help-desk notice, delivered by the Celery worker",
+    )
+    assert insured in notice.subject, notice.subject
+    helpdesk_link = notice.link_to(f"/helpdesk/submit/{request_id}/")
+    for link in notice.links():
+        assert_plain_link(live_stack, link)
+    assert len(notices_for(live_stack, request_id)) == 2
+
+    page.goto(helpdesk_link)
+    assert page.get_by_role("heading", name="Hand over to the Help Desk").is_visible()
+    steps.shot(page, "helpdesk-form-from-email")
+
+    # 9. Submit without proof of carrier: a clear error, nothing typed is lost -------------
+    signed_choice = page.get_by_label(re.compile(r"signed-authorization\.pdf"))
+    assert signed_choice.is_checked()
+    page.get_by_label("Message to the help desk").fill(message)
+    page.get_by_label("I reviewed the Common Mistakes list").check()
+    page.get_by_role("button", name="Submit to the Help Desk").click()
+    page.get_by_text("Add the most current proof of carrier").wait_for()
+    assert page.url == helpdesk_link
+    assert page.get_by_label("Message to the help desk").input_value() == message
+    assert page.get_by_label("I reviewed the Common Mistakes list").is_checked()
+    assert page.get_by_label(re.compile(r"signed-authorization\.pdf")).is_checked()
+    steps.shot(page, "helpdesk-without-proof")
+
+    # ... then with a declarations page covering every policy number.
+    page.locator("#id_new0_file").set_input_files(
+        files={
+            "name": "declarations-page.pdf",
+            "mimeType": "application/pdf",
+            "buffer": small_pdf(f"Declarations {carrier}: {', '.join(policies)}"),
+        }
+    )
+    page.locator("#id_new0_kind").select_option(label="Proof of carrier: declarations page")
+    boxes = page.locator("input[name=new0_policies]")
+    assert boxes.count() == len(policies)
+    for i in range(boxes.count()):
+        boxes.nth(i).check()
+    page.get_by_role("button", name="Submit to the Help Desk").click()
+    page.wait_for_url(re.compile(r"/helpdesk/tickets/\d+/$"))
+    ticket_id = int(re.search(r"/helpdesk/tickets/(\d+)/", page.url).group(1))
+    page.get_by_text(f"Ticket #{ticket_id} is with the help desk.").wait_for()
+    steps.shot(page, "ticket-submitted")
+
+    # 10. Staff resolve the ticket as received, in the admin ------------------------------
+    staff = new_context().new_page()
+    staff_email, staff_password = staff_credentials
+    staff.goto(f"/admin/login/?next=/admin/helpdesk/ticket/{ticket_id}/change/")
+    staff.locator("#id_username").fill(staff_email)
+    staff.locator("#id_password").fill(staff_password)
+    staff.get_by_role("button", name="Log in").click()
+    staff.wait_for_url(f"**/admin/helpdesk/ticket/{ticket_id}/change/")
+    staff.locator("#id_status").select_option(label="Resolved: received")
+    staff.locator("#id_received_on").fill(today.isoformat())
+    steps.shot(staff, "admin-resolve")
+    staff.locator("input[name=_save]").click()
+    staff.locator(".messagelist .success").wait_for()
+    assert staff.locator(".errornote").count() == 0
+    steps.shot(staff, "admin-resolved")
+
+    # 11. The agent sees the request received in the vault --------------------------------
+    page.goto(f"/vault/?q={policies[0]}")
+    row = page.locator(f"#req-{request_id}")
+    assert row.locator(".badge").inner_text() == "Received"
+    assert row.locator("td[data-label=Rcvd]").inner_text() == today.strftime("%m/%d/%Y")
+    row.locator(".expand-toggle").click()
+    detail = page.locator(f"#detail-{request_id}")
+    detail.wait_for()
+    assert detail.locator(".badge-sent").count() == 2, detail.inner_text()
+    steps.shot(page, "vault-received")
+
+    # 12. No further e-mail at any later time ---------------------------------------------
+    seen = live_stack.outbox.keys()
+    done_before = live_stack.worker.log_text().count(" succeeded in ")
+    out = sweep(live_stack)
+    assert f"request {request_id} " not in out, out
+    later = sweep(live_stack, dt.datetime.now(TZ) + dt.timedelta(days=60), "--dry-run")
+    assert f"request {request_id} " not in later, later
+    enqueued = int(re.search(r"Enqueued (\d+) notice", out).group(1))
+    if enqueued:  # other agencies' notices: let the worker finish them before looking
+        wait_until(
+            lambda: live_stack.worker.log_text().count(" succeeded in ") >= done_before + enqueued,
+            timeout=30,
+            what="the worker to finish the notices just enqueued",
+        )
+    new = [
+        m
+        for m in live_stack.outbox.new_since(seen)
+        if insured in m.subject or f"/vault/requests/{request_id}/" in m.text
+    ]
+    assert new == [], [m.subject for m in new]
+    assert len(notices_for(live_stack, request_id)) == 2
+
+    browser_log.assert_clean()
