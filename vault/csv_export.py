@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from vault.models import LossRunRequest
 from vault.status import Status, next_action, request_status
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -45,20 +45,21 @@ def _local(value: dt.datetime | None, tz: ZoneInfo) -> str:
 
 
 def request_csv_rows(
-    requests: Iterable[LossRunRequest], *, tz: ZoneInfo, now: dt.datetime
+    rows: Iterable[tuple[SimpleNamespace, list[str]]], *, tz: ZoneInfo, now: dt.datetime
 ) -> Iterator[list[str]]:
+    """The header, then one line per request (see vault.selectors.request_export_rows)."""
     yield HEADER
-    for req in requests:
+    for req, policy_numbers in rows:
         status = request_status(req, now)
         action = next_action(req, now)
         yield [
             neutralise(v)
             for v in (
-                req.insured.legal_name,
-                req.insured.dba,
-                req.carrier.legal_name,
-                req.carrier.naic_code,
-                "; ".join(p.policy_number for p in req.policies.all()),
+                req.insured_legal_name,
+                req.insured_dba,
+                req.carrier_legal_name,
+                req.carrier_naic_code,
+                "; ".join(policy_numbers),
                 _local(req.created_at, tz)[:10],
                 _date(req.first_request_on),
                 _local(req.second_request_at, tz),

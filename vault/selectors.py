@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -253,11 +255,51 @@ def request_page(
     )
 
 
+EXPORT_FIELDS = (
+    "pk",
+    "insured__legal_name",
+    "insured__dba",
+    "carrier__legal_name",
+    "carrier__naic_code",
+    "created_at",
+    "first_request_on",
+    "second_request_at",
+    "received_on",
+    "second_request_due_at",
+    "helpdesk_due_at",
+    "next_due_at",
+)
+EXPORT_CHUNK = 2_000
+
+
 def request_export_rows(
     *, agency: Agency, now: dt.datetime, q: str = "", status: str = ""
-) -> QuerySet[LossRunRequest]:
-    """The CSV export's rows: the list's filter, with policies prefetched per chunk."""
-    return request_list(agency=agency, now=now, q=q, status=status).prefetch_related("policies")
+) -> Iterator[tuple[SimpleNamespace, list[str]]]:
+    """The CSV export's rows under the list's filter: plain values (no model instances) and
+    each request's policy numbers, read per chunk: two queries per 2,000 requests."""
+    qs = request_list(agency=agency, now=now, q=q, status=status).values(*EXPORT_FIELDS)
+    chunk: list[dict] = []
+
+    def flush(rows: list[dict]):
+        numbers: dict[int, list[str]] = {}
+        policies = Policy.objects.filter(agency=agency, request_id__in=[r["pk"] for r in rows])
+        for request_id, number in policies.order_by("term_start", "policy_number").values_list(
+            "request_id", "policy_number"
+        ):
+            numbers.setdefault(request_id, []).append(number)
+        for r in rows:
+            yield (
+                SimpleNamespace(**{k.replace("__", "_"): v for k, v in r.items()}),
+                numbers.get(r["pk"], []),
+            )
+
+    for row in qs.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(row)
+        if len(chunk) >= EXPORT_CHUNK:
+            yield from flush(chunk)
+            chunk = []
+    if chunk:
+        yield from flush(chunk)
 
 
 # Today --------------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def export_csv(request, agency):
     now = timezone.now()
     rows = selectors.request_export_rows(agency=agency, now=now, q=q, status=status)
     response = StreamingHttpResponse(
-        stream_csv(request_csv_rows(rows.iterator(chunk_size=1000), tz=agency.tz, now=now)),
+        stream_csv(request_csv_rows(rows, tz=agency.tz, now=now)),
         content_type="text/csv; charset=utf-8",
     )
     stamp = timezone.localdate().isoformat()

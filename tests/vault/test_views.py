@@ -487,3 +487,16 @@ def test_count_is_capped(agency, monkeypatch):
     monkeypatch.setattr(selectors, "FILTERED_COUNT_CAP", 3)
     page = selectors.request_page(agency=agency, now=NOW, per_page=2, status="awaiting_first")
     assert (page.total, page.total_capped) == (3, True)
+
+
+def test_csv_export_reads_in_chunks_with_each_rows_policies(owner_client, agency, monkeypatch):
+    from vault import selectors
+
+    monkeypatch.setattr(selectors, "EXPORT_CHUNK", 2)
+    reqs = [
+        make(agency, policies=[f"P-{i}-A", f"P-{i}-B"], created_at=NOW - dt.timedelta(minutes=i))
+        for i in range(5)
+    ]
+    rows = read_csv(owner_client.get(reverse("vault:export_csv")))
+    assert [r[0] for r in rows[1:]] == [r.insured.legal_name for r in reqs]
+    assert [r[4] for r in rows[1:]] == [f"P-{i}-A; P-{i}-B" for i in range(5)]
