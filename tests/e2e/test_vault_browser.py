@@ -1,0 +1,278 @@
+"""The vault in a real browser: the "+" expansion (mouse and keyboard), filters and search,
+and Today, the vault and the Request Builder at phone width (390 x 844).
+
+The agency and its requests are set up through the product's own services in
+`manage.py shell` (the UI path is the journey's job); everything checked here is seen
+through chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+
+import pytest
+
+from tests.e2e.helpers import ARTIFACTS, screenshot
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+SEED = r"""
+import datetime as dt, json
+from django.utils import timezone
+from accounts.services import agency_signup
+from tracker.calendar import get_calendar
+from vault import services
+from vault.rules import PolicyData
+
+run, password = {run!r}, {password!r}
+user = agency_signup(
+    agency_name=f"Vault Browser {{run}}", full_name="Sam Okafor",
+    email=f"vault-{{run}}@e2e.example.com", password=password, state="NY",
+    time_zone="America/New_York",
+)
+agency = user.agency
+cal = get_calendar(None)
+today = timezone.now().astimezone(agency.tz).date()
+long_ago = cal.next_business_day_on_or_after(today - dt.timedelta(days=35))
+yesterday = today - dt.timedelta(days=1)
+carrier = services.carrier_create_private(agency=agency, legal_name=f"Granite Casualty {{run}}")
+rows = {{
+    "awaiting": ("Aster Florist", {{}}),
+    "received": ("Birch Dental", {{"first_request_on": long_ago, "received_on": today}}),
+    "second_due": ("Cedar Roofing", {{"first_request_on": long_ago}}),
+    "waiting": ("Dune Motors", {{"first_request_on": yesterday}}),
+}}
+out = {{"email": user.email}}
+for i, (key, (name, dates)) in enumerate(rows.items()):
+    insured = services.insured_create(agency=agency, legal_name=f"{{name}} {{run}}")
+    number = f"{{key[:3].upper()}}-{{run}}-{{i}}"
+    req = services.request_create(
+        agency=agency, user=user, insured=insured, carrier=carrier,
+        policies=[PolicyData(number, dt.date(2024, 1, 1), dt.date(2025, 1, 1))],
+        recipient_name="Sam Okafor", recipient_email=user.email,
+        notes=f"Seeded {{key}} request", **dates,
+    )
+    out[key] = {{"id": req.pk, "insured": insured.legal_name, "policy": number}}
+print("SEED " + json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def vault_agency(live_stack):
+    run = secrets.token_hex(3)
+    password = f"Vault-{secrets.token_urlsafe(10)}"
+    output = live_stack.shell(SEED.format(run=run, password=password))
+    data = json.loads(output.split("SEED ", 1)[1])
+    data["password"] = password
+    return data
+
+
+def sign_in(page, agency) -> None:
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(agency["email"])
+    page.locator("#id_password").fill(agency["password"])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def vault_rows(page) -> list[str]:
+    """The insured names of the vault rows shown."""
+    return page.locator("tr.vault-row td[data-label=Insured] a").all_inner_texts()
+
+
+def test_plus_expansion_with_mouse_and_keyboard(page, vault_agency, browser_log):
+    sign_in(page, vault_agency)
+    page.goto("/vault/")
+    seeded = vault_agency["second_due"]
+    row = page.locator(f"#req-{seeded['id']}")
+    toggle = row.locator(".expand-toggle")
+    detail = page.locator(f"#detail-{seeded['id']}")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert toggle.get_attribute("aria-controls") == f"detail-{seeded['id']}"
+    assert detail.count() == 0
+
+    toggle.click()
+    detail.wait_for(state="visible")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert detail.get_by_text(seeded["policy"]).is_visible()
+    assert detail.get_by_role("heading", name="Notification history").is_visible()
+    assert detail.get_by_role("link", name="Edit").is_visible()
+    screenshot(page, ARTIFACTS / "vault" / "expanded.png")
+
+    toggle.click()
+    detail.wait_for(state="hidden")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()  # opened again: the loaded detail is shown, not fetched twice
+    detail.wait_for(state="visible")
+    assert page.locator(f"#detail-{seeded['id']}").count() == 1
+
+    # Keyboard only: focus the "+" of another row and press Enter (then Enter again).
+    other = vault_agency["awaiting"]
+    other_toggle = page.locator(f"#req-{other['id']} .expand-toggle")
+    other_detail = page.locator(f"#detail-{other['id']}")
+    other_toggle.focus()
+    assert page.evaluate("document.activeElement.getAttribute('aria-controls')") == (
+        f"detail-{other['id']}"
+    )
+    page.keyboard.press("Enter")
+    other_detail.wait_for(state="visible")
+    assert other_toggle.get_attribute("aria-expanded") == "true"
+    assert other_detail.get_by_text(other["policy"]).is_visible()
+    page.keyboard.press("Enter")
+    other_detail.wait_for(state="hidden")
+    assert other_toggle.get_attribute("aria-expanded") == "false"
+    # The toggle is reachable with Tab from the search form (no mouse at all).
+    page.get_by_role("button", name="Apply").focus()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('expand-toggle')"):
+            break
+    assert page.evaluate("document.activeElement.classList.contains('expand-toggle')")
+
+    browser_log.assert_clean()
+
+
+def test_status_filter_and_search(page, vault_agency, browser_log):
+    sign_in(page, vault_agency)
+    page.goto("/vault/")
+    everyone = {
+        vault_agency[k]["insured"] for k in ("awaiting", "received", "second_due", "waiting")
+    }
+    assert set(vault_rows(page)) == everyone
+
+    for key, label in [
+        ("received", "Received"),
+        ("second_due", "2nd request due"),
+        ("awaiting", "Awaiting 1st request"),
+        ("waiting", "Waiting on carrier"),
+    ]:
+        page.get_by_label("Status").select_option(label=label)
+        page.get_by_role("button", name="Apply").click()
+        page.wait_for_url(re.compile(r"status="))
+        assert vault_rows(page) == [vault_agency[key]["insured"]], label
+        badge = page.locator(f"#req-{vault_agency[key]['id']} .badge")
+        assert badge.inner_text() == label
+        assert page.get_by_label("Status").input_value() != ""  # the choice stays shown
+
+    page.get_by_role("link", name="Clear").click()
+    page.wait_for_url(re.compile(r"/vault/$"))
+    assert set(vault_rows(page)) == everyone
+
+    search = page.get_by_label("Search")
+    search.fill("Cedar Roofing")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url(re.compile(r"q=Cedar"))
+    assert vault_rows(page) == [vault_agency["second_due"]["insured"]]
+    assert page.get_by_label("Search").input_value() == "Cedar Roofing"
+    assert "matching “Cedar Roofing”" in page.locator(".vault-count").inner_text()
+
+    page.get_by_label("Search").fill(vault_agency["waiting"]["policy"])
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url(re.compile(r"q="))
+    assert vault_rows(page) == [vault_agency["waiting"]["insured"]]
+
+    # Search and status together, then a search nothing matches.
+    page.get_by_label("Search").fill("Dental")
+    page.get_by_label("Status").select_option(label="Received")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url(re.compile(r"status=received"))
+    assert vault_rows(page) == [vault_agency["received"]["insured"]]
+    page.get_by_label("Search").fill("no such insured anywhere")
+    page.get_by_role("button", name="Apply").click()
+    page.get_by_text("No request matches.").wait_for()
+    assert vault_rows(page) == []
+    screenshot(page, ARTIFACTS / "vault" / "no-match.png")
+
+    browser_log.assert_clean()
+
+
+def assert_fits_phone(page, controls, name: str) -> None:
+    """No horizontal scrolling of the page; every main control visible inside the width."""
+    screenshot(page, ARTIFACTS / "phone" / f"{name}.png")
+    widths = page.evaluate(
+        "({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+    )
+    assert widths["scroll"] <= widths["inner"] + 1, f"{name} overflows: {widths}"
+    for label, locator in controls:
+        locator.scroll_into_view_if_needed()
+        assert locator.is_visible(), f"{name}: {label} is not visible"
+        box = locator.bounding_box()
+        assert box is not None, f"{name}: {label} has no box"
+        assert box["x"] >= -1 and box["x"] + box["width"] <= widths["inner"] + 1, (
+            f"{name}: {label} sticks out of the screen: {box}"
+        )
+
+
+def test_phone_width(new_context, vault_agency, browser_log):
+    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    sign_in(page, vault_agency)
+    main = page.locator("main")
+
+    page.goto("/")
+    assert_fits_phone(
+        page,
+        [
+            ("the heading", main.get_by_role("heading", name=re.compile("^Today"))),
+            ("New request", main.get_by_role("link", name="New request")),
+            ("the status counts", page.get_by_role("navigation", name="Requests by status")),
+        ],
+        "today",
+    )
+
+    page.goto("/vault/")
+    seeded = vault_agency["second_due"]
+    row = page.locator(f"#req-{seeded['id']}")
+    assert_fits_phone(
+        page,
+        [
+            ("Search", page.get_by_label("Search")),
+            ("Status", page.get_by_label("Status")),
+            ("Apply", page.get_by_role("button", name="Apply")),
+            ("New request", main.get_by_role("link", name="New request")),
+            ("the row's +", row.locator(".expand-toggle")),
+            ("the row's insured", row.get_by_role("link", name=seeded["insured"])),
+            ("the row's status", row.locator(".badge")),
+        ],
+        "vault",
+    )
+    row.locator(".expand-toggle").click()
+    detail = page.locator(f"#detail-{seeded['id']}")
+    detail.wait_for(state="visible")
+    assert_fits_phone(
+        page,
+        [
+            ("the policy", detail.get_by_text(seeded["policy"])),
+            ("Edit", detail.get_by_role("link", name="Edit")),
+        ],
+        "vault-expanded",
+    )
+
+    page.goto("/vault/requests/new/")
+    assert_fits_phone(
+        page,
+        [
+            ("Named insured", page.get_by_label("Named insured")),
+            ("Carrier", page.get_by_label("Carrier", exact=True)),
+            ("Policy number", page.locator("#id_policies-0-policy_number")),
+            ("Term start", page.locator("#id_policies-0-term_start")),
+            ("+ Add another policy", page.get_by_role("button", name="+ Add another policy")),
+            ("1st Request", page.get_by_label("1st Request")),
+            ("Create request", page.get_by_role("button", name="Create request")),
+        ],
+        "request-builder",
+    )
+    page.get_by_text("Not in the list? Add a new insured").click()
+    assert_fits_phone(
+        page,
+        [
+            ("Legal name", page.get_by_label("Legal name", exact=True)),
+            ("Add this insured", page.get_by_role("button", name="Add this insured")),
+        ],
+        "request-builder-new-insured",
+    )
+
+    browser_log.assert_clean()
