@@ -142,6 +142,7 @@ def main() -> None:
         verdict = (
             "OK" if result["seconds"] < limit and result["peak_rss_mb"] < 500 else "TOO SLOW/BIG"
         )
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print(f"{kind}: {result['imported']} rows in {result['seconds']} s (limit {limit} s),"
               f" peak RSS {result['peak_rss_mb']} MB (limit 500) -> {verdict}")  # fmt: skip
 

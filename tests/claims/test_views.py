@@ -359,3 +359,13 @@ def test_loss_summary_pdf_text(owner_client, agency, insured, carrier):
                      "Large losses", "BIG-1", "Open claims", "Valuation dates", "2026-10-01",
                      "5 years requested, 2 on file", "Loss ratio"):  # fmt: skip
         assert expected in text, expected
+
+
+def test_staff_see_claims_data_in_the_admin(client, agency):
+    from tests.factories import StaffFactory
+
+    ClaimFactory(agency=agency, claim_number="ADM-1")
+    client.force_login(StaffFactory())
+    for name in ("claim", "lossrunreport", "reportterm", "importjob", "carrierheadermapping"):
+        assert client.get(reverse(f"admin:claims_{name}_changelist")).status_code == 200
+    assert b"ADM-1" in client.get(reverse("admin:claims_claim_changelist")).content
