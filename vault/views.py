@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import secrets
 from functools import wraps
 
 from django.contrib import messages
@@ -351,6 +352,12 @@ def carrier_search(request, agency):
     )
 
 
+def _fresh_auto_id() -> str:
+    """Field ids for an htmx-swapped inline form that differ from the ones on the page, so
+    htmx's settle step never copies a `style` attribute across (CSP forbids inline style)."""
+    return f"id_%s_{secrets.token_hex(3)}"
+
+
 def _picked_response(request, template: str, context: dict, field: str, obj) -> HttpResponse:
     response = render(request, template, context)
     response["HX-Trigger"] = json.dumps(
@@ -362,7 +369,7 @@ def _picked_response(request, template: str, context: dict, field: str, obj) -> 
 @require_POST
 @agency_view
 def insured_create_inline(request, agency):
-    form = InsuredInlineForm(request.POST, prefix="ni")
+    form = InsuredInlineForm(request.POST, prefix="ni", auto_id=_fresh_auto_id())
     if form.is_valid():
         try:
             insured = services.insured_create(agency=agency, **form.cleaned_data)
@@ -372,7 +379,10 @@ def insured_create_inline(request, agency):
             return _picked_response(
                 request,
                 "vault/_insured_inline.html",
-                {"insured_form": InsuredInlineForm(prefix="ni"), "created": insured},
+                {
+                    "insured_form": InsuredInlineForm(prefix="ni", auto_id=_fresh_auto_id()),
+                    "created": insured,
+                },
                 "insured",
                 insured,
             )
@@ -382,7 +392,7 @@ def insured_create_inline(request, agency):
 @require_POST
 @agency_view
 def carrier_create_inline(request, agency):
-    form = CarrierInlineForm(request.POST, prefix="nc")
+    form = CarrierInlineForm(request.POST, prefix="nc", auto_id=_fresh_auto_id())
     if form.is_valid():
         try:
             carrier = services.carrier_create_private(agency=agency, **form.cleaned_data)
@@ -392,7 +402,10 @@ def carrier_create_inline(request, agency):
             return _picked_response(
                 request,
                 "vault/_carrier_inline.html",
-                {"carrier_form": CarrierInlineForm(prefix="nc"), "created": carrier},
+                {
+                    "carrier_form": CarrierInlineForm(prefix="nc", auto_id=_fresh_auto_id()),
+                    "created": carrier,
+                },
                 "carrier",
                 carrier,
             )
