@@ -5,8 +5,9 @@ One session starts, on 127.0.0.1 and a free port, with ONE environment shared by
 - a real Celery worker (`celery -A config worker --pool=solo`);
 - the database: a fresh SQLite file in a temporary folder, or, when DATABASE_URL names a
   PostgreSQL server, a fresh `e2e_<random>` database on it (dropped at the end);
-- the broker: CELERY_BROKER_URL when it is Redis (db 13 unless the URL names one), else a
-  SQLAlchemy/SQLite broker file in the temporary folder;
+- the broker: the Redis server of CELERY_BROKER_URL when it is Redis, on a database of
+  its own (E2E_REDIS_DB, default 13, emptied at the start), else a SQLAlchemy/SQLite
+  broker file in the temporary folder;
 - e-mail: the file-based backend into a temporary "captured outbox" folder;
 - SITE_URL = the live server, so the links in e-mails point at it.
 
@@ -42,6 +43,7 @@ from tests.e2e.helpers import (
     Service,
     build_env,
     free_port,
+    redis_flush,
     redis_url_for_e2e,
     save_page,
     wait_until,
@@ -95,6 +97,7 @@ def live_stack(tmp_path_factory):
     given_broker = os.environ.get("CELERY_BROKER_URL", "")
     if given_broker.startswith(("redis://", "rediss://")):
         broker_url = redis_url_for_e2e(given_broker)
+        redis_flush(broker_url)
     else:
         broker_url = f"sqla+sqlite:///{tmp / 'broker.sqlite3'}"
 
@@ -191,6 +194,8 @@ def browser_log():
 def new_context(request, browser, live_stack, browser_log):
     """Factory of browser contexts (one per person); failure artifacts for all their pages."""
     contexts = []
+    folder = ARTIFACTS / request.node.name
+    shutil.rmtree(folder, ignore_errors=True)  # no stale failure artifacts from an earlier run
 
     def make(**options):
         options.setdefault("viewport", {"width": 1280, "height": 900})
@@ -205,13 +210,17 @@ def new_context(request, browser, live_stack, browser_log):
 
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
-        folder = ARTIFACTS / request.node.name
-        shutil.rmtree(folder, ignore_errors=True)
         for i, context in enumerate(contexts):
             for j, page in enumerate(context.pages):
                 save_page(page, folder, f"context{i}-page{j}")
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "browser-log.txt").write_text("\n".join(browser_log.entries), encoding="utf-8")
+        with contextlib.suppress(Exception):
+            mails = [
+                f"== {m.key}\nTo: {m.to}\nSubject: {m.subject}\n\n{m.text}"
+                for m in live_stack.outbox.messages()
+            ]
+            (folder / "outbox.txt").write_text("\n".join(mails), encoding="utf-8")
     for context in contexts:
         with contextlib.suppress(Exception):
             context.close()

@@ -98,12 +98,26 @@ class PostgresDatabase:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-def redis_url_for_e2e(url: str, db: int = 13) -> str:
-    """The broker URL given by the environment, on db `db` when it names none."""
+def redis_url_for_e2e(url: str) -> str:
+    """The environment's Redis server, on a database of the e2e tests' own.
+
+    E2E_REDIS_DB (default 13) replaces the URL's database: the test suite and the drills
+    (DRILLS_REDIS_DB, default 12) use others, so no other worker can take this run's tasks.
+    """
     parts = urlsplit(url)
-    if parts.path.strip("/"):
-        return url
+    db = int(os.environ.get("E2E_REDIS_DB", "13"))
     return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
+
+
+def redis_flush(url: str) -> None:
+    """Empty the e2e database of Redis: no task left over from an earlier run."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
 
 
 # --- processes ---------------------------------------------------------------------------
