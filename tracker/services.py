@@ -50,6 +50,8 @@ MAX_BACKOFF = dt.timedelta(hours=1)
 SWEEP_BATCH = 1000
 SWEEP_MAX_BATCHES = 50
 MAX_GROUPED = 20
+FANOUT_ABOVE = 50
+FANOUT_CHUNK = 100
 LIVE = (Notification.Status.PENDING, Notification.Status.FAILED)
 
 
@@ -325,18 +327,25 @@ def _requeue(now: dt.datetime, result: SweepResult, enqueue: bool, limit: int) -
 def _enqueue_on_commit(ids: list[int]) -> None:
     """One delivery task per notice, published after the rows are committed.
 
-    A broker error is logged, not raised (robust): the rows keep their `next_attempt_at`
-    and the next sweep enqueues them again.
+    Up to FANOUT_ABOVE notices (a normal minute) are published directly; a larger backlog
+    goes out as one `deliver_notifications` task per FANOUT_CHUNK ids that publishes the
+    single-notice tasks from a worker, so the sweep publishes a handful of messages instead
+    of thousands. A broker error is logged, not raised (robust): the rows keep their
+    `next_attempt_at` and the next sweep enqueues them again.
     """
     if ids:
-        transaction.on_commit(lambda: _enqueue(ids), robust=True)
+        transaction.on_commit(lambda: enqueue_deliveries(ids), robust=True)
 
 
-def _enqueue(ids: list[int]) -> None:
-    from tracker.tasks import deliver_notification
+def enqueue_deliveries(ids: list[int], *, fan_out: bool = True) -> None:
+    from tracker.tasks import deliver_notification, deliver_notifications
 
-    for pk in ids:
-        deliver_notification.delay(pk)
+    if not fan_out or len(ids) <= FANOUT_ABOVE:
+        for pk in ids:
+            deliver_notification.delay(pk)
+        return
+    for i in range(0, len(ids), FANOUT_CHUNK):
+        deliver_notifications.delay(ids[i : i + FANOUT_CHUNK])
 
 
 def sweep(

@@ -33,3 +33,9 @@ def sweep() -> dict:
 )
 def deliver_notification(notification_id: int) -> str:
     return services.notification_deliver(notification_id=notification_id)
+
+
+@shared_task(name="tracker.tasks.deliver_notifications", ignore_result=True)
+def deliver_notifications(notification_ids: list[int]) -> None:
+    """Fan-out of a large backlog: one deliver_notification task per id."""
+    services.enqueue_deliveries(notification_ids, fan_out=False)

@@ -445,3 +445,31 @@ def test_refresh_writes_no_history_row(make_request):
     before = req.history.count()
     request_schedule_refresh(req)
     assert req.history.count() == before
+
+
+def test_a_large_backlog_is_fanned_out_and_each_notice_delivered_once(
+    make_request, django_capture_on_commit_callbacks
+):
+    from tracker.services import FANOUT_ABOVE, FANOUT_CHUNK
+
+    n = FANOUT_ABOVE + 5
+    for _ in range(n):
+        make_request(created_at=CREATED)
+    with (
+        mock.patch("tracker.tasks.deliver_notifications.delay") as fan,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        sweep(now=DAY2_AT)
+    assert fan.call_count == -(-n // FANOUT_CHUNK)
+    assert sorted(pk for call in fan.call_args_list for pk in call.args[0]) == sorted(
+        Notification.objects.values_list("id", flat=True)
+    )
+    # Eager Celery: the fan-out task delivers every notice, once.
+    with (
+        time_machine.travel(DAY2_AT, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        Notification.objects.update(next_attempt_at=DAY2_AT)
+        sweep(now=DAY2_AT)
+    assert len(mail.outbox) == n
+    assert set(Notification.objects.values_list("status", flat=True)) == {S.SENT}
