@@ -229,6 +229,7 @@ class RowValidator:
         self.seen_claims: dict[str, int] = {}
         self._date_cache: dict[str, object] = {}
         self._money_cache: dict = {}
+        self._status_cache: dict = {}
         self._term_cache: dict[tuple, tuple[TermKey | None, list[str]]] = {}
         self._term_fields = [
             f
@@ -252,7 +253,10 @@ class RowValidator:
         return cells[index] if index < len(cells) else None
 
     def _text(self, cells: list, field: str, limit: int) -> str:
-        return cell_text(self._cell(cells, field))[:limit]
+        raw = self._cell(cells, field)
+        if raw.__class__ is str:
+            return raw.strip()[:limit]
+        return cell_text(raw)[:limit]
 
     def _money(self, cells: list, field: str, problems: list[str], prefix: str) -> Decimal | None:
         total = None
@@ -307,7 +311,10 @@ class RowValidator:
         return found
 
     def is_blank(self, cells: list) -> bool:
-        return not any(cell_text(c) for c in cells)
+        for cell in cells:
+            if cell is not None and (cell.strip() if cell.__class__ is str else True):
+                return False
+        return True
 
     def validate(self, number: int, cells: list) -> tuple[ParsedClaim | None, list[str]]:
         """(the claim, []) for a good row; (None, sentences) for a bad one."""
@@ -318,7 +325,11 @@ class RowValidator:
         if not claim_number:
             problems.append(f"{prefix}claim number is missing")
         raw_status = self._cell(cells, "status")
-        status = parse_status(raw_status)
+        status = self._status_cache.get(raw_status, self._status_cache)
+        if status is self._status_cache:
+            status = parse_status(raw_status)
+            if len(self._status_cache) < 1000:
+                self._status_cache[raw_status] = status
         if status is None:
             if cell_text(raw_status):
                 choices = ", ".join(Claim.Status.values)
