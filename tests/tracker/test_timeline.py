@@ -2,6 +2,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.calendar import get_calendar
 from tracker.timeline import (
@@ -205,3 +207,56 @@ def test_plan_skips_milestones_that_already_have_a_notice():
         [M1, M2], existing=[SECOND_REQUEST_DUE, SECOND_REQUEST_REMINDER], now=utc(2026, 4, 1)
     )
     assert plan.send is None and plan.next_due_at is None
+
+
+# --- property: minute-by-minute sweeps over random timelines --------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    created=st.datetimes(
+        min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2027, 12, 1), timezones=st.just(NY)
+    ),
+    first_after=st.one_of(st.none(), st.integers(min_value=-3, max_value=20)),
+    second_after=st.one_of(st.none(), st.integers(min_value=0, max_value=30 * 24)),
+    sweep_every=st.sampled_from(
+        [dt.timedelta(minutes=1), dt.timedelta(hours=7), dt.timedelta(days=9)]
+    ),
+    tz=st.sampled_from([NY, LA]),
+)
+def test_sweeps_at_any_pace_account_for_every_milestone_once(
+    created, first_after, second_after, sweep_every, tz
+):
+    first = created.date() + dt.timedelta(days=first_after) if first_after is not None else None
+    second = (
+        created + dt.timedelta(hours=second_after) if second_after is not None and first else None
+    )
+    dates = RequestDates(
+        created_at=created, first_request_on=first, second_request_at=second, received_on=None
+    )
+    found = milestones(dates, cal=FED, tz=tz, notify_time=EIGHT)
+    assert [m.due_at for m in found] == sorted(m.due_at for m in found)
+    sent, superseded = [], []
+    now = created
+    end = max((m.due_at for m in found), default=created) + sweep_every
+    if sweep_every == dt.timedelta(minutes=1):  # only look at the minutes around each milestone
+        moments = sorted({m.due_at + dt.timedelta(minutes=k) for m in found for k in (-1, 0, 1)})
+    else:
+        moments = []
+        while now <= end:
+            moments.append(now)
+            now += sweep_every
+        moments.append(end)
+    for now in moments:
+        plan = plan_due(found, existing=[*sent, *superseded], now=now)
+        if plan.send:
+            assert plan.send.due_at <= now
+            sent.append(plan.send.kind)
+            superseded += [m.kind for m in plan.superseded]
+            assert all(m.due_at <= plan.send.due_at for m in plan.superseded)
+        if plan.next_due_at is not None:
+            assert plan.next_due_at > now
+    assert sorted(sent + superseded) == sorted(m.kind for m in found)  # each exactly once
+    assert len(set(sent)) == len(sent)
+    if sweep_every == dt.timedelta(minutes=1):
+        assert superseded == []  # a timely sweep sends every milestone
