@@ -298,3 +298,20 @@ def test_another_agencys_insured_is_refused(target, other_agency):
     target["insured"] = InsuredFactory(agency=other_agency)
     with pytest.raises(ValueError):
         run(target, csv_bytes([HEAD, good()]))
+
+
+def test_effective_and_expiration_date_columns_are_checked():
+    from claims.importers.rows import RowValidator
+
+    fields = ["claim_number", "date_of_loss", "status", "term_start", "term_end"]
+    validator = RowValidator(fields, valuation_date=VALUED, defaults=TermDefaults())
+    claim, problems = validator.validate(
+        9, ["A", "2023-05-05", "closed", "2023-13-01", "2024-01-01"]
+    )
+    assert problems == ["row 9: effective date 2023-13-01 is not a date"]
+    claim, problems = validator.validate(10, ["B", "2023-05-05", "closed", "2023-01-01", "someday"])
+    assert problems == ["row 10: expiration date someday is not a date"]
+    claim, problems = validator.validate(
+        11, ["C", "2023-05-05", "closed", "2023-01-01", "2024-01-01"]
+    )
+    assert problems == [] and claim.term.start == dt.date(2023, 1, 1)

@@ -369,3 +369,30 @@ def test_staff_see_claims_data_in_the_admin(client, agency):
     for name in ("claim", "lossrunreport", "reportterm", "importjob", "carrierheadermapping"):
         assert client.get(reverse(f"admin:claims_{name}_changelist")).status_code == 200
     assert b"ADM-1" in client.get(reverse("admin:claims_claim_changelist")).content
+
+
+def test_xlsx_upload_finds_the_header_below_title_lines(owner_client, insured, carrier):
+    from tests.claims.layouts import GRANITE_FIELDS, granite_xlsx
+
+    response = owner_client.post(
+        reverse("claims:import_start", kwargs={"insured_id": insured.pk}),
+        {"carrier": carrier.pk, "valuation_date": "2026-10-01", "line": "PROP",
+         "file": SimpleUploadedFile("granite.xlsx", granite_xlsx())},
+    )  # fmt: skip
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert (job.header_row, job.mapping) == (4, GRANITE_FIELDS)
+
+
+def test_progress_partial_of_a_running_import(owner_client, agency, insured):
+    from tests.claims.factories import ImportJobFactory
+
+    job = ImportJobFactory(agency=agency, insured=insured, status=ImportJob.Status.IMPORTING,
+                           progress=250, total_rows=1000)  # fmt: skip
+    html = owner_client.get(reverse("claims:import_progress", kwargs={"import_id": job.pk}),
+                            HTTP_HX_REQUEST="true").content.decode()  # fmt: skip
+    assert 'max="1000" value="250"' in html and "Row 250 of about 1000" in html
+    page = owner_client.get(
+        reverse("claims:import_detail", kwargs={"import_id": job.pk})
+    ).content.decode()
+    assert 'hx-trigger="every 1s"' in page
