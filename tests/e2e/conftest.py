@@ -11,8 +11,8 @@ One session starts, on 127.0.0.1 and a free port, with ONE environment shared by
 - e-mail: the file-based backend into a temporary "captured outbox" folder;
 - SITE_URL = the live server, so the links in e-mails point at it.
 
-Browser: Playwright driving Debian's chromium (/usr/bin/chromium). Without it (or without
-the playwright package) every test here is skipped with the reason.
+Browser: Playwright driving Debian's chromium (/usr/bin/chromium, or E2E_CHROMIUM). Without
+it (or without the playwright package) every test here is skipped with the reason.
 
 Artifacts (test-artifacts/e2e/): on a failure, a screenshot and the HTML of every open page
 under <test name>/; the server and worker logs under logs/; the journey's step screenshots
@@ -55,7 +55,10 @@ PAGE_TIMEOUT_MS = 15_000
 
 def _skip_reason() -> str | None:
     if not CHROMIUM.exists():
-        return f"end-to-end tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+        return (
+            f"end-to-end tests need Debian's chromium at {CHROMIUM} "
+            "(apt-get install chromium, or set E2E_CHROMIUM)"
+        )
     if importlib.util.find_spec("playwright") is None:
         return "end-to-end tests need the playwright Python package"
     return None

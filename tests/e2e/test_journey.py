@@ -182,6 +182,11 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     page.get_by_role("button", name="Save changes").click()
     page.get_by_text(f"Request for {insured} updated.").wait_for()
     steps.shot(page, "first-request-entered")
+    # Ten business days are long gone in real time: Today lists it as a 2nd request due.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
+    due_today = page.locator("#today-second_due").locator("xpath=ancestor::section[1]")
+    due_today.get_by_text(insured).wait_for()
+    steps.shot(page, "today-second-request-due")
 
     # 6. The 10th business day: the sweep, the worker, the e-mail, its link ---------------
     early = sweep(live_stack, local(ninth_day, NOTIFY_AT) + dt.timedelta(minutes=5))
@@ -264,11 +269,23 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     ticket_id = int(re.search(r"/helpdesk/tickets/(\d+)/", page.url).group(1))
     page.get_by_text(f"Ticket #{ticket_id} is with the help desk.").wait_for()
     steps.shot(page, "ticket-submitted")
+    confirmation = live_stack.outbox.wait_for(
+        lambda m: m.subject == f"Help desk ticket #{ticket_id}: Submitted ({insured})",
+        what="the agency's confirmation of the ticket",
+    )
+    assert owner_email in confirmation.to
+    to_staff = live_stack.outbox.wait_for(
+        lambda m: m.subject.startswith(f"New help desk ticket #{ticket_id}:"),
+        what="the help desk's e-mail about the new ticket",
+    )
+    assert message in to_staff.text and all(n in to_staff.text for n in policies)
+    admin_link = to_staff.link_to(f"/admin/helpdesk/ticket/{ticket_id}/change/")
 
-    # 10. Staff resolve the ticket as received, in the admin ------------------------------
+    # 10. Staff follow their e-mail's link and resolve the ticket as received -------------
     staff = new_context().new_page()
     staff_email, staff_password = staff_credentials
-    staff.goto(f"/admin/login/?next=/admin/helpdesk/ticket/{ticket_id}/change/")
+    staff.goto(admin_link)
+    staff.wait_for_url(re.compile(r"/admin/login/\?next="))
     staff.locator("#id_username").fill(staff_email)
     staff.locator("#id_password").fill(staff_password)
     staff.get_by_role("button", name="Log in").click()
@@ -280,6 +297,13 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     staff.locator(".messagelist .success").wait_for()
     assert staff.locator(".errornote").count() == 0
     steps.shot(staff, "admin-resolved")
+    resolved = live_stack.outbox.wait_for(
+        lambda m: m.subject == f"Help desk ticket #{ticket_id}: Resolved: received ({insured})",
+        what="the agency's e-mail that the ticket is resolved",
+    )
+    assert owner_email in resolved.to
+    page.goto(resolved.link_to(f"/helpdesk/tickets/{ticket_id}/"))
+    assert page.locator("h1 .badge").inner_text() == "Resolved: received"
 
     # 11. The agent sees the request received in the vault --------------------------------
     page.goto(f"/vault/?q={policies[0]}")
