@@ -20,7 +20,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from email import message_from_bytes
 
-import _tracker_setup  # noqa: F401  (Django on bench_tracker)
+import tracker_setup  # noqa: F401  (Django on bench_tracker)
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection, connections, transaction

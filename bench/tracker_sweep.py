@@ -13,7 +13,7 @@ import datetime as dt
 import statistics
 import time
 
-import _tracker_setup  # noqa: F401  (Django on bench_tracker)
+import tracker_setup  # noqa: F401  (Django on bench_tracker)
 from django.db import connection, transaction
 
 from accounts.models import Agency, User
