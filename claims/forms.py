@@ -27,13 +27,25 @@ class CarrierChoiceMixin:
 
 
 class ImportUploadForm(CarrierChoiceMixin, forms.Form):
+    def set_documents(self, documents) -> None:
+        self.fields["document"].queryset = documents
+        self.fields["document"].label_from_instance = lambda d: (
+            f"{d.original_name} (uploaded {d.uploaded_at:%Y-%m-%d})"
+        )
+
     carrier = forms.ModelChoiceField(queryset=None, label="Carrier that issued the loss run")
     valuation_date = forms.DateField(
         label="Valuation date",
         widget=DATE,
         help_text="The 'valued as of' date printed on the report.",
     )
-    file = forms.FileField(label="Loss-run file (CSV or XLSX)")
+    file = forms.FileField(label="Loss-run file (CSV or XLSX)", required=False)
+    document = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="…or a loss run already in the vault",
+        empty_label="— upload a new file instead —",
+    )
     policy_number = forms.CharField(label="Policy number", max_length=60, required=False)
     term_start = forms.DateField(label="Term start", widget=DATE, required=False)
     term_end = forms.DateField(label="Term end", widget=DATE, required=False)
@@ -42,6 +54,10 @@ class ImportUploadForm(CarrierChoiceMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("file") and data.get("document"):
+            self.add_error("document", "Upload a file or pick one from the vault, not both.")
+        elif not data.get("file") and not data.get("document") and "file" not in self.errors:
+            self.add_error("file", "Choose the loss-run file (CSV or XLSX).")
         start, end = data.get("term_start"), data.get("term_end")
         if bool(start) != bool(end):
             self.add_error(

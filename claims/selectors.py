@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Agency
 from accounts.tenancy import get_for_agency, scoped
 from claims.models import Claim, ImportJob, LossRunReport, ReportTerm
-from vault.models import Carrier, Insured
+from vault.models import Carrier, Document, Insured
 
 
 def insured_get(*, agency: Agency, insured_id: int) -> Insured:
@@ -83,3 +83,19 @@ def import_get(*, agency: Agency, import_id: int) -> ImportJob:
 
 def imports_for_insured(*, agency: Agency, insured: Insured, limit: int = 10) -> list[ImportJob]:
     return list(scoped(ImportJob, agency).filter(insured=insured).select_related("carrier")[:limit])
+
+
+SPREADSHEET_TYPES = (
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+
+
+def loss_run_spreadsheets(*, agency: Agency, insured: Insured) -> QuerySet[Document]:
+    """The insured's loss-run documents already in the vault that claims can be read from."""
+    return (
+        scoped(Document, agency)
+        .filter(Q(insured=insured) | Q(request__insured=insured))
+        .filter(kind=Document.Kind.LOSS_RUN, content_type__in=SPREADSHEET_TYPES)
+        .order_by("-uploaded_at", "-id")
+    )

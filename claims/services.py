@@ -316,22 +316,27 @@ def import_job_start(
     user,
     insured: Insured,
     carrier: Carrier,
-    uploaded_file,
+    uploaded_file=None,
+    document: Document | None = None,
     valuation_date: dt.date,
     defaults: TermDefaults,
 ) -> ImportJob:
-    """Store the upload as the insured's loss-run document and find its header row.
+    """Store the upload as the insured's loss-run document (or use `document`, one already
+    in the vault) and find its header row.
 
     Raises ValidationError for a refused upload or a file that is not a readable CSV/XLSX.
     """
     _check_tenant(agency, insured, carrier)
-    document = document_create(
-        agency=agency,
-        uploaded_by=user,
-        uploaded_file=uploaded_file,
-        kind=Document.Kind.LOSS_RUN,
-        insured=insured,
-    )
+    if document is None:
+        document = document_create(
+            agency=agency,
+            uploaded_by=user,
+            uploaded_file=uploaded_file,
+            kind=Document.Kind.LOSS_RUN,
+            insured=insured,
+        )
+    elif document.agency_id != agency.pk:
+        raise ValueError("Another agency's document.")
     if document.content_type not in (
         "text/csv",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -115,6 +115,7 @@ def import_start(request, agency, insured_id):
     if request.method == "GET":
         form = forms.ImportUploadForm(initial={"carrier": request.GET.get("carrier")})
     form.set_carriers(carriers)
+    form.set_documents(selectors.loss_run_spreadsheets(agency=agency, insured=insured))
     if request.method == "POST":
         refused = getattr(request, "upload_refused_size", None)
         if refused is not None:
@@ -132,6 +133,7 @@ def import_start(request, agency, insured_id):
                     insured=insured,
                     carrier=data["carrier"],
                     uploaded_file=data["file"],
+                    document=data["document"],
                     valuation_date=data["valuation_date"],
                     defaults=TermDefaults(
                         policy_number=data["policy_number"],
@@ -142,7 +144,7 @@ def import_start(request, agency, insured_id):
                     ),
                 )
             except ValidationError as exc:
-                form.add_error("file", exc.messages)
+                form.add_error("document" if data["document"] else "file", exc.messages)
             else:
                 return redirect("claims:import_mapping", import_id=job.pk)
     return render(request, "claims/import_start.html", {"insured": insured, "form": form})

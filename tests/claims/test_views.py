@@ -396,3 +396,30 @@ def test_progress_partial_of_a_running_import(owner_client, agency, insured):
         reverse("claims:import_detail", kwargs={"import_id": job.pk})
     ).content.decode()
     assert 'hx-trigger="every 1s"' in page
+
+
+def test_import_a_loss_run_already_in_the_vault(
+    owner_client, agency, insured, carrier, other_agency
+):
+    from tests.factories import DocumentFactory
+
+    data = csv_bytes([HEAD, row("V-1")])
+    request = LossRunRequestFactory(agency=agency, insured=insured, carrier=carrier)
+    document = DocumentFactory(
+        request=request, agency=agency, insured=insured, kind="loss_run", original_name="received.csv",
+        content_type="text/csv", size=len(data), file=SimpleUploadedFile("received.csv", data),
+    )  # fmt: skip
+    foreign = DocumentFactory(agency=other_agency, request=LossRunRequestFactory(agency=other_agency),
+                              kind="loss_run", content_type="text/csv", original_name="foreign.csv")  # fmt: skip
+    url = reverse("claims:import_start", kwargs={"insured_id": insured.pk})
+    page = owner_client.get(url).content.decode()
+    assert "received.csv" in page and "foreign.csv" not in page
+    base = {"carrier": carrier.pk, "valuation_date": "2026-10-01", "line": "GL"}
+    refused = owner_client.post(url, {**base, "document": foreign.pk})
+    assert "Select a valid choice" in refused.content.decode()
+    neither = owner_client.post(url, base)
+    assert "Choose the loss-run file (CSV or XLSX)." in neither.content.decode()
+    response = owner_client.post(url, {**base, "document": document.pk})
+    job = ImportJob.objects.get()
+    assert response["Location"].endswith(f"/imports/{job.pk}/mapping/")
+    assert job.document == document and job.mapping[0] == "claim_number"
