@@ -236,9 +236,10 @@ class Drill:
     def manage(self, *args: str, clock: float = 0, **env) -> str:
         return self.run(["manage.py", *args], clock=clock, **env)
 
-    def seed(self, n: int, **kwargs) -> dict:
-        extra = [f"--{k}={v}" for k, v in kwargs.items()]
-        return json.loads(self.run(["-m", "tests.drills.seed", str(n), *extra]))
+    def seed(self, n: int, *, sweep: bool = False, clock: float = 0, **kwargs) -> dict:
+        """Create `n` requests with a notice due; with `sweep`, then run tracker_sweep."""
+        extra = [f"--{k}={v}" for k, v in kwargs.items()] + (["--sweep"] if sweep else [])
+        return json.loads(self.run(["-m", "tests.drills.seed", str(n), *extra], clock=clock))
 
     def close(self) -> None:
         for proc in reversed(self.procs):
@@ -362,7 +363,14 @@ class TcpProxy:
     def cut(self) -> None:
         self._call(self._cut())
 
+    async def _close(self):
+        await self._cut()
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     def close(self) -> None:
-        self.cut()
+        self._call(self._close())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)

@@ -5,7 +5,8 @@ created three weeks ago with no first-request date, so its day-5 reminder is due
 day-2 one is superseded): one e-mail per request. Prints the request ids as JSON.
 
 `--waves W --interval S` creates N requests W times, S seconds apart (agents at work
-while the schedulers run).
+while the schedulers run). `--sweep` then runs `manage.py tracker_sweep` in the same
+process (one Django start-up instead of two) and returns its output as "sweep".
 """
 
 import argparse
@@ -32,6 +33,7 @@ def main() -> None:
     parser.add_argument("n", type=int)
     parser.add_argument("--waves", type=int, default=1)
     parser.add_argument("--interval", type=float, default=0.0)
+    parser.add_argument("--sweep", action="store_true")
     args = parser.parse_args()
 
     stamp = time.time_ns()
@@ -53,7 +55,16 @@ def main() -> None:
             req = LossRunRequestFactory(agency=agency, created_by=owner, created_at=created)
             request_schedule_refresh(req)
             ids.append(req.pk)
-    json.dump({"agency_id": agency.pk, "request_ids": ids}, sys.stdout)
+    out = {"agency_id": agency.pk, "request_ids": ids}
+    if args.sweep:
+        import io
+
+        from django.core.management import call_command
+
+        buf = io.StringIO()
+        call_command("tracker_sweep", stdout=buf)
+        out["sweep"] = buf.getvalue()
+    json.dump(out, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -40,9 +40,8 @@ def tasks_settled(log: str) -> bool:
 def test_smtp_down_then_back_every_notice_delivered_once(drill, mail):
     mail.down()
     worker = drill.worker("worker")
-    seeded = drill.seed(N)
-    out = drill.manage("tracker_sweep")
-    assert f"Enqueued {N} notice(s)" in out
+    seeded = drill.seed(N, sweep=True)
+    assert f"Enqueued {N} notice(s)" in seeded["sweep"]
 
     def all_failed():
         rows = live(drill.db.notices())

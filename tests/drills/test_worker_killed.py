@@ -19,8 +19,7 @@ PAST_CLAIM_TIMEOUT = 11 * 60
 def test_worker_killed_mid_send_notice_delivered_once_after_claim_timeout(drill, mail):
     mail.stall()
     first = drill.worker("worker-1", EMAIL_TIMEOUT=120)
-    drill.seed(1)
-    assert "Enqueued 1 notice(s)" in drill.manage("tracker_sweep")
+    assert "Enqueued 1 notice(s)" in drill.seed(1, sweep=True)["sweep"]
 
     assert mail.stalled.wait(30), "the worker never reached the SMTP DATA step"
     [notice] = [n for n in drill.db.notices() if n["status"] != "cancelled"]
