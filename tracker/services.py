@@ -315,13 +315,15 @@ def _requeue(now: dt.datetime, result: SweepResult, enqueue: bool, limit: int) -
     result.enqueued += ids
     if result.dry_run:
         return
-    with transaction.atomic():
-        # Not again before a worker had the time to claim it.
-        Notification.objects.filter(pk__in=ids, next_attempt_at__lte=now).update(
-            next_attempt_at=now + ENQUEUE_GRACE
-        )
-        if enqueue:
-            _enqueue_on_commit(ids)
+    for i in range(0, len(ids), SWEEP_BATCH):  # bounded IN lists (SQLite's variable limit)
+        chunk = ids[i : i + SWEEP_BATCH]
+        with transaction.atomic():
+            # Not again before a worker had the time to claim it.
+            Notification.objects.filter(pk__in=chunk, next_attempt_at__lte=now).update(
+                next_attempt_at=now + ENQUEUE_GRACE
+            )
+            if enqueue:
+                _enqueue_on_commit(chunk)
 
 
 def _enqueue_on_commit(ids: list[int]) -> None:
