@@ -131,8 +131,13 @@ class LossRunRequest(models.Model):
         indexes = [
             models.Index(fields=["agency", "-created_at", "-id"], name="request_vault_order"),
             models.Index(fields=["agency", "carrier"], name="request_agency_carrier"),
-            # Open requests by phase (vault.status): the status filters walk these newest
-            # first, and Today reads the due ones in due order. Received rows are not in them.
+            # Requests by phase (vault.status): the status filters walk these newest first
+            # and count them without reading the table; Today reads the due ones in due order.
+            models.Index(
+                fields=["agency", "-created_at", "-id"],
+                name="request_received",
+                condition=models.Q(received_on__isnull=False),
+            ),
             models.Index(
                 fields=["agency", "-created_at", "-id"],
                 name="request_awaiting_first",

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,6 @@ from vault.status import Status, next_action, request_status, status_q
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000  # unfiltered: an index-only count of the agency's rows, stopped here
-FILTERED_COUNT_CAP = 1_000  # a status or search: "1,000+" is as useful and stays cheap
 TYPEAHEAD_LIMIT = 10
 
 
@@ -100,7 +99,7 @@ def _search_q(*, agency: Agency, q: str) -> Q:
     Three small look-ups first (trigram indexes on PostgreSQL). When each finds a few rows
     the request filter is a list of ids (an index look-up, whatever the agency's size);
     when one finds many, matches are common and walking the requests newest first stops
-    after a page, so the look-ups stay subqueries.
+    after a page, each request tested as it comes.
     """
     insureds = (
         scoped(Insured, agency)
@@ -119,7 +118,15 @@ def _search_q(*, agency: Agency, q: str) -> Q:
         "policy": list(policies[: SEARCH_CAPS["policy"] + 1]),
     }
     if any(len(found[k]) > cap for k, cap in SEARCH_CAPS.items()):
-        return Q(insured_id__in=insureds) | Q(carrier_id__in=carriers) | Q(pk__in=policies)
+        # Broad: test each request as the newest-first walk reaches it (joined columns and a
+        # per-row EXISTS), instead of hashing thousands of matching ids up front.
+        policy_match = Policy.objects.filter(request=OuterRef("pk"), policy_number__icontains=q)
+        return (
+            Q(insured__legal_name__icontains=q)
+            | Q(insured__dba__icontains=q)
+            | Q(carrier__legal_name__icontains=q)
+            | Exists(policy_match)
+        )
     return (
         Q(insured_id__in=found["insured"])
         | Q(carrier_id__in=found["carrier"])
@@ -203,7 +210,7 @@ class RequestPage:
     number: int
     has_previous: bool
     has_next: bool
-    total: int
+    total: int | None  # None: a search with more pages, not counted
     total_capped: bool
     per_page: int = PAGE_SIZE
     start_index: int = field(default=0)
@@ -238,18 +245,23 @@ def request_page(
     fetched = list(qs[offset : offset + per_page + 1])
     has_next = len(fetched) > per_page
     rows = [request_row(r, now) for r in fetched[:per_page]]
-    cap = FILTERED_COUNT_CAP if (q.strip() or status in Status.LABELS) else COUNT_CAP
+    capped = False
     if not has_next and (rows or page == 1):
-        total = offset + len(rows)
+        total: int | None = offset + len(rows)
+    elif q.strip():
+        total = None  # a search pages on without counting every match
+    elif status in Status.LABELS:
+        total = status_count(agency=agency, now=now, status=status)
     else:
-        total = qs.order_by()[: cap + 1].count()
+        counted = qs.order_by()[: COUNT_CAP + 1].count()
+        total, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
     return RequestPage(
         rows=rows,
         number=page,
         has_previous=page > 1,
         has_next=has_next,
-        total=min(total, cap),
-        total_capped=total > cap,
+        total=total,
+        total_capped=capped,
         per_page=per_page,
         start_index=offset + 1 if rows else 0,
     )
@@ -316,16 +328,15 @@ class TodaySection:
 TODAY_LIMIT = 25
 
 
-def status_counts(*, agency: Agency, now: dt.datetime) -> dict[str, int]:
-    """How many of the agency's requests are in each status.
+def status_count(*, agency: Agency, now: dt.datetime, status: str) -> int:
+    """How many of the agency's requests are in one status (reads only its partial index)."""
+    return scoped(LossRunRequest, agency).order_by().filter(status_q(status, now)).count()
 
-    One count per open status (each reads only its phase's partial index) and one of all
-    rows; received is the rest. Cheaper than one pass over every row of a large agency.
-    """
-    qs = scoped(LossRunRequest, agency).order_by()
-    counts = {s: qs.filter(status_q(s, now)).count() for s in Status.LABELS if s != Status.RECEIVED}
-    counts[Status.RECEIVED] = qs.count() - sum(counts.values())
-    return counts
+
+def status_counts(*, agency: Agency, now: dt.datetime) -> dict[str, int]:
+    """How many of the agency's requests are in each status: one count per status, each on
+    its own partial index, cheaper than one pass over every row of a large agency."""
+    return {s: status_count(agency=agency, now=now, status=s) for s in Status.LABELS}
 
 
 def today_sections(

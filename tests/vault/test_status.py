@@ -66,3 +66,18 @@ def test_next_action_labels_and_dues():
 
 def test_next_action_url_is_none_when_the_target_page_is_missing():
     assert NextAction("x", None, "helpdesk:no_such_page").url(1) is None
+
+
+@pytest.mark.django_db
+def test_status_count_and_counts_agree_with_the_filters(agency):
+    from tests.factories import AgencyFactory
+    from vault.selectors import status_count, status_counts
+
+    for _expected, fields in CASES:
+        req = LossRunRequestFactory(agency=agency)
+        LossRunRequest.objects.filter(pk=req.pk).update(**fields)
+    LossRunRequestFactory(agency=AgencyFactory())  # another agency's never counts
+    counts = status_counts(agency=agency, now=NOW)
+    for status in Status.LABELS:
+        expected = LossRunRequest.objects.filter(status_q(status, NOW), agency=agency).count()
+        assert status_count(agency=agency, now=NOW, status=status) == expected == counts[status]

@@ -473,20 +473,26 @@ def test_search_narrow_and_broad_paths_find_the_same(owner_client, agency, monke
     assert found() == narrow == {h.pk for h in hits}
 
 
-def test_count_is_capped(agency, monkeypatch):
+def test_count_is_capped_unfiltered_exact_per_status_and_skipped_for_search(agency, monkeypatch):
     from vault import selectors
 
     for i in range(6):
         make(agency, created_at=NOW - dt.timedelta(minutes=i))
+    for i in range(3):
+        make(agency, received_on=dt.date(2025, 3, 1), created_at=NOW - dt.timedelta(hours=i + 1))
     monkeypatch.setattr(selectors, "COUNT_CAP", 4)
     page = selectors.request_page(agency=agency, now=NOW, per_page=2)
     assert (page.total, page.total_capped, page.has_next) == (4, True, True)
-    monkeypatch.setattr(selectors, "COUNT_CAP", 10)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 100)
     page = selectors.request_page(agency=agency, now=NOW, per_page=2)
-    assert (page.total, page.total_capped) == (6, False)
-    monkeypatch.setattr(selectors, "FILTERED_COUNT_CAP", 3)
-    page = selectors.request_page(agency=agency, now=NOW, per_page=2, status="awaiting_first")
-    assert (page.total, page.total_capped) == (3, True)
+    assert (page.total, page.total_capped) == (9, False)
+    for status, n in (("awaiting_first", 6), ("received", 3)):
+        page = selectors.request_page(agency=agency, now=NOW, per_page=2, status=status)
+        assert (page.total, page.total_capped) == (n, False)
+    page = selectors.request_page(agency=agency, now=NOW, per_page=2, q="Insured")
+    assert page.total is None and page.has_next
+    page = selectors.request_page(agency=agency, now=NOW, per_page=50, q="Insured")
+    assert page.total == 9 and not page.has_next
 
 
 def test_csv_export_reads_in_chunks_with_each_rows_policies(owner_client, agency, monkeypatch):
