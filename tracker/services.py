@@ -155,9 +155,8 @@ def agency_schedule_refresh(*, agency) -> int:
     cal = calendar_for_agency(agency)
     requests = list(scoped(LossRunRequest, agency).filter(received_on__isnull=True))
     rows: dict[int, list[tuple]] = defaultdict(list)
-    for notice in Notification.objects.filter(request__in=requests).values_list(
-        "request_id", "id", "milestone", "status", "due_at"
-    ):
+    open_notices = scoped(Notification, agency).filter(request__received_on__isnull=True)
+    for notice in open_notices.values_list("request_id", "id", "milestone", "status", "due_at"):
         rows[notice[0]].append(notice[1:])
     for r in requests:
         r.agency = agency
