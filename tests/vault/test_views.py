@@ -226,14 +226,26 @@ def test_list_never_shows_another_agencys_requests(owner_client, agency):
     assert foreign.insured.legal_name not in html
 
 
-@pytest.mark.parametrize("n", [5, 30])
-def test_list_query_count_is_constant(owner_client, agency, django_assert_num_queries, n):
+@pytest.mark.parametrize(("n", "queries"), [(5, 4), (30, 4), (55, 5), (80, 5)])
+def test_list_query_count_is_constant(owner_client, agency, django_assert_num_queries, n, queries):
     for _ in range(n):
         make(agency, policies=["A-1", "B-2"])
-    # session, user, agency (middleware), rows.
-    with django_assert_num_queries(4):
+    # session, user, agency (middleware), rows; plus the capped count once a next page exists.
+    with django_assert_num_queries(queries):
         response = owner_client.get(reverse("vault:list"))
-    assert len(response.context["page"].rows) == n
+    assert len(response.context["page"].rows) == min(n, 50)
+
+
+@pytest.mark.parametrize("n", [55, 80])
+def test_list_query_count_with_status_and_search(
+    owner_client, agency, django_assert_num_queries, n
+):
+    for _ in range(n):
+        make(agency, policies=["A-1"])
+    with django_assert_num_queries(5):  # rows + the status's count
+        owner_client.get(reverse("vault:list"), {"status": "awaiting_first"})
+    with django_assert_num_queries(7):  # 3 look-ups + rows, no count for a search
+        owner_client.get(reverse("vault:list"), {"q": "Insured"})
 
 
 def test_request_row_expansion(owner_client, agency, django_assert_num_queries):
