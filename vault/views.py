@@ -35,6 +35,7 @@ from vault.forms import (
 from vault.status import Status
 
 DOCUMENTS_PARTIAL = "vault/documents/_request_documents.html"
+MAX_PAGE = 100_000  # keeps OFFSET inside a 64-bit integer whatever ?page= says
 
 
 def agency_view(view):
@@ -98,7 +99,7 @@ def _filters(request) -> tuple[VaultFilterForm, str, str]:
 @agency_view
 def request_list(request, agency):
     form, q, status = _filters(request)
-    page_number = max(1, _int(request.GET.get("page")) or 1)
+    page_number = min(max(1, _int(request.GET.get("page")) or 1), MAX_PAGE)
     now = timezone.now()
     page = selectors.request_page(agency=agency, now=now, q=q, status=status, page=page_number)
     return render(
@@ -313,7 +314,8 @@ def request_edit(request, agency, request_id: int):
 
 
 def _query(request, name: str) -> str:
-    return (request.GET.get("q") or request.GET.get(f"{name}_q") or "")[:100]
+    text = request.GET.get("q") or request.GET.get(f"{name}_q") or ""
+    return text.replace("\x00", "")[:100]  # PostgreSQL text cannot hold NUL
 
 
 @require_GET

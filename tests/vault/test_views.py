@@ -218,6 +218,7 @@ def test_list_pagination(owner_client, agency, settings):
     beyond = owner_client.get(url, {"page": 9}).context["page"]
     assert beyond.rows == [] and beyond.total == 52
     assert owner_client.get(url, {"page": "x"}).status_code == 200
+    assert owner_client.get(url, {"page": "9" * 30}).status_code == 200
 
 
 def test_list_never_shows_another_agencys_requests(owner_client, agency):
@@ -429,6 +430,7 @@ def test_insured_typeahead_is_scoped(owner_client, agency):
     assert "Blue Harbor Marine" in html
     html = owner_client.get(reverse("vault:insured_search"), {"q": "zzz"}).content.decode()
     assert "No insured matches" in html
+    assert owner_client.get(reverse("vault:carrier_search"), {"q": "a\x00b"}).status_code == 200
 
 
 def test_carrier_typeahead_by_name_or_naic_platform_and_private(owner_client, agency):
