@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email
+import http.cookiejar
 import json
 import os
 import re
@@ -15,6 +16,9 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -198,6 +202,19 @@ class Drill:
         self.procs.append(proc)
         return proc
 
+    def web(self, *, wait: bool = True, **env) -> int:
+        """gunicorn (as deployed) on a free port; returns the port."""
+        port = free_port()
+        proc = self.start(
+            "web",
+            ["-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+            + ["--workers", "1", "--timeout", "30"],
+            **env,
+        )
+        if wait:
+            proc.wait_for_log(r"Booting worker", timeout=60)
+        return port
+
     def worker(self, name: str, *, clock: float = 0, wait: bool = True, **env) -> Proc:
         proc = self.start(
             name,
@@ -247,6 +264,35 @@ class Drill:
 
     def logs(self) -> str:
         return "\n".join(f"---- {p.name}\n{p.log()[-4000:]}" for p in self.procs)
+
+
+class WebSession:
+    """A signed-in visitor of the drill's web server (cookies, CSRF), plain urllib."""
+
+    def __init__(self, port: int):
+        self.base = f"http://127.0.0.1:{port}"
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with self.opener.open(self.base + path, timeout=15) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode(errors="replace")
+
+    def sign_in(self, email_address: str, password: str) -> None:
+        status, page = self.get("/accounts/login/")
+        assert status == 200, page[:500]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode(
+            {"username": email_address, "password": password, "csrfmiddlewaretoken": token}
+        ).encode()
+        request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
+            self.base + "/accounts/login/", data=data, headers={"Referer": self.base + "/"}
+        )
+        with self.opener.open(request, timeout=15) as r:
+            assert "/accounts/login/" not in r.url, "sign-in failed"
 
 
 # --- SMTP ------------------------------------------------------------------------------------

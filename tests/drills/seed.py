@@ -55,7 +55,7 @@ def main() -> None:
             req = LossRunRequestFactory(agency=agency, created_by=owner, created_at=created)
             request_schedule_refresh(req)
             ids.append(req.pk)
-    out = {"agency_id": agency.pk, "request_ids": ids}
+    out = {"agency_id": agency.pk, "owner_email": owner.email, "request_ids": ids}
     if args.sweep:
         import io
 

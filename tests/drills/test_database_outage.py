@@ -39,13 +39,7 @@ def test_database_goes_away_and_returns(drill, mail):
     proxy.restore()
     try:
         via_proxy = drill.db.url(host="127.0.0.1", port=proxy.port)
-        port = free_port()
-        drill.start(
-            "web",
-            ["-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-            + ["--workers", "1", "--timeout", "30"],
-            database_url=via_proxy,
-        )
+        port = drill.web(wait=False, database_url=via_proxy)
         worker = drill.worker("worker", database_url=via_proxy)
         status, _ = wait_until(
             lambda: healthz(port)[0] == 200 and healthz(port), timeout=60, what="web to start"

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.drills.harness import wait_until
+from tests.drills.harness import WebSession, wait_until
 
 pytestmark = pytest.mark.postgres
 
@@ -39,6 +39,7 @@ def tasks_settled(log: str) -> bool:
 
 def test_smtp_down_then_back_every_notice_delivered_once(drill, mail):
     mail.down()
+    port = drill.web(wait=False)
     worker = drill.worker("worker")
     seeded = drill.seed(N, sweep=True)
     assert f"Enqueued {N} notice(s)" in seeded["sweep"]
@@ -53,6 +54,13 @@ def test_smtp_down_then_back_every_notice_delivered_once(drill, mail):
         assert row["attempts"] >= 1
         assert "Connection refused" in row["last_error"], row["last_error"]
     assert mail.count() == 0
+    # The agent sees it on the request: the notice and the error, not a silent gap.
+    web = WebSession(port)
+    wait_until(lambda: web.get("/healthz")[0] == 200, timeout=60, what="the web server")
+    web.sign_in(seeded["owner_email"], "correct-horse-battery")
+    status, row = web.get(f"/vault/requests/{failed[0]['request_id']}/row/")
+    assert status == 200
+    assert "Failed (will retry)" in row and "Error: ConnectionRefusedError" in row, row[-2000:]
 
     mail.up()
     # The sweep, two hours on, re-enqueues every failed row; Celery's retries are in flight too.
