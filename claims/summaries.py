@@ -39,6 +39,12 @@ from vault.models import Insured
 
 ZERO = Decimal("0.00")
 LATE_REPORT_DAYS = 30
+# What the claim lists show (claims/_claim_rows.html): no descriptions, no ids of other rows.
+LISTED_FIELDS = (
+    "claim_number", "claimant", "term__term_start", "term__term_end", "date_of_loss",
+    "date_reported", "status", "cause_of_loss", "paid_indemnity", "paid_medical", "paid_expense",
+    "recoveries", "reserves", "total_incurred",
+)  # fmt: skip
 LIST_LIMIT = 100
 MONEY_FIELD = DecimalField(**MONEY)
 PAID = ExpressionWrapper(
@@ -259,7 +265,7 @@ def insured_summary(*, agency: Agency, insured: Insured) -> InsuredSummary:
             totals.claims_with_premium += row.claim_count
     totals.years = len(years)
 
-    listed = claims.select_related("term").order_by()
+    listed = claims.select_related("term").only(*LISTED_FIELDS).order_by()
     large_losses = list(listed.filter(large_q).order_by("-total_incurred", "id")[:LIST_LIMIT])
     open_claims = list(listed.filter(OPEN_Q).order_by("-reserves", "id")[:LIST_LIMIT])
     late_claims = list(listed.filter(LATE_Q).order_by("date_of_loss", "id")[:LIST_LIMIT])
