@@ -252,7 +252,8 @@ def insured_summary(*, agency: Agency, insured: Insured) -> InsuredSummary:
 
     years = set()
     for row in rows:
-        years.add(row.term.term_start.year)
+        if not row.term.no_prior_coverage:  # no policy, no exposure: not a year of history
+            years.add(row.term.term_start.year)
         totals.claim_count += row.claim_count
         totals.open_count += row.open_count
         totals.late_count += row.late_count

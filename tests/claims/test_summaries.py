@@ -231,3 +231,16 @@ def test_movement_follows_the_two_newest_valuations_whatever_the_import_order(ag
     services.report_delete(agency=agency, report=middle)
     (move,) = reserve_movements(agency=agency, insured=insured).rows
     assert (move.older_reserves, move.older_valuation) == (D("900.00"), dt.date(2024, 6, 1))
+
+
+def test_no_prior_coverage_term_is_a_row_but_not_a_bar(agency, insured):
+    claim(term(agency, insured, start_year=2025))
+    ReportTermFactory(agency=agency, report=None, insured=insured, term_start=dt.date(2024, 1, 1),
+                      term_end=dt.date(2025, 1, 1), no_prior_coverage=True, subject_premium=None)  # fmt: skip
+    summary = insured_summary(agency=agency, insured=insured)
+    assert [(r.label, r.term.no_prior_coverage, r.carrier_name) for r in summary.rows] == [
+        ("2024-25", True, "No prior coverage"),
+        ("2025-26", False, summary.rows[1].carrier_name),
+    ]
+    assert [b.label for b in summary.incurred_chart.bars] == ["2025-26"]
+    assert summary.totals.years == 1 and summary.totals.claim_count == 1
