@@ -8,7 +8,7 @@ from django.http import Http404
 from accounts.models import Agency
 from accounts.tenancy import get_for_agency, scoped
 from claims.models import Claim, ImportJob, LossRunReport, ReportTerm
-from vault.models import Carrier, Document, Insured
+from vault.models import Carrier, Document, Insured, LossRunRequest
 
 
 def insured_get(*, agency: Agency, insured_id: int) -> Insured:
@@ -98,4 +98,10 @@ def loss_run_spreadsheets(*, agency: Agency, insured: Insured) -> QuerySet[Docum
         .filter(Q(insured=insured) | Q(request__insured=insured))
         .filter(kind=Document.Kind.LOSS_RUN, content_type__in=SPREADSHEET_TYPES)
         .order_by("-uploaded_at", "-id")
+    )
+
+
+def requested_carrier_ids(*, agency: Agency, insured: Insured) -> set[int]:
+    return set(
+        scoped(LossRunRequest, agency).filter(insured=insured).values_list("carrier_id", flat=True)
     )

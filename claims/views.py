@@ -113,7 +113,11 @@ def import_start(request, agency, insured_id):
     carriers = selectors.carriers_visible(agency=agency)
     form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "GET":
-        form = forms.ImportUploadForm(initial={"carrier": request.GET.get("carrier")})
+        carrier_id = request.GET.get("carrier")
+        if not carrier_id:  # the insured's only requested carrier, when there is one
+            requested = selectors.requested_carrier_ids(agency=agency, insured=insured)
+            carrier_id = requested.pop() if len(requested) == 1 else None
+        form = forms.ImportUploadForm(initial={"carrier": carrier_id})
     form.set_carriers(carriers)
     form.set_documents(selectors.loss_run_spreadsheets(agency=agency, insured=insured))
     if request.method == "POST":

@@ -423,3 +423,11 @@ def test_import_a_loss_run_already_in_the_vault(
     job = ImportJob.objects.get()
     assert response["Location"].endswith(f"/imports/{job.pk}/mapping/")
     assert job.document == document and job.mapping[0] == "claim_number"
+
+
+def test_import_page_preselects_the_only_requested_carrier(owner_client, agency, insured, carrier):
+    LossRunRequestFactory(agency=agency, insured=insured, carrier=carrier)
+    page = owner_client.get(
+        reverse("claims:import_start", kwargs={"insured_id": insured.pk})
+    ).content.decode()
+    assert f'<option value="{carrier.pk}" selected>' in page
