@@ -159,3 +159,11 @@ def test_business_days_between_matches_numpy(a, b, state):
 def test_add_then_count_round_trips(d, n, state):
     cal = get_calendar(state)
     assert cal.business_days_between(d, cal.add_business_days(d, n)) == n
+
+
+def test_every_state_an_agency_can_choose_has_a_holiday_calendar():
+    from accounts.models import US_STATES
+
+    federal = holiday_dates(None, [2026])
+    for code, _ in US_STATES:
+        assert federal <= holiday_dates(code, [2026]), code
