@@ -1,13 +1,14 @@
 """The live stack for the end-to-end tests: the real product in its own processes.
 
 One session starts, on 127.0.0.1 and a free port, with ONE environment shared by all:
-- `manage.py migrate`, then `manage.py runserver --noreload` (settings config.settings.local);
+- `manage.py migrate`, then `manage.py runserver --noreload`;
 - a real Celery worker (`celery -A config worker --pool=solo`);
+- settings: tests.e2e.settings, which is config.settings.local (the `make run` mode) with
+  a Celery queue named for this run, so runs sharing a Redis server never mix tasks;
 - the database: a fresh SQLite file in a temporary folder, or, when DATABASE_URL names a
   PostgreSQL server, a fresh `e2e_<random>` database on it (dropped at the end);
-- the broker: the Redis server of CELERY_BROKER_URL when it is Redis, on a database of
-  its own (E2E_REDIS_DB, default 13, emptied at the start), else a SQLAlchemy/SQLite
-  broker file in the temporary folder;
+- the broker: the Redis server of CELERY_BROKER_URL when it is Redis, on database
+  E2E_REDIS_DB (default 13), else a SQLAlchemy/SQLite broker file in the temporary folder;
 - e-mail: the file-based backend into a temporary "captured outbox" folder;
 - SITE_URL = the live server, so the links in e-mails point at it.
 
@@ -43,7 +44,7 @@ from tests.e2e.helpers import (
     Service,
     build_env,
     free_port,
-    redis_flush,
+    redis_forget_queue,
     redis_url_for_e2e,
     save_page,
     wait_until,
@@ -100,7 +101,6 @@ def live_stack(tmp_path_factory):
     given_broker = os.environ.get("CELERY_BROKER_URL", "")
     if given_broker.startswith(("redis://", "rediss://")):
         broker_url = redis_url_for_e2e(given_broker)
-        redis_flush(broker_url)
     else:
         broker_url = f"sqla+sqlite:///{tmp / 'broker.sqlite3'}"
 
@@ -164,6 +164,8 @@ def live_stack(tmp_path_factory):
                 service.stop()
         if pg:
             pg.drop()
+        if broker_url.startswith("redis"):
+            redis_forget_queue(broker_url, env["E2E_CELERY_QUEUE"])
 
 
 @pytest.fixture(scope="session")

@@ -99,23 +99,25 @@ class PostgresDatabase:
 
 
 def redis_url_for_e2e(url: str) -> str:
-    """The environment's Redis server, on a database of the e2e tests' own.
+    """The environment's Redis server, on the e2e tests' database (E2E_REDIS_DB, default 13).
 
-    E2E_REDIS_DB (default 13) replaces the URL's database: the test suite and the drills
-    (DRILLS_REDIS_DB, default 12) use others, so no other worker can take this run's tasks.
+    The test suite and the drills (DRILLS_REDIS_DB, default 12) use other databases; two
+    e2e runs on one server are kept apart by their queue names (E2E_CELERY_QUEUE).
     """
     parts = urlsplit(url)
     db = int(os.environ.get("E2E_REDIS_DB", "13"))
     return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
 
 
-def redis_flush(url: str) -> None:
-    """Empty the e2e database of Redis: no task left over from an earlier run."""
+def redis_forget_queue(url: str, queue: str) -> None:
+    """Remove this run's queue and its binding from Redis (best effort)."""
     import redis
 
     client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
     try:
-        client.flushdb()
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    except redis.RedisError:
+        pass
     finally:
         client.close()
 
@@ -215,7 +217,9 @@ def build_env(
     }
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            # config.settings.local with a queue of this run's own (tests/e2e/settings.py).
+            "DJANGO_SETTINGS_MODULE": "tests.e2e.settings",
+            "E2E_CELERY_QUEUE": f"e2e-{port}-{secrets.token_hex(4)}",
             "DJANGO_SECRET_KEY": "e2e-" + secrets.token_urlsafe(32),
             "DJANGO_DEBUG": "true",
             "DATABASE_URL": database_url,
