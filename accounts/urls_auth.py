@@ -6,7 +6,19 @@ Meant to replace `include("django.contrib.auth.urls")` in config/urls.py.
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.urls import path
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the e-mail's length enforced before any look-up."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        field = self.fields["username"]
+        field.label = "E-mail"
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -18,7 +30,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(form_class=SignInForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
