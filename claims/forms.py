@@ -11,12 +11,13 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_ATTRS = {"inputmode": "decimal", "step": "0.01"}
 
 
-def _money(label: str, required: bool = False) -> forms.DecimalField:
+def _money(label: str, required: bool = False, min_value=None) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         max_digits=14,
         decimal_places=2,
         required=required,
+        min_value=min_value,
         widget=forms.NumberInput(attrs=MONEY_ATTRS),
     )
 
@@ -50,7 +51,7 @@ class ImportUploadForm(CarrierChoiceMixin, forms.Form):
     term_start = forms.DateField(label="Term start", widget=DATE, required=False)
     term_end = forms.DateField(label="Term end", widget=DATE, required=False)
     line = forms.ChoiceField(label="Line of business", choices=ReportTerm.Line.choices)
-    premium = _money("Subject premium")
+    premium = _money("Subject premium", min_value=0)
 
     def clean(self):
         data = super().clean()
@@ -102,7 +103,7 @@ class TermForm(forms.Form):
     term_start = forms.DateField(label="Term start", widget=DATE)
     term_end = forms.DateField(label="Term end", widget=DATE)
     line = forms.ChoiceField(label="Line of business", choices=ReportTerm.Line.choices)
-    subject_premium = _money("Subject premium")
+    subject_premium = _money("Subject premium", min_value=0)
 
     def clean(self):
         data = super().clean()

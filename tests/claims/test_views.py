@@ -431,3 +431,18 @@ def test_import_page_preselects_the_only_requested_carrier(owner_client, agency,
         reverse("claims:import_start", kwargs={"insured_id": insured.pk})
     ).content.decode()
     assert f'<option value="{carrier.pk}" selected>' in page
+
+
+def test_negative_premium_is_a_field_error(owner_client, agency, insured, carrier):
+    report = LossRunReportFactory(agency=agency, insured=insured, carrier=carrier)
+    response = owner_client.post(
+        reverse("claims:term_create", kwargs={"report_id": report.pk}),
+        {
+            "term_start": "2025-01-01",
+            "term_end": "2026-01-01",
+            "line": "GL",
+            "subject_premium": "-5",
+        },
+    )
+    assert b"Ensure this value is greater than or equal to 0." in response.content
+    assert not ReportTerm.objects.exists()

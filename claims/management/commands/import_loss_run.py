@@ -75,6 +75,8 @@ class Command(BaseCommand):
             premium = Decimal(opts["premium"]) if opts["premium"] else None
         except InvalidOperation as exc:
             raise CommandError(f"{opts['premium']} is not an amount.") from exc
+        if premium is not None and premium < 0:
+            raise CommandError("The premium cannot be negative.")
         defaults = TermDefaults(
             policy_number=opts["policy_number"],
             term_start=_date(opts["term_start"]) if opts["term_start"] else None,
