@@ -314,16 +314,9 @@ def member_set_role(*, agency: Agency, actor: User, user: User, role: str) -> Us
 
 def agency_schedules_refresh(*, agency: Agency) -> int:
     """Recompute the due dates of every open request of the agency; returns how many."""
-    from tracker.services import request_schedule_refresh
-    from vault.models import LossRunRequest
+    from tracker.services import agency_schedule_refresh
 
-    count = 0
-    open_requests = scoped(LossRunRequest, agency).filter(received_on__isnull=True)
-    for req in open_requests.iterator(chunk_size=500):
-        req.agency = agency
-        request_schedule_refresh(req)
-        count += 1
-    return count
+    return agency_schedule_refresh(agency=agency)
 
 
 @transaction.atomic

@@ -308,13 +308,14 @@ def refreshed(monkeypatch):
     calls = []
     import tracker.services
 
-    real = tracker.services.request_schedule_refresh
+    real = tracker.services.agency_schedule_refresh
 
-    def spy(req):
-        calls.append(req.pk)
-        real(req)
+    def spy(*, agency):
+        count = real(agency=agency)
+        calls.append(count)
+        return count
 
-    monkeypatch.setattr(tracker.services, "request_schedule_refresh", spy)
+    monkeypatch.setattr(tracker.services, "agency_schedule_refresh", spy)
     return calls
 
 
@@ -341,11 +342,11 @@ def test_settings_update_without_schedule_change_does_not_refresh(agency, refres
     ],
 )
 def test_settings_update_refreshes_open_requests_only(agency, other_agency, refreshed, change):
-    open_req = LossRunRequestFactory(agency=agency)
+    LossRunRequestFactory(agency=agency)
     LossRunRequestFactory(agency=agency, received_on=dt.date(2026, 1, 5))
     LossRunRequestFactory(agency=other_agency)
     services.agency_settings_update(**_settings_values(agency, **change), agency=agency)
-    assert refreshed == [open_req.pk]
+    assert refreshed == [1]  # one pass over the agency's one open request
 
 
 @pytest.mark.django_db
