@@ -41,7 +41,7 @@ ZERO = Decimal("0.00")
 LATE_REPORT_DAYS = 30
 # What the claim lists show (claims/_claim_rows.html): no descriptions, no ids of other rows.
 LISTED_FIELDS = (
-    "claim_number", "claimant", "term__term_start", "term__term_end", "date_of_loss",
+    "claim_number", "claimant", "term_id", "date_of_loss",
     "date_reported", "status", "cause_of_loss", "paid_indemnity", "paid_medical", "paid_expense",
     "recoveries", "reserves", "total_incurred",
 )  # fmt: skip
@@ -228,11 +228,14 @@ def insured_summary(*, agency: Agency, insured: Insured) -> InsuredSummary:
     by_id = {row.term.pk: row for row in rows}
     term_ids = list(by_id)
     claims = scoped(Claim, agency).filter(term_id__in=term_ids)
-    large_q = Q(term__subject_premium__gt=0) & Q(
-        total_incurred__gte=ExpressionWrapper(
-            F("term__subject_premium") * threshold / Value(Decimal(100)), output_field=MONEY_FIELD
-        )
-    )
+    # Each term's large-loss threshold is known here, so the test needs no join to the term.
+    large_q = Q(pk__in=[])  # matches nothing until a term with a premium is added
+    has_premium = False
+    for row in rows:
+        if row.premium and row.premium > 0:
+            limit = (row.premium * threshold / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            large_q |= Q(term_id=row.term.pk, total_incurred__gte=limit)
+            has_premium = True
 
     aggregates = claims.values("term_id").annotate(
         n=Count("id"),
@@ -266,10 +269,17 @@ def insured_summary(*, agency: Agency, insured: Insured) -> InsuredSummary:
             totals.claims_with_premium += row.claim_count
     totals.years = len(years)
 
-    listed = claims.select_related("term").only(*LISTED_FIELDS).order_by()
-    large_losses = list(listed.filter(large_q).order_by("-total_incurred", "id")[:LIST_LIMIT])
-    open_claims = list(listed.filter(OPEN_Q).order_by("-reserves", "id")[:LIST_LIMIT])
-    late_claims = list(listed.filter(LATE_Q).order_by("date_of_loss", "id")[:LIST_LIMIT])
+    listed = claims.only(*LISTED_FIELDS).order_by()
+
+    def top(condition: Q, *order: str) -> list[Claim]:
+        found = list(listed.filter(condition).order_by(*order)[:LIST_LIMIT])
+        for claim in found:  # the term is already loaded: no join, no query per claim
+            claim.term = by_id[claim.term_id].term
+        return found
+
+    large_losses = top(large_q, "-total_incurred", "id") if has_premium else []
+    open_claims = top(OPEN_Q, "-reserves", "id")
+    late_claims = top(LATE_Q, "date_of_loss", "id")
 
     carriers = sorted({name for _, name, val in terms if val is not None})
     valuations = [
@@ -308,12 +318,14 @@ def reserve_movements(*, agency: Agency, insured: Insured, limit: int = LIST_LIM
     A claim is the same claim when carrier and normalised claim number match.
     """
     newest: dict[int, list[tuple[int, dt.date]]] = {}
-    for report_id, carrier_id, valued in (
+    names: dict[int, str] = {}
+    for report_id, carrier_id, valued, name in (
         scoped(LossRunReport, agency)
         .filter(insured=insured)
         .order_by("carrier_id", "-valuation_date", "-id")
-        .values_list("id", "carrier_id", "valuation_date")
+        .values_list("id", "carrier_id", "valuation_date", "carrier__legal_name")
     ):  # reports, not claims: a handful of rows
+        names[report_id] = name
         if len(newest.setdefault(carrier_id, [])) < 2:
             newest[carrier_id].append((report_id, valued))
     pairs = {
@@ -338,9 +350,8 @@ def reserve_movements(*, agency: Agency, insured: Insured, limit: int = LIST_LIM
         .order_by("-change", "claim_number")
         .values_list(
             "claim_number",
-            "carrier__legal_name",
-            "status",
             "report_id",
+            "status",
             "prior_reserves",
             "reserves",
         )
@@ -348,14 +359,14 @@ def reserve_movements(*, agency: Agency, insured: Insured, limit: int = LIST_LIM
     rows = [
         Movement(
             claim_number=number,
-            carrier_name=carrier,
+            carrier_name=names[report_id],
             status=status,
             older_valuation=pairs[report_id][1],
             older_reserves=old_res,
             newer_valuation=pairs[report_id][2],
             newer_reserves=new_res,
         )
-        for number, carrier, status, report_id, old_res, new_res in listed[:limit]
+        for number, report_id, status, old_res, new_res in listed[:limit]
     ]
     return Movements(
         rows=rows, total=counts["total"], rising=counts["rising"], falling=counts["falling"]
