@@ -7,13 +7,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, User
 from tracker.calendar import calendar_for_agency
 from tracker.services import request_schedule_refresh
-from vault.models import Carrier, Insured, LossRunRequest, Policy
+from vault.documents import document_create
+from vault.letters import authorization_letter_pdf
+from vault.models import Carrier, Document, LossRunRequest
+from vault.rules import PolicyData
+from vault.services import insured_create, request_create
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo password, embedded mode only
 
@@ -102,14 +107,15 @@ def seed_demo(*, now: dt.datetime | None = None) -> bool:
             is_staff=agency is None,
             is_superuser=agency is None,
         )
-    _requests_in_every_stage(harbor, users["agent@harborpine.demo"], carriers, now)
+    staff = users["staff@lossrun.demo"]
+    _requests_in_every_stage(harbor, users["agent@harborpine.demo"], carriers, now, staff=staff)
     _requests_in_every_stage(
-        summit, users["owner@summitridge.demo"], carriers[1:], now, prefix="Lone Star"
+        summit, users["owner@summitridge.demo"], carriers[1:], now, staff=staff, prefix="Lone Star"
     )
     return True
 
 
-def _requests_in_every_stage(agency, user, carriers, now, prefix="Bayside") -> None:
+def _requests_in_every_stage(agency, user, carriers, now, *, staff, prefix="Bayside") -> None:
     cal = calendar_for_agency(agency)
     tz = agency.tz
     today = now.astimezone(tz).date()
@@ -122,7 +128,7 @@ def _requests_in_every_stage(agency, user, carriers, now, prefix="Bayside") -> N
         return day
 
     def at(day: dt.date, hour: int = 10) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time(hour), tzinfo=tz)
+        return min(dt.datetime.combine(day, dt.time(hour), tzinfo=tz), now)
 
     stages = [
         ("Bakery", dict(created=at(today, 9))),
@@ -134,24 +140,93 @@ def _requests_in_every_stage(agency, user, carriers, now, prefix="Bayside") -> N
             dict(created=at(back(15)), first=back(12), second=now - dt.timedelta(hours=3)),
         ),
         ("Brewing Co.", dict(created=at(back(20)), first=back(16), second=at(back(3), 11))),
+        (
+            "Marina Restaurant",
+            dict(created=at(back(22)), first=back(18), second=at(back(4), 9), ticket=True),
+        ),
         ("Hardware", dict(created=at(back(12)), first=back(10), received=back(2))),
         ("Plumbing", dict(created=at(back(9)), first=back(8), received=back(1))),
     ]
     for i, (trade, d) in enumerate(stages):
-        insured = Insured.objects.create(
-            agency=agency, legal_name=f"{prefix} {trade} LLC", state=agency.state,
-            mailing_address=f"{10 + i} Main Street", signer_name="Pat Rivera", signer_title="President",
+        insured = insured_create(
+            agency=agency,
+            legal_name=f"{prefix} {trade} LLC",
+            state=agency.state,
+            mailing_address=f"{10 + i} Main Street",
+            signer_name="Pat Rivera",
+            signer_title="President",
             signer_email=f"owner{i}@{prefix.lower().replace(' ', '')}.example",
-        )  # fmt: skip
-        req = LossRunRequest.objects.create(
-            agency=agency, insured=insured, carrier=carriers[i % len(carriers)], created_by=user,
-            created_at=d["created"], first_request_on=d.get("first"), second_request_at=d.get("second"),
-            received_on=d.get("received"), recipient_name=user.get_full_name(), recipient_email=user.email,
-        )  # fmt: skip
+        )
+        policies = []
         for year in range(5):
             start = dt.date(today.year - 1 - year, 3, 1)
-            Policy.objects.create(
-                agency=agency, request=req, policy_number=f"{trade[:3].upper()}-{4400 + i}{year}",
-                term_start=start, term_end=start.replace(year=start.year + 1),
-            )  # fmt: skip
+            policies.append(
+                PolicyData(
+                    f"{trade[:3].upper()}-{4400 + i}{year}",
+                    start,
+                    start.replace(year=start.year + 1),
+                )
+            )
+        req = request_create(
+            agency=agency,
+            user=user,
+            insured=insured,
+            carrier=carriers[i % len(carriers)],
+            policies=policies,
+            recipient_name=user.get_full_name(),
+            recipient_email=user.email,
+            first_request_on=d.get("first"),
+            second_request_at=d.get("second"),
+            received_on=d.get("received"),
+        )
+        # Back-date the request as if it had been created on its day, then recompute.
+        LossRunRequest.objects.filter(pk=req.pk).update(created_at=d["created"])
+        req.refresh_from_db()
         request_schedule_refresh(req)
+        if d.get("first"):
+            _demo_document(
+                req, user, Document.Kind.AUTH_SIGNED, authorization_letter_pdf(request=req)
+            )
+        if d.get("ticket"):
+            _demo_ticket(req, user, staff, policies)
+
+
+def _demo_document(req, user, kind, content: bytes, name: str = "") -> Document:
+    name = name or f"{kind}-{req.pk}.pdf"
+    return document_create(
+        agency=req.agency,
+        uploaded_by=user,
+        uploaded_file=SimpleUploadedFile(name, content, content_type="application/pdf"),
+        kind=kind,
+        request=req,
+    )
+
+
+def _demo_ticket(req, user, staff, policies) -> None:
+    from weasyprint import HTML
+
+    from helpdesk import services as helpdesk
+    from helpdesk.models import Ticket
+
+    rows = "".join(f"<li>{p.policy_number}: {p.term_start} to {p.term_end}</li>" for p in policies)
+    dec_page = HTML(
+        string=f"<h1>Declarations (demo)</h1><p>{req.carrier.legal_name}</p><ul>{rows}</ul>"
+    ).write_pdf()
+    signed = req.documents.filter(kind=Document.Kind.AUTH_SIGNED).first()
+    proof = _demo_document(req, user, Document.Kind.PROOF_DEC_PAGE, dec_page, "declarations.pdf")
+    ticket = helpdesk.ticket_submit(
+        agency=req.agency,
+        request=req,
+        user=user,
+        signed_first_request=signed,
+        proofs=[helpdesk.ProofChoice(proof, [p.policy_number for p in policies])],
+        message="Sent the second request by fax and e-mail; no answer from the loss-run department.",
+        confirmed_common_mistakes=True,
+    )
+    helpdesk.ticket_assign(ticket=ticket, assignee=staff, actor=staff)
+    helpdesk.ticket_set_status(ticket=ticket, status=Ticket.Status.IN_REVIEW, actor=staff)
+    helpdesk.ticket_add_message(
+        ticket=ticket,
+        author=staff,
+        body="We have your request and are calling the carrier's loss-run desk today.",
+    )

@@ -17,6 +17,12 @@ def test_demo_has_two_agencies_and_every_stage_of_the_timeline():
     for agency in Agency.objects.all():
         statuses = {request_status(r, now) for r in LossRunRequest.objects.for_agency(agency)}
         assert statuses == set(Status.LABELS), agency
+    from helpdesk.models import Ticket
+    from vault.models import Document
+
+    ticket = Ticket.objects.get(request__agency__slug="harbor-pine")
+    assert ticket.status == Ticket.Status.IN_REVIEW and ticket.assignee.is_staff
+    assert Document.objects.filter(kind=Document.Kind.AUTH_SIGNED).exists()
     owner = User.objects.get(email="owner@harborpine.demo")
     assert owner.check_password(DEMO_PASSWORD)
     assert User.objects.get(email="staff@lossrun.demo").agency is None
