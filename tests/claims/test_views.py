@@ -116,7 +116,7 @@ def test_summary_page_shows_terms_charts_and_readiness_in_constant_queries(
     assert "<svg" in html and "Incurred by term" in html and "Loss ratio by term" in html
     assert "Submission readiness" in html
     assert "valuation fresh until" in html or "days old" in html
-    assert "in a carrier's two newest valuations" in html
+    assert "Reserve movement" in html
 
 
 def test_other_agencys_insured_report_claim_and_import_are_404(owner_client, other_agency):
