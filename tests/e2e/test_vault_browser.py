@@ -14,7 +14,7 @@ import secrets
 
 import pytest
 
-from tests.e2e.helpers import ARTIFACTS, screenshot
+from tests.e2e.helpers import ARTIFACTS, screenshot, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -56,19 +56,26 @@ for i, (key, (name, dates)) in enumerate(rows.items()):
         recipient_name="Sam Okafor", recipient_email=user.email,
         notes=f"Seeded {{key}} request", **dates,
     )
-    out[key] = {{"id": req.pk, "insured": insured.legal_name, "policy": number}}
+    out[key] = {{
+        "id": req.pk, "insured": insured.legal_name, "insured_id": insured.pk, "policy": number,
+    }}
 print("SEED " + json.dumps(out))
 """
 
 
-@pytest.fixture(scope="module")
-def vault_agency(live_stack):
+def seed_agency(live_stack) -> dict:
+    """A new agency with one request in each of four statuses (ids, names, policy numbers)."""
     run = secrets.token_hex(3)
     password = f"Vault-{secrets.token_urlsafe(10)}"
     output = live_stack.shell(SEED.format(run=run, password=password))
     data = json.loads(output.split("SEED ", 1)[1])
     data["password"] = password
     return data
+
+
+@pytest.fixture(scope="module")
+def vault_agency(live_stack):
+    return seed_agency(live_stack)
 
 
 def sign_in(page, agency) -> None:
@@ -274,5 +281,71 @@ def test_phone_width(new_context, vault_agency, browser_log):
         ],
         "request-builder-new-insured",
     )
+
+    browser_log.assert_clean()
+
+
+def test_request_builder_typeahead_and_errors_keep_input(page, live_stack, browser_log):
+    """Pick parties by typeahead (keyboard), fail once, lose nothing, then save."""
+    agency = seed_agency(live_stack)  # its own agency: the request made here stays apart
+    insured = agency["awaiting"]["insured"]
+    carrier_name = "Granite Casualty " + insured.rsplit(" ", 1)[1]
+    sign_in(page, agency)
+    page.goto("/vault/requests/new/")
+
+    # The insured by keyboard: type, ArrowDown to the first match, Enter.
+    box = page.get_by_label("Named insured")
+    box.press_sequentially("Aster", delay=20)
+    page.locator("#insured-results .typeahead-option", has_text=insured).wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    box.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert box.input_value() == insured
+    insured_id = str(agency["awaiting"]["insured_id"])
+    assert page.locator("input[type=hidden][name=insured]").input_value() == insured_id
+    assert box.get_attribute("aria-expanded") == "false"
+
+    # Two policies, the second with a term that ends before it starts; no carrier.
+    page.locator("#id_policies-0-policy_number").fill("TY-1")
+    page.locator("#id_policies-0-term_start").fill("2024-01-01")
+    page.locator("#id_policies-0-term_end").fill("2025-01-01")
+    page.get_by_role("button", name="+ Add another policy").click()
+    page.locator("#id_policies-1-policy_number").fill("TY-2")
+    page.locator("#id_policies-1-term_start").fill("2025-01-01")
+    page.locator("#id_policies-1-term_end").fill("2024-06-01")
+    page.get_by_label("Notes").fill("Broker asked for 5 years; keep this note.")
+    page.get_by_role("button", name="Create request").click()
+
+    summary = page.locator("#form-errors")
+    summary.wait_for()
+    assert "Nothing you typed was lost" in summary.inner_text()
+    # The error summary takes the focus once the page's script has run (screen readers).
+    wait_until(
+        lambda: (
+            page.evaluate("document.activeElement && document.activeElement.id") == "form-errors"
+        ),
+        timeout=5,
+        what="the error summary to take the focus",
+    )
+    assert page.get_by_text("Choose a carrier from the list, or add a new one.").is_visible()
+    assert page.get_by_text("The term must end after it starts.").is_visible()
+    screenshot(page, ARTIFACTS / "vault" / "builder-errors.png")
+    assert page.get_by_label("Named insured").input_value() == insured
+    assert page.locator("input[type=hidden][name=insured]").input_value() == insured_id
+    assert page.locator("[data-policy-row]").count() == 2
+    assert page.locator("#id_policies-1-policy_number").input_value() == "TY-2"
+    assert page.locator("#id_policies-1-term_end").input_value() == "2024-06-01"
+    assert page.get_by_label("Notes").input_value() == "Broker asked for 5 years; keep this note."
+
+    # Fix both: the carrier by typeahead with the mouse, the term's end.
+    carrier_box = page.get_by_label("Carrier", exact=True)
+    carrier_box.press_sequentially("Granite", delay=20)
+    page.locator("#carrier-results .typeahead-option", has_text=carrier_name).click()
+    assert carrier_box.input_value() == carrier_name
+    page.locator("#id_policies-1-term_end").fill("2026-01-01")
+    page.get_by_role("button", name="Create request").click()
+    page.wait_for_url(re.compile(r"/vault/requests/\d+/edit/$"))
+    page.get_by_text(f"Request saved for {insured}.").wait_for()
+    assert page.locator("#id_policies-1-policy_number").input_value() == "TY-2"
 
     browser_log.assert_clean()
