@@ -1,6 +1,7 @@
 """Fuzz every agency form with hypothesis: never a 500, and what was typed is escaped.
 
-The forms are discovered, not listed field by field: each page below is fetched as a
+A POST is answered by a redirect (success), a 4xx, or a 200 that shows the form's errors
+(or an alert saying why); never a 500, never a silent 200. The forms are discovered, not listed field by field: each page below is fetched as a
 signed-in agency owner (or anonymously for sign-up, sign-in and the invitation), its
 <form> elements are parsed, and every field is filled from a strategy chosen by its input
 type (very long strings, control characters and NUL, HTML/script, odd Unicode, dates and
@@ -413,6 +414,10 @@ def test_fuzz_form(world, name, kwargs, signed_in):
             return
         response = submit(client, form, payload)
         assert response.status_code < 500
+        if form.method == "post" and response.status_code == 200:
+            # Not a silent 200: the form again with its errors, or a page that says why.
+            body = response.content.decode()
+            assert "errorlist" in body or 'role="alert"' in body, (form.action, payload)
         assert_escaped(client, response)
 
     fuzz()
