@@ -282,6 +282,29 @@ def test_phone_width(new_context, vault_agency, browser_log):
         "request-builder-new-insured",
     )
 
+    # The pages an e-mail link opens on a phone: the edit form and the help-desk hand-over.
+    page.goto(f"/vault/requests/{seeded['id']}/edit/")
+    assert_fits_phone(
+        page,
+        [
+            ("2nd Request", page.get_by_label("2nd Request")),
+            ("Received", page.get_by_label("Received")),
+            ("Save changes", page.get_by_role("button", name="Save changes")),
+            ("Upload", page.get_by_role("button", name="Upload")),
+        ],
+        "request-edit",
+    )
+    page.goto(f"/helpdesk/submit/{seeded['id']}/")
+    assert_fits_phone(
+        page,
+        [
+            ("the policy table", page.get_by_text(seeded["policy"]).first),
+            ("Message", page.get_by_label("Message to the help desk")),
+            ("Submit", page.get_by_role("button", name="Submit to the Help Desk")),
+        ],
+        "helpdesk-submit",
+    )
+
     browser_log.assert_clean()
 
 
