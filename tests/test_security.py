@@ -138,6 +138,23 @@ def test_scanner_catches_what_it_must():
     assert csp_violations('<script src="/static/js/app.js" defer></script><p class="x">') == []
 
 
+def test_htmx_is_configured_for_the_csp(client):
+    """htmx would inject a <style> block and may eval hx-on/script tags; all off."""
+    import json
+
+    page = client.get(reverse("login")).content.decode()
+    config = json.loads(re.search(r'<meta name="htmx-config" content=\'([^\']+)\'', page).group(1))
+    assert config["includeIndicatorStyles"] is False
+    assert config["allowEval"] is False and config["allowScriptTags"] is False
+    assert "style" not in config.get("attributesToSettle", ["style"])
+
+
+def test_our_javascript_needs_no_unsafe_eval():
+    for path in (ROOT / "static" / "js").rglob("*.js"):
+        source = path.read_text()
+        assert not re.search(r"\beval\(|new Function\(|setTimeout\(\s*['\"]", source), path
+
+
 def test_every_agency_page_as_served_is_csp_clean(world):
     """The rendered HTML (includes, widgets, form errors), not only the template files."""
     client = Client()
