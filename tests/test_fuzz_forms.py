@@ -371,7 +371,6 @@ def submit(client, form: Form, data: dict):
 def _known_bug(form: Form, payload: dict) -> bool:
     """Inputs that hit a bug already pinned by a strict xfail below (remove when fixed)."""
     from django.db import connection
-    from django.utils.http import url_has_allowed_host_and_scheme
 
     def first(name):
         value = payload.get(name, "")
@@ -379,14 +378,6 @@ def _known_bug(form: Form, payload: dict) -> bool:
 
     if connection.vendor == "postgresql" and form.action == "/claims/":
         return "\x00" in first("q")  # test_claims_search_with_a_nul_is_not_a_500
-    if form.action.endswith("/documents/") and "next" in payload:
-        nxt = first("next")  # test_upload_with_a_next_that_is_not_a_path_is_not_a_500
-        return (
-            bool(nxt)
-            and "/" not in nxt
-            and "." not in nxt
-            and (url_has_allowed_host_and_scheme(nxt, allowed_hosts={"testserver"}))
-        )
     return False
 
 
@@ -566,14 +557,9 @@ def test_every_form_page_is_fuzzed(world):
 # --- what the fuzzing found (strict xfail: passes, and so fails, once fixed) -----------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=NoReverseMatch,
-    reason="BUG vault/views_documents.py:111-117,162: a relative `next` such as '0' passes "
-    "url_has_allowed_host_and_scheme and redirect('0') then reverses it as a view name: "
-    "NoReverseMatch, a 500.",
-)
 def test_upload_with_a_next_that_is_not_a_path_is_not_a_500(world):
+    """Found by this fuzzing (fixed in vault): a relative `next` such as '0' was passed to
+    redirect(), which reversed it as a view name."""
     client = client_for(world, True)
     url = reverse("vault:document_upload", kwargs={"request_id": world["request_id"]})
     upload = SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n%fuzz\n")
