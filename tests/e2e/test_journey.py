@@ -15,6 +15,7 @@ sweep can be replayed, and the real-time rules of the forms (no date in the futu
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import secrets
 import zoneinfo
@@ -23,16 +24,30 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.helpers import ARTIFACTS, pdf_text, screenshot, small_pdf, wait_until
-from tracker.calendar import get_calendar
+from tracker.calendar import BusinessCalendar, get_calendar
 from tracker.models import Milestone
 
 pytestmark = pytest.mark.browser
 
 TZ = zoneinfo.ZoneInfo("America/New_York")  # the time zone chosen at sign-up
-NOTIFY_AT = dt.time(8, 0)  # a new agency's notify time (accounts.Agency.notify_time default)
 SECOND_REQUEST_AT = dt.time(10, 30)
-# A new agency counts US federal holidays only (accounts.Agency.holiday_calendar default).
-CALENDAR = get_calendar(None)
+AGENCY_CLOCK = """
+import json
+from accounts.models import User
+a = User.objects.get(email={email!r}).agency
+print("CLOCK " + json.dumps({{
+    "tz": a.time_zone, "state": a.calendar_state, "notify": a.notify_time.isoformat(),
+    "closed": [d.isoformat() for d in a.closed_days.values_list("date", flat=True)],
+}}))
+"""
+
+
+def agency_clock(live_stack, email: str) -> tuple[dt.time, BusinessCalendar]:
+    """The new agency's notify time and business calendar, as the tracker will use them."""
+    data = json.loads(live_stack.shell(AGENCY_CLOCK.format(email=email)).split("CLOCK ", 1)[1])
+    assert data["tz"] == TZ.key
+    closed = tuple(sorted(dt.date.fromisoformat(d) for d in data["closed"]))
+    return dt.time.fromisoformat(data["notify"]), get_calendar(data["state"], closed)
 
 
 def local(day: dt.date, at: dt.time) -> dt.datetime:
@@ -87,15 +102,6 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     owner_email = f"owner-{run}@e2e.example.com"
     password = f"Vault-{secrets.token_urlsafe(10)}"
 
-    today = dt.datetime.now(TZ).date()
-    first_request_on = CALENDAR.next_business_day_on_or_after(today - dt.timedelta(days=35))
-    ninth_day = CALENDAR.add_business_days(first_request_on, 9)
-    tenth_day = CALENDAR.add_business_days(first_request_on, 10)
-    second_request_at = local(tenth_day, SECOND_REQUEST_AT)
-    # 24 business hours: the same local time on the next business day.
-    helpdesk_due = local(CALENDAR.add_business_days(tenth_day, 1), SECOND_REQUEST_AT)
-    assert helpdesk_due + dt.timedelta(hours=1) < dt.datetime.now(TZ)
-
     agent = new_context()
     page = agent.new_page()
 
@@ -113,6 +119,19 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     page.wait_for_url(live_stack.url("/"))
     assert page.get_by_role("heading", name=re.compile("^Today")).is_visible()
     steps.shot(page, "today-after-signup")
+
+    # The dates of the journey, on the agency's own calendar (weekends, federal holidays and
+    # its state's when chosen): the 1st request about five weeks back, so its 10th business
+    # day and the 24 business hours after the 2nd request are past moments the sweep replays.
+    notify_at, calendar = agency_clock(live_stack, owner_email)
+    today = dt.datetime.now(TZ).date()
+    first_request_on = calendar.next_business_day_on_or_after(today - dt.timedelta(days=35))
+    ninth_day = calendar.add_business_days(first_request_on, 9)
+    tenth_day = calendar.add_business_days(first_request_on, 10)
+    second_request_at = local(tenth_day, SECOND_REQUEST_AT)
+    # 24 business hours: the same local time on the next business day.
+    helpdesk_due = local(calendar.add_business_days(tenth_day, 1), SECOND_REQUEST_AT)
+    assert helpdesk_due + dt.timedelta(hours=1) < dt.datetime.now(TZ)
 
     # 2. The Request Builder: insured and carrier added inline, two policies --------------
     page.get_by_role("navigation", name="Main").get_by_role("link", name="New request").click()
@@ -189,9 +208,9 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     steps.shot(page, "today-second-request-due")
 
     # 6. The 10th business day: the sweep, the worker, the e-mail, its link ---------------
-    early = sweep(live_stack, local(ninth_day, NOTIFY_AT) + dt.timedelta(minutes=5))
+    early = sweep(live_stack, local(ninth_day, notify_at) + dt.timedelta(minutes=5))
     assert f"request {request_id} " not in early, early
-    out = sweep(live_stack, local(tenth_day, NOTIFY_AT) + dt.timedelta(minutes=5))
+    out = sweep(live_stack, local(tenth_day, notify_at) + dt.timedelta(minutes=5))
     assert f"due: request {request_id} {Milestone.SECOND_REQUEST_DUE.label}" in out, out
     notice = live_stack.outbox.wait_for(
         lambda m: m.tracker_notice and f"/vault/requests/{request_id}/edit/" in m.text,
