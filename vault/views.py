@@ -306,6 +306,7 @@ def request_edit(request, agency, request_id: int):
         formset = PolicyFormSet(prefix="policies", initial=_initial_policies(req))
     context = _builder_context(request, agency, form, formset, req=req)
     context["row"] = selectors.request_row(req, timezone.now())
+    context["history"] = selectors.request_history(agency=agency, request=req)
     context["next"] = _safe_next(request) or ""
     return render(request, "vault/request_form.html", context)
 
