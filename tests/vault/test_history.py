@@ -9,10 +9,13 @@ from django.urls import reverse
 from tests.factories import LossRunRequestFactory
 from vault import selectors, services
 
-pytestmark = [
-    pytest.mark.django_db,
-    time_machine.travel(dt.datetime(2026, 11, 20, 17, 0, tzinfo=dt.UTC), tick=True),
-]
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _friday_in_november():
+    with time_machine.travel(dt.datetime(2026, 11, 20, 17, 0, tzinfo=dt.UTC), tick=True):
+        yield
 
 
 def _update(req, user, **dates):
