@@ -56,7 +56,9 @@ def _apply_errors(form, exc: ValidationError) -> None:
 @require_GET
 @agency_view
 def insured_list(request, agency):
-    search = request.GET.get("q", "").strip()[:100]
+    search = (
+        request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    )  # PostgreSQL text has no NUL
     paginator = Paginator(selectors.insureds_list(agency=agency, search=search), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     insureds = list(page.object_list)

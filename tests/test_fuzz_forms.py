@@ -21,7 +21,6 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DataError
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -368,19 +367,6 @@ def submit(client, form: Form, data: dict):
     return client.post(form.action, data)
 
 
-def _known_bug(form: Form, payload: dict) -> bool:
-    """Inputs that hit a bug already pinned by a strict xfail below (remove when fixed)."""
-    from django.db import connection
-
-    def first(name):
-        value = payload.get(name, "")
-        return str(value[0] if isinstance(value, list) and value else value)
-
-    if connection.vendor == "postgresql" and form.action == "/claims/":
-        return "\x00" in first("q")  # test_claims_search_with_a_nul_is_not_a_500
-    return False
-
-
 @pytest.mark.parametrize(("name", "kwargs", "signed_in"), PAGES, ids=[p[0] for p in PAGES])
 def test_fuzz_form(world, name, kwargs, signed_in):
     client, url, forms = page_forms(world, name, kwargs, signed_in)
@@ -401,8 +387,6 @@ def test_fuzz_form(world, name, kwargs, signed_in):
             for v in value if isinstance(value, list) else [value]:
                 if isinstance(v, SimpleUploadedFile):
                     v.seek(0)
-        if _known_bug(form, payload):
-            return
         response = submit(client, form, payload)
         assert response.status_code < 500
         if form.method == "post" and response.status_code == 200:
@@ -577,14 +561,6 @@ def test_login_with_a_huge_username_is_not_a_500(world):
     assert response.status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=DataError,
-    reason="BUG claims/views.py:58: insured_list puts request.GET['q'] (with a NUL) straight into "
-    "the icontains search: PostgreSQL DataError 'text fields cannot contain NUL', a 500. "
-    "A forms.CharField (ProhibitNullCharactersValidator) or stripping NUL fixes it; then remove "
-    "_known_bug() above.",
-)
 def test_claims_search_with_a_nul_is_not_a_500(world):
     from django.db import connection
 
