@@ -189,6 +189,8 @@ def _requests_in_every_stage(agency, user, carriers, now, *, staff, prefix="Bays
             )
         if d.get("ticket"):
             _demo_ticket(req, user, staff, policies)
+        if d.get("received") and trade == "Hardware":
+            _demo_loss_runs(req, user, policies, valued=d["received"] - dt.timedelta(days=3))
 
 
 def _demo_document(req, user, kind, content: bytes, name: str = "") -> Document:
@@ -229,4 +231,43 @@ def _demo_ticket(req, user, staff, policies) -> None:
         ticket=ticket,
         author=staff,
         body="We have your request and are calling the carrier's loss-run desk today.",
+    )
+
+
+def _demo_loss_runs(req, user, policies, *, valued: dt.date) -> None:
+    """Three terms of claims on file (of the five requested), so readiness has gaps to show."""
+    import csv
+    import io
+
+    from claims.services import loss_run_import
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["Claim #", "Policy #", "Eff Date", "Exp Date", "DOL", "Rptd", "Status", "Cause",
+         "Indemnity Paid", "Expense Paid", "O/S", "Total Incurred", "Earned Premium"]
+    )  # fmt: skip
+    claims = [  # (term index, day offset, report lag, status, indemnity, expense, reserves)
+        (0, 40, 2, "Open", 4200, 800, 15000),
+        (0, 150, 45, "Closed", 1800, 350, 0),
+        (1, 20, 3, "Closed", 22500, 4100, 0),
+        (1, 200, 6, "Reopened", 3000, 600, 7500),
+        (2, 90, 1, "Closed", 950, 0, 0),
+    ]
+    for n, (term, offset, lag, status, indemnity, expense, reserves) in enumerate(claims, 1):
+        policy = policies[term]
+        loss = policy.term_start + dt.timedelta(days=offset)
+        writer.writerow(
+            [f"HW-{loss.year}-{n:03d}", policy.policy_number, policy.term_start, policy.term_end,
+             loss, loss + dt.timedelta(days=lag), status, "Slip and fall" if n % 2 else "Water damage",
+             f"{indemnity:.2f}", f"{expense:.2f}", f"{reserves:.2f}",
+             f"{indemnity + expense + reserves:.2f}", f"{60000 + 5000 * term:.2f}"]
+        )  # fmt: skip
+    loss_run_import(
+        agency=req.agency,
+        user=user,
+        insured=req.insured,
+        carrier=req.carrier,
+        fileobj=io.BytesIO(out.getvalue().encode()),
+        valuation_date=valued,
     )

@@ -23,6 +23,9 @@ def test_demo_has_two_agencies_and_every_stage_of_the_timeline():
     ticket = Ticket.objects.get(request__agency__slug="harbor-pine")
     assert ticket.status == Ticket.Status.IN_REVIEW and ticket.assignee.is_staff
     assert Document.objects.filter(kind=Document.Kind.AUTH_SIGNED).exists()
+    from claims.models import Claim
+
+    assert Claim.objects.filter(agency__slug="harbor-pine").count() == 5
     owner = User.objects.get(email="owner@harborpine.demo")
     assert owner.check_password(DEMO_PASSWORD)
     assert User.objects.get(email="staff@lossrun.demo").agency is None
