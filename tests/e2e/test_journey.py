@@ -3,8 +3,10 @@
 An agent signs up, builds a request, prints and files the authorization, enters the 1st
 request; the tracker (its sweep, replayed at past moments with --now, delivered by the real
 Celery worker) e-mails the 2nd-request notice, then the help-desk notice; the agent follows
-each e-mail's link, hands the request to the help desk (first without proof of carrier),
-staff resolve the ticket as received in the admin, and nothing is sent any more.
+each e-mail's link (the first one signed out: sign-in, then the form; for another agency's
+user the same link is a 404), hands the request to the help desk (first without proof of
+carrier), staff follow their e-mail into the admin and resolve the ticket as received, the
+agent sees it received, and nothing is sent any more, at any later time.
 
 The clock: `tracker_sweep --now` only replays moments that have passed (a future moment
 only with --dry-run), so the 1st request is dated about five weeks back; its 10th business
@@ -48,6 +50,20 @@ def agency_clock(live_stack, email: str) -> tuple[dt.time, BusinessCalendar]:
     assert data["tz"] == TZ.key
     closed = tuple(sorted(dt.date.fromisoformat(d) for d in data["closed"]))
     return dt.time.fromisoformat(data["notify"]), get_calendar(data["state"], closed)
+
+
+OTHER_AGENCY = """
+from accounts.services import agency_signup
+agency_signup(agency_name="Elsewhere Insurance", full_name="Pat Other", email={email!r},
+              password={password!r}, state="NJ", time_zone="America/New_York")
+"""
+
+
+def sign_in(page, email: str, password: str) -> None:
+    """Fill and send the sign-in form the page shows."""
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
 
 
 def local(day: dt.date, at: dt.time) -> dt.datetime:
@@ -226,10 +242,31 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     second_letter = agent.request.get(letter2_link)
     assert second_letter.status == 200 and second_letter.body().startswith(b"%PDF")
 
+    # The agent opens the e-mail in a browser that is not signed in: the link asks for the
+    # sign-in and then opens the form (the link itself carries no credential).
+    agent = new_context()
+    page = agent.new_page()
     page.goto(edit_link)
-    assert page.url == edit_link
+    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
+    steps.shot(page, "email-link-asks-sign-in")
+    sign_in(page, owner_email, password)
+    page.wait_for_url(edit_link)
     assert page.get_by_role("heading", name="Update the Loss Run Retrieval Request").is_visible()
     steps.shot(page, "edit-form-from-email")
+
+    # Someone of another agency who gets hold of the link: 404 after sign-in, like a typo.
+    other_email, other_password = (
+        f"other-{run}@e2e.example.com",
+        f"Other-{secrets.token_urlsafe(9)}",
+    )
+    live_stack.shell(OTHER_AGENCY.format(email=other_email, password=other_password))
+    stranger = new_context().new_page()
+    stranger.goto("/accounts/login/")
+    sign_in(stranger, other_email, other_password)
+    stranger.wait_for_url(live_stack.url("/"))
+    for link in (edit_link, letter2_link):
+        assert stranger.goto(link).status == 404, link
+    stranger.close()
 
     # 7. Record the 2nd request (date and time, in the agency's time) ---------------------
     page.get_by_label("2nd Request").fill(second_request_at.strftime("%Y-%m-%dT%H:%M"))
