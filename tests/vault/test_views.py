@@ -520,3 +520,8 @@ def test_csv_export_reads_in_chunks_with_each_rows_policies(owner_client, agency
     rows = read_csv(owner_client.get(reverse("vault:export_csv")))
     assert [r[0] for r in rows[1:]] == [r.insured.legal_name for r in reqs]
     assert [r[4] for r in rows[1:]] == [f"P-{i}-A; P-{i}-B" for i in range(5)]
+
+
+def test_vault_list_links_to_bulk_create(owner_client):
+    response = owner_client.get(reverse("vault:list"))
+    assert reverse("vault:bulk_upload") in response.content.decode()
