@@ -18,6 +18,7 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import IO
 from xml.etree.ElementTree import ParseError, iterparse
 
@@ -158,11 +159,13 @@ class XlsxRows:
         }
 
     def _number(self, text: str, style: str | None):
-        number = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+        """A cell's number: int or Decimal straight from the XML text (money never via float)."""
         if style is not None and int(style) in self.date_styles:
             epoch = dt.datetime(1904, 1, 1) if self.date1904 else dt.datetime(1899, 12, 30)  # noqa: DTZ001
-            return epoch + dt.timedelta(days=number)
-        return number
+            return epoch + dt.timedelta(days=float(text))
+        if "." in text or "E" in text or "e" in text:
+            return Decimal(text)
+        return int(text)
 
     def rows(self) -> Iterator[tuple[int, list]]:
         expected = 1

@@ -74,3 +74,16 @@ def test_a_part_declaring_a_dtd_is_refused(prolog):
 def test_not_a_workbook_is_refused_in_words():
     with pytest.raises(UnreadableFile, match="cannot be opened"):
         list(SheetFile(io.BytesIO(b"PK\x03\x04garbage")).rows())
+
+
+def test_money_cells_come_out_as_decimal_never_float():
+    from decimal import Decimal
+
+    def build(ws):
+        ws["A1"], ws["B1"] = "Claim #", "Paid"
+        ws["A2"], ws["B2"] = "C-1", 0.1
+        ws["A3"], ws["B3"] = "C-2", 1234.56
+
+    rows = list(XlsxRows(io.BytesIO(workbook_bytes(build))).rows())
+    assert rows[1][1][1] == Decimal("0.1") and isinstance(rows[1][1][1], Decimal)
+    assert rows[2][1][1] == Decimal("1234.56")
