@@ -1,18 +1,28 @@
-"""Streaming rows out of CSV and XLSX files without loading the whole file."""
+"""Streaming rows out of CSV and XLSX files without loading the whole file.
+
+XLSX is read with openpyxl in read-only mode (rows stream from the sheet's XML); with
+defusedxml installed, openpyxl parses through it, so entity tricks in an uploaded
+workbook are refused.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import re
+import zipfile
 from collections.abc import Iterator
 from typing import IO
+from xml.etree.ElementTree import ParseError
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from claims.headers import looks_like_header_row
-from claims.importers.xlsx import XlsxError, XlsxRows
 
 HEADER_SCAN_ROWS = 25
-_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+NOT_A_WORKBOOK = "The XLSX file cannot be opened: it is damaged or not an Excel workbook."
+# What a damaged or hostile workbook raises inside openpyxl (defusedxml's errors are ValueErrors).
+_BROKEN_XLSX = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError)
 
 
 class UnreadableFile(ValueError):
@@ -64,16 +74,21 @@ class SheetFile:
             finally:
                 text.detach()
 
+    def _open_workbook(self):
+        self.fileobj.seek(0)
+        try:
+            return load_workbook(self.fileobj, read_only=True, data_only=True)
+        except _BROKEN_XLSX as exc:
+            raise UnreadableFile(NOT_A_WORKBOOK) from exc
+
     def _xlsx_rows(self) -> Iterator[tuple[int, list]]:
+        book = self._open_workbook()
         try:
-            book = XlsxRows(self.fileobj)
-        except XlsxError as exc:
-            raise UnreadableFile(str(exc)) from exc
-        try:
-            for number, row in book.rows():
-                yield number, _trim(row)
-        except XlsxError as exc:
-            raise UnreadableFile(str(exc)) from exc
+            sheet = book.worksheets[0]
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, _trim(list(row))
+        except _BROKEN_XLSX as exc:
+            raise UnreadableFile(NOT_A_WORKBOOK) from exc
         finally:
             book.close()
 
@@ -82,14 +97,15 @@ class SheetFile:
         self.fileobj.seek(0)
         if self.is_xlsx:
             try:
-                book = XlsxRows(self.fileobj)
-                with book.archive.open(book.sheet_path) as sheet:
-                    head = sheet.read(4096)
-                book.close()
-            except (XlsxError, KeyError, OSError):
+                book = self._open_workbook()
+            except UnreadableFile:
                 return 0
-            found = _DIMENSION.search(head)
-            return int(found.group(1)) if found else 0
+            try:
+                return book.worksheets[0].max_row or 0
+            except _BROKEN_XLSX:
+                return 0
+            finally:
+                book.close()
         count = 0
         last = b""
         while chunk := self.fileobj.read(1 << 20):
