@@ -7,7 +7,10 @@ from tests.factories import AgencyFactory, OwnerFactory, UserFactory
 def _isolated_document_root(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path / "documents")}},
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {"location": str(tmp_path / "documents")},
+        },
     }
     settings.DOCUMENT_ROOT = str(tmp_path / "documents")
 
