@@ -12,10 +12,8 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,28 +24,12 @@ from urllib.parse import urlsplit
 import psycopg
 from aiosmtpd.controller import Controller
 
+from tests.live import free_port, wait_until  # noqa: F401 - re-exported for the tests
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 CLOCK = str(ROOT / "tests" / "drills" / "clock.py")
 KEEP_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(predicate, *, timeout: float, interval: float = 0.2, what: str = "condition"):
-    """Poll until `predicate()` is truthy; its value is returned. Fails after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Timed out after {timeout}s waiting for {what}.")
-        time.sleep(interval)
 
 
 # --- database ------------------------------------------------------------------------------

@@ -15,16 +15,16 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from tests.live import free_port, wait_until  # noqa: F401 - re-exported for the tests
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "e2e"
@@ -40,24 +40,6 @@ CHROMIUM_ARGS = [
 ]
 STAFF_EMAIL = "helpdesk-staff@e2e.example.com"
 STAFF_PASSWORD = "Staff-" + secrets.token_urlsafe(12)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(predicate, *, timeout: float, interval: float = 0.25, what: str = "condition"):
-    """Poll `predicate` until it returns something truthy; AssertionError after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Timed out after {timeout:.0f}s waiting for {what}.")
-        time.sleep(interval)
 
 
 # --- the database and the broker ---------------------------------------------------------
