@@ -6,48 +6,25 @@ the signed-in user.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import agency_member_required
+from accounts.decorators import agency_view
 from claims import forms, selectors, services, tasks
 from claims.importers import TermDefaults
 from claims.models import ImportJob
 from claims.pdf import summary_pdf as render_summary_pdf
 from claims.readiness import insured_readiness, readiness_for, request_url
 from claims.summaries import insured_summary as build_summary
+from config.forms import add_service_errors
 from vault.views_documents import limit_upload_size
 
 PAGE_SIZE = 50
-
-
-def agency_view(view):
-    """Agency members only, on the agency's clock."""
-
-    @agency_member_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        agency = request.user.agency
-        with timezone.override(agency.tz):
-            return view(request, agency, *args, **kwargs)
-
-    return wrapper
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # Readiness list and summary ----------------------------------------------------------
@@ -296,7 +273,7 @@ def _term_form(request, agency, *, report, term):
         try:
             services.term_save(agency=agency, report=report, term=term, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Term saved.")
             return redirect("claims:report_detail", report_id=report.pk)
@@ -328,7 +305,7 @@ def _claim_form(request, agency, *, term, claim):
         try:
             services.claim_save(agency=agency, term=term, claim=claim, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Claim saved.")
             return redirect("claims:report_detail", report_id=term.report_id)
@@ -372,7 +349,7 @@ def attestation_create(request, agency, insured_id):
                     line=data["line"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "No-prior-coverage attestation added.")
                 return redirect("claims:insured_summary", insured_id=insured.pk)

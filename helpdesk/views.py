@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import agency_member_required
+from config.forms import add_service_errors
 from helpdesk import selectors, services
 from helpdesk.forms import ReplyForm, TicketSubmitForm
 from helpdesk.models import TicketEvent
@@ -28,17 +29,6 @@ def _submit_form(req, agency, *, data=None, files=None, fresh_ids=()) -> TicketS
         policy_numbers=[p.policy_number for p in req.policies.all()],
         fresh_ids=fresh_ids,
     )
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            field = name if name in form.fields else None
-            for error in errors:
-                form.add_error(field, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def _refused_upload(request, form) -> None:
@@ -108,7 +98,7 @@ def submit(request, request_id: int):
                 )
                 return redirect("helpdesk:ticket_detail", ticket_id=exc.ticket.pk)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -175,7 +165,7 @@ def ticket_detail(request, ticket_id: int):
                     kind=form.cleaned_data["kind"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Your reply is with the help desk.")
                 return redirect("helpdesk:ticket_detail", ticket_id=ticket.pk)

@@ -9,20 +9,17 @@ from __future__ import annotations
 import contextlib
 import json
 import secrets
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import agency_member_required
+from accounts.decorators import agency_view
 from vault import selectors, services
 from vault.csv_export import request_csv_rows, stream_csv
 from vault.forms import (
@@ -34,30 +31,7 @@ from vault.forms import (
 )
 from vault.status import Status
 
-DOCUMENTS_PARTIAL = "vault/documents/_request_documents.html"
 MAX_PAGE = 100_000  # keeps OFFSET inside a 64-bit integer whatever ?page= says
-
-
-def agency_view(view):
-    """Agency members only, rendered on the agency's clock."""
-
-    @agency_member_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        agency = request.user.agency
-        with timezone.override(agency.tz):
-            return view(request, agency, *args, **kwargs)
-
-    return wrapper
-
-
-def _documents_partial() -> str | None:
-    """The documents engineer's partial, once it exists (the page works without it)."""
-    try:
-        get_template(DOCUMENTS_PARTIAL)
-    except TemplateDoesNotExist:
-        return None
-    return DOCUMENTS_PARTIAL
 
 
 def _int(value: str | None) -> int | None:
@@ -141,7 +115,6 @@ def request_row(request, agency, request_id: int):
         {
             "req": req,
             "row": selectors.request_row(req, timezone.now()),
-            "documents_partial": _documents_partial(),
         },
     )
 
@@ -200,7 +173,6 @@ def _builder_context(request, agency, form, formset, req=None) -> dict:
         "labels": _picked_labels(form),
         "insured_form": InsuredInlineForm(prefix="ni"),
         "carrier_form": CarrierInlineForm(prefix="nc"),
-        "documents_partial": _documents_partial() if req else None,
     }
 
 
