@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Agency
 from accounts.tenancy import get_for_agency, scoped
-from vault.models import Carrier, Insured, LossRunRequest, Policy
+from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
 from vault.status import Status, next_action, request_status, status_q
 
 PAGE_SIZE = 50
@@ -30,8 +30,14 @@ def request_get(*, agency: Agency, request_id: int) -> LossRunRequest:
     return get_for_agency(qs, agency=agency, pk=request_id)
 
 
+def _documents_with_uploader() -> Prefetch:
+    return Prefetch("documents", queryset=Document.objects.select_related("uploaded_by"))
+
+
 def request_get_for_edit(*, agency: Agency, request_id: int) -> LossRunRequest:
-    qs = LossRunRequest.objects.select_related("insured", "carrier").prefetch_related("policies")
+    qs = LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
+        "policies", _documents_with_uploader()
+    )
     return get_for_agency(qs, agency=agency, pk=request_id)
 
 
@@ -41,7 +47,7 @@ def request_get_expanded(*, agency: Agency, request_id: int) -> LossRunRequest:
 
     qs = LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
         "policies",
-        "documents",
+        _documents_with_uploader(),
         Prefetch("notifications", queryset=Notification.objects.order_by("due_at", "id")),
     )
     return get_for_agency(qs, agency=agency, pk=request_id)

@@ -525,3 +525,20 @@ def test_csv_export_reads_in_chunks_with_each_rows_policies(owner_client, agency
 def test_vault_list_links_to_bulk_create(owner_client):
     response = owner_client.get(reverse("vault:list"))
     assert reverse("vault:bulk_upload") in response.content.decode()
+
+
+def test_row_expansion_queries_do_not_grow_with_documents(owner_client, agency, owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import DocumentFactory, LossRunRequestFactory
+
+    def queries_for(n_documents):
+        req = LossRunRequestFactory(agency=agency, created_by=owner)
+        for _ in range(n_documents):
+            DocumentFactory(request=req, uploaded_by=owner)
+        with CaptureQueriesContext(connection) as ctx:
+            assert owner_client.get(reverse("vault:request_row", args=[req.pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert queries_for(1) == queries_for(4)
