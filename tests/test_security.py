@@ -270,8 +270,9 @@ def sent_mail(db, settings):
     """Send every kind of e-mail the product sends; returns (messages, templates rendered)."""
     from helpdesk import emails as helpdesk_emails
     from helpdesk.models import Ticket, TicketEvent, TicketMessage
-    from tracker.emails import build_notice_message
+    from tests.outbox_mail import deliver_outbox
     from tracker.models import Milestone, Notification
+    from tracker.notices import notices_queue
 
     settings.SITE_URL = "https://lossrun.example.com"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -289,7 +290,8 @@ def sent_mail(db, settings):
             notice = Notification.objects.create(
                 agency=agency, request=req, milestone=kind, due_at=timezone.now()
             )
-            build_notice_message(notice, [owner.email]).send()
+            notices_queue([notice.pk])
+        deliver_outbox()
         ticket = TicketFactory(request=LossRunRequestFactory(agency=agency), submitted_by=owner)
         event = TicketEvent.objects.create(
             agency=agency,

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "outbox",
     "accounts",
     "vault",
     "tracker",
@@ -178,6 +179,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
 )
 CELERY_BEAT_SCHEDULE = {
     "tracker-sweep": {"task": "tracker.tasks.sweep", "schedule": 60.0, "options": {"expires": 55}},
+    "outbox-sweep": {
+        "task": "outbox.tasks.outbox_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # Security headers that hold everywhere; production.py adds the HTTPS-only ones.
