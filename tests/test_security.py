@@ -75,7 +75,6 @@ NOT_SERVED_TO_BROWSERS = {
     "templates/vault/letters/_base.html": "PDF letters (WeasyPrint)",
     "templates/claims/summary_pdf.html": "PDF claims summary (WeasyPrint)",
     "templates/helpdesk/letters/escalation.html": "PDF escalation letter (WeasyPrint)",
-    "templates/registration/password_reset_email_html.html": "e-mail",
 }
 NOT_SERVED_DIRS = ("templates/emails/",)
 
@@ -300,25 +299,26 @@ def sent_mail(db, settings):
             from_status=Ticket.Status.SUBMITTED,
             to_status=Ticket.Status.IN_REVIEW,
         )
-        helpdesk_emails.send_agency_status_change(event_id=event.pk)
+        helpdesk_emails.queue_agency_status_change(event_id=event.pk)
         message = TicketMessage.objects.create(
             agency=agency, ticket=ticket, from_staff=True, body="We called the carrier."
         )
-        helpdesk_emails.send_agency_message(message_id=message.pk)
-        helpdesk_emails.send_helpdesk_new_ticket(ticket_id=ticket.pk)
+        helpdesk_emails.queue_agency_message(message_id=message.pk)
+        helpdesk_emails.queue_helpdesk_new_ticket(ticket_id=ticket.pk)
         reply = TicketMessage.objects.create(
             agency=agency, ticket=ticket, author=owner, body="Here is the proof."
         )
-        helpdesk_emails.send_helpdesk_agency_reply(message_id=reply.pk)
+        helpdesk_emails.queue_helpdesk_agency_reply(message_id=reply.pk)
         invitation = InvitationFactory(agency=agency, invited_by=owner)
-        from accounts.emails import send_invitation
+        from accounts.emails import queue_invitation
 
-        send_invitation(
+        queue_invitation(
             invitation=invitation,
             accept_url=invitation_accept_url(invitation),
             expires_at=timezone.now() + dt.timedelta(days=7),
         )
         Client().post(reverse("password_reset"), {"email": owner.email})
+        deliver_outbox()
     finally:
         template_rendered.disconnect(on_render)
     return list(mail.outbox), rendered, {"agency": agency, "owner": owner, "request": req}
