@@ -157,6 +157,8 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Loss Run Tracker <tracker@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 HELPDESK_EMAIL = env("HELPDESK_EMAIL", default="helpdesk@localhost")
+# /dev/outbox/: the outbox rows in the browser (staff: all; agency users: their agency's).
+CAPTURED_MAIL_PAGE = env.bool("CAPTURED_MAIL_PAGE", default=DEBUG)
 ANYMAIL = {
     "MAILGUN_API_KEY": env("MAILGUN_API_KEY", default=""),
     "POSTMARK_SERVER_TOKEN": env("POSTMARK_SERVER_TOKEN", default=""),
