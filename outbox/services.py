@@ -35,7 +35,7 @@ def _addresses(values: Sequence[str]) -> list[str]:
     return [header_clean(v) for v in values if v and v.strip()]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # one INSERT: no savepoint round trips per e-mail
 def email_queue(
     *,
     kind: str,

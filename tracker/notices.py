@@ -72,7 +72,9 @@ def notices_queue(notice_ids: Iterable[int]) -> list[Notification]:
     notices = list(
         Notification.objects.filter(
             pk__in=list(notice_ids), status=Notification.Status.PENDING, email__isnull=True
-        ).select_related(*_RELATED)
+        )
+        .select_related(*_RELATED)
+        .prefetch_related("request__policies")
     )
     for notice in notices:
         _queue_one(notice)
