@@ -108,6 +108,10 @@ def _unsent(notice: Notification) -> bool:
     """True when the notice has no e-mail, or its e-mail could still be withdrawn (now is)."""
     if notice.email is None:
         return True
+    if notice.email.status == Email.Status.CANCELLED:
+        return True
+    if notice.email.status not in (Email.Status.PENDING, Email.Status.FAILED):
+        return False  # sent or being sent: history, left as it is
     email_cancel(email=notice.email)
     return notice.email.status == Email.Status.CANCELLED
 
