@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -20,9 +20,6 @@ from outbox.delivery import ENQUEUE_GRACE, LIVE, enqueue_on_commit
 from outbox.models import Email
 from outbox.rendering import header_clean, render_email
 from outbox.types import Attachment
-
-if TYPE_CHECKING:
-    from accounts.models import Agency
 
 
 def new_message_id() -> str:
@@ -42,7 +39,7 @@ def email_build(
     subject: str,
     template: str,
     context: Mapping[str, Any],
-    agency: Agency | None = None,
+    agency: models.Model | None = None,
     cc: Sequence[str] = (),
     reply_to: Sequence[str] = (),
     attachments: Sequence[Attachment] = (),
@@ -95,7 +92,7 @@ def email_queue(
     subject: str,
     template: str,
     context: Mapping[str, Any],
-    agency: Agency | None = None,
+    agency: models.Model | None = None,
     cc: Sequence[str] = (),
     reply_to: Sequence[str] = (),
     attachments: Sequence[Attachment] = (),
@@ -105,7 +102,8 @@ def email_queue(
 ) -> Email:
     """Create one e-mail row in the caller's transaction; its delivery is enqueued on commit.
 
-    Never talks to a mail server. Subject and header values are kept on one line.
+    Never talks to a mail server. Subject and header values are kept on one line. `agency`
+    is an accounts.Agency (typed as a model: the outbox imports no app above it).
     """
     email = email_build(
         kind=kind,
