@@ -113,13 +113,18 @@ class AgencyClosedDay(models.Model):
         return f"{self.date} {self.reason}".strip()
 
 
+def canonical_email(value: str) -> str:
+    """The one spelling of an e-mail address that accounts are stored and found under."""
+    return value.strip().lower()
+
+
 class UserManager(BaseUserManager.from_queryset(TenantQuerySet)):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=canonical_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -130,7 +135,7 @@ class UserManager(BaseUserManager.from_queryset(TenantQuerySet)):
         return self.create_user(email, password, **extra)
 
     def get_by_natural_key(self, username: str):
-        return self.get(email__iexact=username)
+        return self.get(email__iexact=canonical_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -10,6 +10,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.urls import path
 
+from accounts.models import canonical_email
+
 
 class SignInForm(AuthenticationForm):
     """Django's sign-in form, with the e-mail's length enforced before any look-up."""
@@ -19,6 +21,9 @@ class SignInForm(AuthenticationForm):
         field = self.fields["username"]
         field.label = "E-mail"
         field.validators.append(MaxLengthValidator(field.max_length))
+
+    def clean_username(self) -> str:
+        return canonical_email(self.cleaned_data["username"])
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -1,8 +1,10 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -117,6 +119,19 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # The sign-in form posts the e-mail as "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
+# Attempts count under the canonical e-mail (any case) and the real client address.
+AXES_USERNAME_CALLABLE = "accounts.throttle.sign_in_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
+# Proxies in front of the app whose X-Forwarded-For is believed (addresses or networks).
+# Empty: the app is reached directly and REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or network."
+        ) from _exc
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
