@@ -266,7 +266,8 @@ def member_remove(*, agency: Agency, actor: User, user: User) -> User:
         if len(owners) <= 1:  # e.g. two owners removing each other at the same moment
             raise ValidationError("The agency's last owner cannot be removed.")
     user.is_active = False
-    user.save(update_fields=["is_active"])
+    user.session_generation += 1  # ends their sessions for good, even if restored later
+    user.save(update_fields=["is_active", "session_generation"])
     return user
 
 
@@ -305,7 +306,8 @@ def member_set_role(*, agency: Agency, actor: User, user: User, role: str) -> Us
                 "The agency needs at least one owner. Make someone else owner first."
             )
     user.role = role
-    user.save(update_fields=["role"])
+    user.session_generation += 1  # sessions signed in under the old role end
+    user.save(update_fields=["role", "session_generation"])
     return user
 
 

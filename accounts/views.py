@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -188,6 +188,8 @@ def member_role(request: HttpRequest, user_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
+        if member.pk == request.user.pk:  # an owner stepping down stays signed in here
+            update_session_auth_hash(request, member)
         article = "an owner" if member.is_agency_owner else "a member"
         messages.success(request, f"{member.get_full_name()} is now {article}.")
     return redirect("accounts:team")
