@@ -11,6 +11,7 @@ from django.core.validators import MaxLengthValidator
 from django.urls import path
 
 from accounts.models import canonical_email
+from accounts.rate_limits import PasswordResetLimitMixin
 
 
 class SignInForm(AuthenticationForm):
@@ -26,7 +27,7 @@ class SignInForm(AuthenticationForm):
         return canonical_email(self.cleaned_data["username"])
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(PasswordResetLimitMixin, auth_views.PasswordResetView):
     html_email_template_name = "registration/password_reset_email_html.html"
 
     def form_valid(self, form):

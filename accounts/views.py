@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import selectors, services
+from accounts import rate_limits, selectors, services
 from accounts.decorators import agency_member_required, agency_owner_required
 from accounts.forms import (
     AgencySettingsForm,
@@ -54,6 +54,11 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(_post_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        try:
+            rate_limits.check(request, action="signup", address=data["email"])
+        except rate_limits.RateLimited as exc:
+            form.add_error(None, str(exc))
+            return render(request, "accounts/signup.html", {"form": form}, status=429)
         try:
             user = services.agency_signup(
                 agency_name=data["agency_name"],
@@ -131,6 +136,11 @@ def team(request: HttpRequest) -> HttpResponse:
 def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(_post_data(request))
     if request.method == "POST" and form.is_valid():
+        try:
+            rate_limits.check(request, action="invitation", address=form.cleaned_data["email"])
+        except rate_limits.RateLimited as exc:
+            form.add_error(None, str(exc))
+            return render(request, "accounts/invite.html", {"form": form}, status=429)
         try:
             invitation = services.invitation_create(
                 agency=request.agency, invited_by=request.user, email=form.cleaned_data["email"]

@@ -200,6 +200,7 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         DJANGO_SECRET_KEY="x9" * 30 + "-not-a-real-secret-but-long-and-random-enough",
         DJANGO_ALLOWED_HOSTS="lossrun.example.com",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
+        CACHE_URL="redis://localhost:6379/1",
     )
     done = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -224,6 +225,7 @@ def test_production_settings_secure_the_cookies_and_https():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="k" * 60,
         DJANGO_ALLOWED_HOSTS="lossrun.example.com",
+        CACHE_URL="redis://localhost:6379/1",
     )
     done = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
@@ -248,6 +250,28 @@ def test_production_refuses_to_start_without_a_secret_key():
         timeout=60,
     )
     assert done.returncode != 0 and "DJANGO_SECRET_KEY" in done.stderr
+
+
+@pytest.mark.parametrize(("cache_url", "says"), [(None, "CACHE_URL"), ("locmemcache://", "Redis")])
+def test_production_refuses_a_cache_the_web_workers_do_not_share(cache_url, says):
+    """Rate limits counted per gunicorn worker would allow the limit once per worker."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CACHE_URL"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="k" * 60,
+        DJANGO_ALLOWED_HOSTS="x",
+    )
+    if cache_url:
+        env["CACHE_URL"] = cache_url
+    done = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0 and says in done.stderr
 
 
 # --- e-mail links -----------------------------------------------------------------------------

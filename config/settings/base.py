@@ -134,6 +134,16 @@ for _proxy in TRUSTED_PROXIES:
             f"TRUSTED_PROXIES: {_proxy!r} is not an address or network."
         ) from _exc
 
+# Forms that send e-mail: attempts per e-mail address and per client (accounts.rate_limits).
+RATE_LIMITS = {
+    "password_reset": {"address": "3/h", "client": "10/h"},
+    "signup": {"address": "3/h", "client": "3/h"},
+    "invitation": {"address": "3/d", "client": "30/h"},
+}
+# The counters' store. Embedded: this process's memory (runserver is the one web process);
+# production: Redis, shared by every web worker (production.py requires it).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
 USE_I18N = False
