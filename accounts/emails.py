@@ -37,3 +37,17 @@ def send_invitation(*, invitation: Invitation, accept_url: str, expires_at: dt.d
             "expires_on": expires_at.astimezone(agency.tz).date(),
         },
     )
+
+
+def send_invitation_to_existing_account(*, invitation: Invitation, sign_in_url: str) -> None:
+    """The invitation's e-mail when its address already has an account: nothing to accept."""
+    send_templated(
+        template="emails/accounts/invitation_existing_account",
+        to=[invitation.email],
+        context={
+            "invitation": invitation,
+            "agency": invitation.agency,
+            "inviter": invitation.invited_by,
+            "sign_in_url": sign_in_url,
+        },
+    )

@@ -178,20 +178,24 @@ def invitation_from_token(token: str) -> Invitation:
 
 @transaction.atomic
 def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invitation:
-    """Invite a colleague by e-mail. An earlier open invitation to the same address is replaced."""
+    """Invite a colleague by e-mail. An earlier open invitation to the same address is replaced.
+
+    An address with an account in another agency (or a staff account) is invited like any
+    other, so the form does not tell who has an account; its owner gets an e-mail saying the
+    address already has one, without a link to accept.
+    """
     if invited_by.agency_id != agency.pk or not invited_by.is_agency_owner:
         raise PermissionDenied("Only the agency's owner can invite colleagues.")
     email = email.strip().lower()
     existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None:
-        if existing.agency_id == agency.pk and not existing.is_active:
+    if existing is not None and existing.agency_id == agency.pk:
+        # The owner sees their own team on the Team page; saying so reveals nothing new.
+        if not existing.is_active:
             message = (
                 f"{email} was removed from your agency. Restore them from the Team page instead."
             )
-        elif existing.agency_id == agency.pk:
-            message = f"{email} is already a member of your agency."
         else:
-            message = "This e-mail address already has an account, so it cannot be invited."
+            message = f"{email} is already a member of your agency."
         raise ValidationError({"email": message})
     now = timezone.now()
     scoped(Invitation, agency).filter(
@@ -201,11 +205,18 @@ def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invita
         agency=agency, email=email, invited_by=invited_by, created_at=now
     )
     try:
-        emails.send_invitation(
-            invitation=invitation,
-            accept_url=invitation_accept_url(invitation),
-            expires_at=invitation_expires_at(invitation),
-        )
+        if existing is None:
+            emails.send_invitation(
+                invitation=invitation,
+                accept_url=invitation_accept_url(invitation),
+                expires_at=invitation_expires_at(invitation),
+            )
+        else:
+            # An account elsewhere: the inviter is answered as for anyone (no enumeration)
+            # and the address's owner is told why there is nothing to accept.
+            emails.send_invitation_to_existing_account(
+                invitation=invitation, sign_in_url=f"{settings.SITE_URL}{reverse('login')}"
+            )
     except OSError as exc:  # SMTP failures are OSErrors; nothing is kept if the mail did not go
         logger.warning("Invitation e-mail to %s failed: %s", email, exc)
         raise ValidationError(

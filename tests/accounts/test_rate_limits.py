@@ -70,7 +70,7 @@ def test_reset_limit_answers_the_same_for_an_address_without_account(client, set
 
 def test_reset_mails_from_one_client_stop_at_the_limit(client, settings):
     limit = int(settings.RATE_LIMITS["password_reset"]["client"].split("/")[0])
-    for n in range(limit):
+    for _ in range(limit):
         assert _reset(client, UserFactory().email).status_code == 302
     refused = _reset(client, UserFactory().email)
     assert refused.status_code == 429

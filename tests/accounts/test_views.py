@@ -430,16 +430,6 @@ def test_invite_sends_email_and_lists_invitation(owner_client, agency):
 
 
 @pytest.mark.django_db
-def test_invite_existing_account_is_field_error(owner_client, other_agency):
-    elsewhere = UserFactory(agency=other_agency)
-    response = owner_client.post(reverse("accounts:invite"), {"email": elsewhere.email.upper()})
-    assert response.status_code == 200
-    assert "already has an account" in response.context["form"].errors["email"][0]
-    assert not Invitation.objects.exists()
-    assert mail.outbox == []
-
-
-@pytest.mark.django_db
 def test_invite_bad_email_is_field_error(owner_client):
     response = owner_client.post(reverse("accounts:invite"), {"email": "not an address"})
     assert response.status_code == 200

@@ -1,0 +1,53 @@
+"""Sign-up and invitations answer the same whether or not an address has an account."""
+
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import Invitation
+from tests.factories import OwnerFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _comparable(page: str, email: str) -> str:
+    """The page without what differs by chance (CSRF tokens, ids) or by the address typed."""
+    page = re.sub(r"[A-Za-z0-9]{64}", "", page.replace(email, "X"))
+    return re.sub(r"/invitations/\d+/", "/invitations/N/", page)
+
+
+def _invite(client, email):
+    """What the inviter sees: the answer, its message, and the Team page's line for it."""
+    response = client.post(reverse("accounts:invite"), {"email": email})
+    notes = [str(m).replace(email, "X") for m in get_messages(response.wsgi_request)]
+    team = client.get(reverse("accounts:team")).text
+    listed = re.search(rf"<tr>\s*<td data-label=\"E-mail\">{re.escape(email)}</td>.*?</tr>", team, re.S)
+    return response.status_code, response.get("Location"), notes, _comparable(listed[0], email)
+
+
+@pytest.mark.parametrize("holder", ["another agency's owner", "platform staff"])
+def test_inviting_an_address_with_an_account_looks_like_any_invitation(
+    owner_client, other_agency, holder
+):
+    taken = (
+        OwnerFactory(agency=other_agency) if holder.endswith("owner") else StaffFactory()
+    ).email
+    fresh = "nobody-yet@elsewhere.test"
+    assert _invite(owner_client, taken) == _invite(owner_client, fresh)
+    assert Invitation.objects.filter(email__in=[taken, fresh]).count() == 2
+
+
+def test_the_holder_of_the_address_is_told_why_there_is_nothing_to_accept(
+    owner_client, other_agency
+):
+    taken = OwnerFactory(agency=other_agency).email
+    owner_client.post(reverse("accounts:invite"), {"email": taken.upper()})
+    (message,) = mail.outbox
+    assert message.to == [taken]
+    assert "already has a Loss Run Vault account" in message.body
+    assert "http://testserver/accounts/login/" in message.body
+    assert "/invitations/" not in message.body  # no link to accept
+    assert "/invitations/" not in message.alternatives[0][0]
