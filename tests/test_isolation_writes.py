@@ -12,6 +12,7 @@ B's users and B itself) must be exactly as before, and no row of A may point at 
 from __future__ import annotations
 
 from collections import defaultdict
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
@@ -89,7 +90,7 @@ def _page_forms(client: Client, url: str) -> list[Form]:
 
 def _route_name_of(path: str) -> str | None:
     try:
-        match = resolve(path.split("?")[0])
+        match = resolve(urlsplit(path).path)
     except Resolver404:
         return None
     return match.view_name
