@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from accounts.models import Invitation
@@ -50,4 +51,26 @@ def send_invitation_to_existing_account(*, invitation: Invitation, sign_in_url: 
             "inviter": invitation.invited_by,
             "sign_in_url": sign_in_url,
         },
+    )
+
+
+def send_signup_link(
+    *, email: str, agency_name: str, finish_url: str, expires_at: dt.datetime
+) -> None:
+    send_templated(
+        template="emails/accounts/signup_link",
+        to=[email],
+        context={
+            "agency_name": agency_name,
+            "finish_url": finish_url,
+            "expires_at": timezone.localtime(expires_at),
+        },
+    )
+
+
+def send_signup_existing_account(*, email: str, sign_in_url: str, reset_url: str) -> None:
+    send_templated(
+        template="emails/accounts/signup_existing_account",
+        to=[email],
+        context={"email": email, "sign_in_url": sign_in_url, "reset_url": reset_url},
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,12 +13,14 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import rate_limits, selectors, services
+from accounts import signup as signup_flow
 from accounts.decorators import agency_member_required, agency_owner_required
 from accounts.forms import (
     AgencySettingsForm,
     ClosedDayForm,
     InvitationAcceptForm,
     InviteForm,
+    SignupFinishForm,
     SignupForm,
 )
 
@@ -60,24 +64,49 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
             return render(request, "accounts/signup.html", {"form": form}, status=429)
         try:
+            signup_flow.signup_start(**data)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            request.session["signup_email"] = data["email"]
+            return redirect("accounts:signup_sent")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    """The same answer whether or not the address has an account."""
+    email = request.session.get("signup_email", "")
+    return render(request, "accounts/signup_sent.html", {"email": email})
+
+
+@require_http_methods(["GET", "POST"])
+def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(landing_url())
+    try:
+        details = signup_flow.signup_from_token(token)
+    except signup_flow.SignupInvalid as exc:
+        return render(
+            request, "accounts/signup_invalid.html", {"reason": str(exc)}, status=exc.status
+        )
+    form = SignupFinishForm(_post_data(request), email=details.email, full_name=details.full_name)
+    if request.method == "POST" and form.is_valid():
+        try:
             user = services.agency_signup(
-                agency_name=data["agency_name"],
-                full_name=data["full_name"],
-                email=data["email"],
-                password=data["password1"],
-                state=data["state"],
-                time_zone=data["time_zone"],
+                **dataclasses.asdict(details), password=form.cleaned_data["password1"]
             )
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
             login(request, user, backend=SESSION_BACKEND)
+            request.session.pop("signup_email", None)
             messages.success(
                 request,
                 f"Welcome! {user.agency.name} is ready. Invite your colleagues from the Agency page.",
             )
             return redirect(landing_url())
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup_finish.html", {"form": form, "details": details})
 
 
 @require_http_methods(["GET", "POST"])

@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.services import invitation_token
+from accounts.signup import SignupDetails, signup_token
 from tests.accounts.factories import InvitationFactory
 from tests.claims.factories import ClaimFactory, ImportJobFactory, LossRunReportFactory
 from tests.factories import (
@@ -287,6 +288,9 @@ def world(db):
         "claim_id": claim.pk,
         "import_id": job.pk,
         "token": invitation_token(invitation),
+        "signup_token": signup_token(
+            SignupDetails("Fuzz Signup", "Pat Fuzz", "new@fuzz.test", "NJ", "America/New_York")
+        ),
         "empty_report": LossRunReportFactory(agency=agency, insured=insured, carrier=carrier),
     }
 
@@ -297,6 +301,7 @@ PAGES = [
     ("login", {}, False),
     ("password_reset", {}, False),
     ("accounts:invitation_accept", {"token": "token"}, False),
+    ("accounts:signup_finish", {"token": "signup_token"}, False),
     ("password_change", {}, True),
     ("accounts:invite", {}, True),
     ("accounts:team", {}, True),

@@ -280,8 +280,11 @@ URL = re.compile(r"https?://[^\s\"'<>]+")
 CREDENTIAL = re.compile(
     r"sessionid|csrf|token|passw|secret|api[_-]?key|auth=|sig=|signature|[?&]key=", re.IGNORECASE
 )
-# By design: a one-time signed token is the point of these two links.
-TOKEN_LINKS = {"accounts:invitation_accept", "password_reset_confirm"}
+# By design: a one-time signed token is the point of these links.
+TOKEN_LINKS = {"accounts:invitation_accept", "password_reset_confirm", "accounts:signup_finish"}
+# Pages for people who are signed out, linked from the e-mails that answer sign-up and
+# invitations for an address that already has an account.
+SIGNED_OUT_LINKS = {"login", "password_reset"}
 
 
 def links_of(message) -> set[str]:
@@ -341,6 +344,14 @@ def sent_mail(db, settings):
             expires_at=timezone.now() + dt.timedelta(days=7),
         )
         Client().post(reverse("password_reset"), {"email": owner.email})
+        signup = {"agency_name": "New Agency", "full_name": "Pat New", "state": "NJ"}
+        signup["time_zone"] = "America/New_York"
+        Client().post(reverse("accounts:signup"), {**signup, "email": "new@agency.test"})
+        Client().post(reverse("accounts:signup"), {**signup, "email": owner.email})
+        elsewhere = OwnerFactory(agency=AgencyFactory())
+        invite = Client()
+        invite.force_login(owner)
+        invite.post(reverse("accounts:invite"), {"email": elsewhere.email})
     finally:
         template_rendered.disconnect(on_render)
     return list(mail.outbox), rendered, {"agency": agency, "owner": owner, "request": req}
@@ -367,6 +378,9 @@ def test_email_links_carry_no_credentials(sent_mail):
             parts = urlsplit(link)._replace(path=urlsplit(link).path or "/")
             assert parts.scheme == "https" and parts.netloc == "lossrun.example.com", link
             match = resolve(parts.path)
+            if match.view_name in SIGNED_OUT_LINKS:
+                assert not parts.query, link
+                continue
             if match.view_name in TOKEN_LINKS:
                 token_links += 1
                 assert not parts.query, link  # the token is in the path, nothing else added
@@ -376,7 +390,7 @@ def test_email_links_carry_no_credentials(sent_mail):
             # No opaque blob in the path either: only words and numeric ids.
             for segment in filter(None, parts.path.split("/")):
                 assert re.fullmatch(r"[a-z0-9._-]+", segment) and len(segment) < 40, link
-    assert token_links == 2  # one invitation, one password reset
+    assert token_links == 3  # one invitation, one password reset, one sign-up
 
 
 def test_email_links_need_sign_in_and_are_404_for_another_agency(sent_mail):
@@ -385,7 +399,8 @@ def test_email_links_need_sign_in_and_are_404_for_another_agency(sent_mail):
     for message in messages:
         for link in links_of(message):
             path = urlsplit(link).path or "/"
-            if resolve(path).view_name not in TOKEN_LINKS and not path.startswith("/admin/"):
+            name = resolve(path).view_name
+            if name not in TOKEN_LINKS | SIGNED_OUT_LINKS and not path.startswith("/admin/"):
                 paths.add(path)
     assert len(paths) >= 4
     stranger = OwnerFactory(agency=AgencyFactory())
@@ -436,15 +451,14 @@ def test_lockout_page_is_csp_clean(client, settings, owner):
 
 @pytest.mark.django_db
 def test_weak_passwords_are_refused_at_sign_up(client):
+    from accounts.signup import SignupDetails, signup_token
+
+    details = SignupDetails(
+        "Weak Password Agency", "Pat Weak", "pat@weak.test", "NJ", "America/New_York"
+    )
     response = client.post(
-        reverse("accounts:signup"),
-        {
-            "agency_name": "Weak Password Agency",
-            "full_name": "Pat Weak",
-            "email": "pat@weak.test",
-            "password1": "password",
-            "password2": "password",
-        },
+        reverse("accounts:signup_finish", kwargs={"token": signup_token(details)}),
+        {"password1": "password", "password2": "password"},
     )
     assert response.status_code == 200
     text = response.content.decode()

@@ -5,9 +5,10 @@ import re
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Invitation
+from accounts.models import Agency, Invitation
 from tests.factories import OwnerFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,9 @@ def _invite(client, email):
     response = client.post(reverse("accounts:invite"), {"email": email})
     notes = [str(m).replace(email, "X") for m in get_messages(response.wsgi_request)]
     team = client.get(reverse("accounts:team")).text
-    listed = re.search(rf"<tr>\s*<td data-label=\"E-mail\">{re.escape(email)}</td>.*?</tr>", team, re.S)
+    listed = re.search(
+        rf"<tr>\s*<td data-label=\"E-mail\">{re.escape(email)}</td>.*?</tr>", team, re.S
+    )
     return response.status_code, response.get("Location"), notes, _comparable(listed[0], email)
 
 
@@ -51,3 +54,35 @@ def test_the_holder_of_the_address_is_told_why_there_is_nothing_to_accept(
     assert "http://testserver/accounts/login/" in message.body
     assert "/invitations/" not in message.body  # no link to accept
     assert "/invitations/" not in message.alternatives[0][0]
+
+
+SIGNUP = {
+    "agency_name": "Harbor & Main Insurance",
+    "full_name": "Dana Whitfield",
+    "state": "NJ",
+    "time_zone": "America/Chicago",
+}
+
+
+def _sign_up(email: str):
+    """What the visitor sees after sending the sign-up form."""
+    client = Client()
+    response = client.post(reverse("accounts:signup"), {**SIGNUP, "email": email}, follow=True)
+    return response.redirect_chain, _comparable(response.text, email.lower())
+
+
+def test_signing_up_with_an_address_that_has_an_account_looks_the_same(other_agency):
+    taken = OwnerFactory(agency=other_agency).email
+    assert _sign_up(taken.upper()) == _sign_up("nobody-yet@elsewhere.test")
+    assert Agency.objects.count() == 1  # the other agency only: nothing was created
+
+
+def test_the_account_holder_is_told_instead(other_agency):
+    taken = OwnerFactory(agency=other_agency).email
+    Client().post(reverse("accounts:signup"), {**SIGNUP, "email": taken})
+    (message,) = mail.outbox
+    assert message.to == [taken]
+    assert "already has an account, so nothing was created" in message.body
+    assert "http://testserver/accounts/login/" in message.body
+    assert "http://testserver/accounts/password_reset/" in message.body
+    assert "/signup/finish/" not in message.body

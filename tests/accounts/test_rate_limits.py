@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Agency, Invitation
+from accounts.models import Invitation
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,25 @@ def test_signups_from_one_client_stop_at_the_limit(settings):
     assert refused.status_code == 429
     assert "Too many sign-ups for your network just now" in refused.text
     assert 'value="Agency Number 99"' in refused.text  # what was typed is kept
-    assert Agency.objects.count() == limit
+    assert len(mail.outbox) == limit
+
+
+def test_signups_for_one_address_stop_at_the_limit(settings):
+    limit = int(settings.RATE_LIMITS["signup"]["address"].split("/")[0])
+    for n in range(limit):
+        Client().post(
+            reverse("accounts:signup"),
+            signup_data(n, email="victim@agency.test"),
+            REMOTE_ADDR=f"198.51.100.{n}",
+        )
+    refused = Client().post(
+        reverse("accounts:signup"),
+        signup_data(99, email="Victim@Agency.test"),
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert refused.status_code == 429
+    assert "for this e-mail address" in refused.text
+    assert len(mail.outbox) == limit  # the first created the account; the others told its owner
 
 
 # --- invitations ----------------------------------------------------------------------------
