@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from outbox.models import Email
 from outbox.rendering import render_subject
 from outbox.services import email_queue
@@ -42,4 +44,57 @@ def queue_password_reset(*, user: User, to_email: str, context: dict[str, Any]) 
         template="accounts/password_reset",
         context=context,
         about=user,
+    )
+
+
+def _queue(*, kind: str, template: str, to: str, context: dict[str, Any], **extra: Any) -> Email:
+    return email_queue(
+        kind=kind,
+        to=[to],
+        subject=render_subject(template, context),
+        template=template,
+        context=context,
+        **extra,
+    )
+
+
+def queue_invitation_to_existing_account(*, invitation: Invitation, sign_in_url: str) -> Email:
+    """The invitation's e-mail when its address already has an account: nothing to accept."""
+    return _queue(
+        kind="accounts.invitation_existing_account",
+        template="accounts/invitation_existing_account",
+        to=invitation.email,
+        context={
+            "invitation": invitation,
+            "agency": invitation.agency,
+            "inviter": invitation.invited_by,
+            "sign_in_url": sign_in_url,
+        },
+        agency=invitation.agency,
+        about=invitation,
+    )
+
+
+def queue_signup_link(
+    *, email: str, agency_name: str, finish_url: str, expires_at: dt.datetime
+) -> Email:
+    """Platform mail: the agency does not exist until the link is followed."""
+    return _queue(
+        kind="accounts.signup_link",
+        template="accounts/signup_link",
+        to=email,
+        context={
+            "agency_name": agency_name,
+            "finish_url": finish_url,
+            "expires_at": timezone.localtime(expires_at),
+        },
+    )
+
+
+def queue_signup_existing_account(*, email: str, sign_in_url: str, reset_url: str) -> Email:
+    return _queue(
+        kind="accounts.signup_existing_account",
+        template="accounts/signup_existing_account",
+        to=email,
+        context={"email": email, "sign_in_url": sign_in_url, "reset_url": reset_url},
     )

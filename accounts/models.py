@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from accounts.tenancy import TenantQuerySet
 
@@ -113,13 +114,18 @@ class AgencyClosedDay(models.Model):
         return f"{self.date} {self.reason}".strip()
 
 
+def canonical_email(value: str) -> str:
+    """The one spelling of an e-mail address that accounts are stored and found under."""
+    return value.strip().lower()
+
+
 class UserManager(BaseUserManager.from_queryset(TenantQuerySet)):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=canonical_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -130,7 +136,7 @@ class UserManager(BaseUserManager.from_queryset(TenantQuerySet)):
         return self.create_user(email, password, **extra)
 
     def get_by_natural_key(self, username: str):
-        return self.get(email__iexact=username)
+        return self.get(email__iexact=canonical_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -149,6 +155,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    session_generation = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised to end every session of this person (removed, role changed).",
+    )
 
     objects = UserManager()
 
@@ -168,6 +179,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django's session hash (HMAC of the password) with the session generation mixed in.
+
+        Sessions carry this hash; raising the generation makes every existing session fail
+        verification, so a removed member stays signed out even after being restored. At
+        generation 0 it is Django's own hash, so sessions from before this field survive.
+        """
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_agency_owner(self) -> bool:

@@ -175,20 +175,24 @@ def invitation_from_token(token: str) -> Invitation:
 
 @transaction.atomic
 def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invitation:
-    """Invite a colleague by e-mail. An earlier open invitation to the same address is replaced."""
+    """Invite a colleague by e-mail. An earlier open invitation to the same address is replaced.
+
+    An address with an account in another agency (or a staff account) is invited like any
+    other, so the form does not tell who has an account; its owner gets an e-mail saying the
+    address already has one, without a link to accept.
+    """
     if invited_by.agency_id != agency.pk or not invited_by.is_agency_owner:
         raise PermissionDenied("Only the agency's owner can invite colleagues.")
     email = email.strip().lower()
     existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None:
-        if existing.agency_id == agency.pk and not existing.is_active:
+    if existing is not None and existing.agency_id == agency.pk:
+        # The owner sees their own team on the Team page; saying so reveals nothing new.
+        if not existing.is_active:
             message = (
                 f"{email} was removed from your agency. Restore them from the Team page instead."
             )
-        elif existing.agency_id == agency.pk:
-            message = f"{email} is already a member of your agency."
         else:
-            message = "This e-mail address already has an account, so it cannot be invited."
+            message = f"{email} is already a member of your agency."
         raise ValidationError({"email": message})
     now = timezone.now()
     scoped(Invitation, agency).filter(
@@ -197,11 +201,18 @@ def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invita
     invitation = Invitation.objects.create(
         agency=agency, email=email, invited_by=invited_by, created_at=now
     )
-    emails.queue_invitation(
-        invitation=invitation,
-        accept_url=invitation_accept_url(invitation),
-        expires_at=invitation_expires_at(invitation),
-    )
+    if existing is None:
+        emails.queue_invitation(
+            invitation=invitation,
+            accept_url=invitation_accept_url(invitation),
+            expires_at=invitation_expires_at(invitation),
+        )
+    else:
+        # An account elsewhere: the inviter is answered as for anyone (no enumeration)
+        # and the address's owner is told why there is nothing to accept.
+        emails.queue_invitation_to_existing_account(
+            invitation=invitation, sign_in_url=f"{settings.SITE_URL}{reverse('login')}"
+        )
     return invitation
 
 
@@ -257,7 +268,8 @@ def member_remove(*, agency: Agency, actor: User, user: User) -> User:
         if len(owners) <= 1:  # e.g. two owners removing each other at the same moment
             raise ValidationError("The agency's last owner cannot be removed.")
     user.is_active = False
-    user.save(update_fields=["is_active"])
+    user.session_generation += 1  # ends their sessions for good, even if restored later
+    user.save(update_fields=["is_active", "session_generation"])
     return user
 
 
@@ -296,7 +308,8 @@ def member_set_role(*, agency: Agency, actor: User, user: User, role: str) -> Us
                 "The agency needs at least one owner. Make someone else owner first."
             )
     user.role = role
-    user.save(update_fields=["role"])
+    user.session_generation += 1  # sessions signed in under the old role end
+    user.save(update_fields=["role", "session_generation"])
     return user
 
 

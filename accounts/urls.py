@@ -6,6 +6,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup_sent"),
+    path("signup/finish/<str:token>/", views.signup_finish, name="signup_finish"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("agency/team/", views.team, name="team"),
     path("agency/team/invite/", views.invite, name="invite"),

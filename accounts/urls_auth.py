@@ -11,6 +11,8 @@ from django.core.validators import MaxLengthValidator
 from django.urls import path
 
 from accounts.emails import queue_password_reset
+from accounts.models import canonical_email
+from accounts.rate_limits import PasswordResetLimitMixin
 
 
 class SignInForm(AuthenticationForm):
@@ -21,6 +23,9 @@ class SignInForm(AuthenticationForm):
         field = self.fields["username"]
         field.label = "E-mail"
         field.validators.append(MaxLengthValidator(field.max_length))
+
+    def clean_username(self) -> str:
+        return canonical_email(self.cleaned_data["username"])
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
@@ -39,7 +44,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
         queue_password_reset(user=context["user"], to_email=to_email, context=context)
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(PasswordResetLimitMixin, auth_views.PasswordResetView):
     form_class = OutboxPasswordResetForm
 
     def form_valid(self, form):

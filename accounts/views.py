@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import selectors, services
+from accounts import rate_limits, selectors, services
+from accounts import signup as signup_flow
 from accounts.decorators import agency_member_required, agency_owner_required
 from accounts.forms import (
     AgencySettingsForm,
     ClosedDayForm,
     InvitationAcceptForm,
     InviteForm,
+    SignupFinishForm,
     SignupForm,
 )
 
@@ -55,24 +59,54 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            rate_limits.check(request, action="signup", address=data["email"])
+        except rate_limits.RateLimited as exc:
+            form.add_error(None, str(exc))
+            return render(request, "accounts/signup.html", {"form": form}, status=429)
+        try:
+            signup_flow.signup_start(**data)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            request.session["signup_email"] = data["email"]
+            return redirect("accounts:signup_sent")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    """The same answer whether or not the address has an account."""
+    email = request.session.get("signup_email", "")
+    return render(request, "accounts/signup_sent.html", {"email": email})
+
+
+@require_http_methods(["GET", "POST"])
+def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(landing_url())
+    try:
+        details = signup_flow.signup_from_token(token)
+    except signup_flow.SignupInvalid as exc:
+        return render(
+            request, "accounts/signup_invalid.html", {"reason": str(exc)}, status=exc.status
+        )
+    form = SignupFinishForm(_post_data(request), email=details.email, full_name=details.full_name)
+    if request.method == "POST" and form.is_valid():
+        try:
             user = services.agency_signup(
-                agency_name=data["agency_name"],
-                full_name=data["full_name"],
-                email=data["email"],
-                password=data["password1"],
-                state=data["state"],
-                time_zone=data["time_zone"],
+                **dataclasses.asdict(details), password=form.cleaned_data["password1"]
             )
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
             login(request, user, backend=SESSION_BACKEND)
+            request.session.pop("signup_email", None)
             messages.success(
                 request,
                 f"Welcome! {user.agency.name} is ready. Invite your colleagues from the Agency page.",
             )
             return redirect(landing_url())
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup_finish.html", {"form": form, "details": details})
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,6 +166,11 @@ def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(_post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
+            rate_limits.check(request, action="invitation", address=form.cleaned_data["email"])
+        except rate_limits.RateLimited as exc:
+            form.add_error(None, str(exc))
+            return render(request, "accounts/invite.html", {"form": form}, status=429)
+        try:
             invitation = services.invitation_create(
                 agency=request.agency, invited_by=request.user, email=form.cleaned_data["email"]
             )
@@ -190,6 +229,8 @@ def member_role(request: HttpRequest, user_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
+        if member.pk == request.user.pk:  # an owner stepping down stays signed in here
+            update_session_auth_hash(request, member)
         article = "an owner" if member.is_agency_owner else "a member"
         messages.success(request, f"{member.get_full_name()} is now {article}.")
     return redirect("accounts:team")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
@@ -17,9 +17,8 @@ from helpdesk import services
 from helpdesk.forms import ReturnToAgencyForm, TicketAdminForm
 from helpdesk.letters import escalation_letter_pdf
 from helpdesk.models import CommonMistake, ProofCoverage, Ticket, TicketEvent, TicketMessage
+from vault.documents import document_response
 from vault.models import Document
-
-INLINE_CONTENT_TYPES = {"application/pdf", "image/png", "image/jpeg"}
 
 
 def _doc_link(ticket_id: int, doc) -> str:
@@ -498,9 +497,4 @@ class TicketAdmin(admin.ModelAdmin):
         doc = ticket.signed_first_request
         if doc.pk != document_id:
             doc = Document.objects.get(pk=document_id, agency_id=ticket.agency_id)
-        return FileResponse(
-            doc.file.open("rb"),
-            as_attachment=doc.content_type not in INLINE_CONTENT_TYPES,
-            filename=doc.original_name,
-            content_type=doc.content_type,
-        )
+        return document_response(doc)

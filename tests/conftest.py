@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import AgencyFactory, OwnerFactory, UserFactory
 
@@ -13,6 +14,14 @@ def _isolated_document_root(settings, tmp_path):
         },
     }
     settings.DOCUMENT_ROOT = str(tmp_path / "documents")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the (process-wide) cache: each test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

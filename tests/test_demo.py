@@ -50,6 +50,7 @@ def test_production_settings_never_allow_demo_data(monkeypatch):
 
     monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 50)
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "example.com")
+    monkeypatch.setenv("CACHE_URL", "redis://localhost:6379/1")
     sys.modules.pop("config.settings.production", None)
     production = importlib.import_module("config.settings.production")
     assert production.DEMO_DATA_ALLOWED is False

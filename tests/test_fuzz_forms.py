@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.services import invitation_token
+from accounts.signup import SignupDetails, signup_token
 from tests.accounts.factories import InvitationFactory
 from tests.claims.factories import ClaimFactory, ImportJobFactory, LossRunReportFactory
 from tests.factories import (
@@ -153,6 +154,8 @@ dates = st.one_of(
     st.dates().map(lambda d: d.isoformat()),
     st.dates().map(lambda d: d.strftime("%m/%d/%Y")),
     st.sampled_from(["0000-00-00", "2026-02-30", "99999-01-01", "1-1-1", "2026-13-01", "today"]),
+    # far outside the business calendar; tests/test_fuzz_dates.py walks these on every field
+    st.sampled_from(["0001-01-01", "1899-12-31", "9999-12-31", "12/31/1899", "01/01/0001"]),
     nasty_text,
 )
 datetimes = st.one_of(
@@ -285,6 +288,9 @@ def world(db):
         "claim_id": claim.pk,
         "import_id": job.pk,
         "token": invitation_token(invitation),
+        "signup_token": signup_token(
+            SignupDetails("Fuzz Signup", "Pat Fuzz", "new@fuzz.test", "NJ", "America/New_York")
+        ),
         "empty_report": LossRunReportFactory(agency=agency, insured=insured, carrier=carrier),
     }
 
@@ -295,6 +301,7 @@ PAGES = [
     ("login", {}, False),
     ("password_reset", {}, False),
     ("accounts:invitation_accept", {"token": "token"}, False),
+    ("accounts:signup_finish", {"token": "signup_token"}, False),
     ("password_change", {}, True),
     ("accounts:invite", {}, True),
     ("accounts:team", {}, True),

@@ -48,6 +48,8 @@ PUBLIC_PATTERNS = {
     "password_reset_confirm": "password reset by e-mail (uidb64 + token)",
     "password_reset_complete": "password reset by e-mail",
     "accounts:signup": "creates a new agency; no existing agency's data",
+    "accounts:signup_sent": "the same 'check your e-mail' page for everyone",
+    "accounts:signup_finish": "the signed token carries the new agency's details; no existing agency's data",
     "accounts:invitation_accept": (
         "the signed token is the visitor's credential; expired/forged/other tokens are "
         "tested in tests/accounts"

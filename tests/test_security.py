@@ -199,6 +199,7 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         DJANGO_SECRET_KEY="x9" * 30 + "-not-a-real-secret-but-long-and-random-enough",
         DJANGO_ALLOWED_HOSTS="lossrun.example.com",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
+        CACHE_URL="redis://localhost:6379/1",
     )
     done = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -223,6 +224,7 @@ def test_production_settings_secure_the_cookies_and_https():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="k" * 60,
         DJANGO_ALLOWED_HOSTS="lossrun.example.com",
+        CACHE_URL="redis://localhost:6379/1",
     )
     done = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
@@ -249,14 +251,39 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert done.returncode != 0 and "DJANGO_SECRET_KEY" in done.stderr
 
 
+@pytest.mark.parametrize(("cache_url", "says"), [(None, "CACHE_URL"), ("locmemcache://", "Redis")])
+def test_production_refuses_a_cache_the_web_workers_do_not_share(cache_url, says):
+    """Rate limits counted per gunicorn worker would allow the limit once per worker."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CACHE_URL"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="k" * 60,
+        DJANGO_ALLOWED_HOSTS="x",
+    )
+    if cache_url:
+        env["CACHE_URL"] = cache_url
+    done = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0 and says in done.stderr
+
+
 # --- e-mail links -----------------------------------------------------------------------------
 
 URL = re.compile(r"https?://[^\s\"'<>]+")
 CREDENTIAL = re.compile(
     r"sessionid|csrf|token|passw|secret|api[_-]?key|auth=|sig=|signature|[?&]key=", re.IGNORECASE
 )
-# By design: a one-time signed token is the point of these two links.
-TOKEN_LINKS = {"accounts:invitation_accept", "password_reset_confirm"}
+# By design: a one-time signed token is the point of these links.
+TOKEN_LINKS = {"accounts:invitation_accept", "password_reset_confirm", "accounts:signup_finish"}
+# Pages for people who are signed out, linked from the e-mails that answer sign-up and
+# invitations for an address that already has an account.
+SIGNED_OUT_LINKS = {"login", "password_reset"}
 
 
 def links_of(message) -> set[str]:
@@ -318,6 +345,14 @@ def sent_mail(db, settings):
             expires_at=timezone.now() + dt.timedelta(days=7),
         )
         Client().post(reverse("password_reset"), {"email": owner.email})
+        signup = {"agency_name": "New Agency", "full_name": "Pat New", "state": "NJ"}
+        signup["time_zone"] = "America/New_York"
+        Client().post(reverse("accounts:signup"), {**signup, "email": "new@agency.test"})
+        Client().post(reverse("accounts:signup"), {**signup, "email": owner.email})
+        elsewhere = OwnerFactory(agency=AgencyFactory())
+        invite = Client()
+        invite.force_login(owner)
+        invite.post(reverse("accounts:invite"), {"email": elsewhere.email})
         deliver_outbox()
     finally:
         template_rendered.disconnect(on_render)
@@ -345,6 +380,9 @@ def test_email_links_carry_no_credentials(sent_mail):
             parts = urlsplit(link)._replace(path=urlsplit(link).path or "/")
             assert parts.scheme == "https" and parts.netloc == "lossrun.example.com", link
             match = resolve(parts.path)
+            if match.view_name in SIGNED_OUT_LINKS:
+                assert not parts.query, link
+                continue
             if match.view_name in TOKEN_LINKS:
                 token_links += 1
                 assert not parts.query, link  # the token is in the path, nothing else added
@@ -354,7 +392,7 @@ def test_email_links_carry_no_credentials(sent_mail):
             # No opaque blob in the path either: only words and numeric ids.
             for segment in filter(None, parts.path.split("/")):
                 assert re.fullmatch(r"[a-z0-9._-]+", segment) and len(segment) < 40, link
-    assert token_links == 2  # one invitation, one password reset
+    assert token_links == 3  # one invitation, one password reset, one sign-up
 
 
 def test_email_links_need_sign_in_and_are_404_for_another_agency(sent_mail):
@@ -363,7 +401,8 @@ def test_email_links_need_sign_in_and_are_404_for_another_agency(sent_mail):
     for message in messages:
         for link in links_of(message):
             path = urlsplit(link).path or "/"
-            if resolve(path).view_name not in TOKEN_LINKS and not path.startswith("/admin/"):
+            name = resolve(path).view_name
+            if name not in TOKEN_LINKS | SIGNED_OUT_LINKS and not path.startswith("/admin/"):
                 paths.add(path)
     assert len(paths) >= 4
     stranger = OwnerFactory(agency=AgencyFactory())
@@ -414,15 +453,14 @@ def test_lockout_page_is_csp_clean(client, settings, owner):
 
 @pytest.mark.django_db
 def test_weak_passwords_are_refused_at_sign_up(client):
+    from accounts.signup import SignupDetails, signup_token
+
+    details = SignupDetails(
+        "Weak Password Agency", "Pat Weak", "pat@weak.test", "NJ", "America/New_York"
+    )
     response = client.post(
-        reverse("accounts:signup"),
-        {
-            "agency_name": "Weak Password Agency",
-            "full_name": "Pat Weak",
-            "email": "pat@weak.test",
-            "password1": "password",
-            "password2": "password",
-        },
+        reverse("accounts:signup_finish", kwargs={"token": signup_token(details)}),
+        {"password1": "password", "password2": "password"},
     )
     assert response.status_code == 200
     text = response.content.decode()

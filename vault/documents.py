@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -256,6 +257,30 @@ def document_get(*, agency: Agency, document_id: int) -> Document:
     return get_for_agency(
         Document.objects.select_related("uploaded_by"), agency=agency, pk=document_id
     )
+
+
+def document_response(document: Document) -> FileResponse:
+    """An agency's file as a download that can never run as a page of this site.
+
+    Always an attachment, sniffing off, and a CSP of its own with `sandbox`: a crafted PDF,
+    SVG or HTML opened from here has no origin, no script and no access to the session.
+    Every place that serves a stored document (the agency's view, the help desk's admin)
+    answers with this.
+    """
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404("The file is missing.") from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def documents_for_request(*, agency: Agency, request: LossRunRequest) -> models.QuerySet:

@@ -1,8 +1,10 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.body_limit.RequestBodyLimitMiddleware",  # before CSRF reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.AgencyMiddleware",
@@ -118,6 +121,29 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # The sign-in form posts the e-mail as "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
+# Attempts count under the canonical e-mail (any case) and the real client address.
+AXES_USERNAME_CALLABLE = "accounts.throttle.sign_in_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
+# Proxies in front of the app whose X-Forwarded-For is believed (addresses or networks).
+# Empty: the app is reached directly and REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or network."
+        ) from _exc
+
+# Forms that send e-mail: attempts per e-mail address and per client (accounts.rate_limits).
+RATE_LIMITS = {
+    "password_reset": {"address": "3/h", "client": "10/h"},
+    "signup": {"address": "3/h", "client": "3/h"},
+    "invitation": {"address": "3/d", "client": "30/h"},
+}
+# The counters' store. Embedded: this process's memory (runserver is the one web process);
+# production: Redis, shared by every web worker (production.py requires it).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
@@ -142,6 +168,8 @@ STORAGES = {
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # Whole request bodies beyond this are refused before they are stored (files stream to disk).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Any body beyond this is refused with 413 before it is read, except on upload views.
+REQUEST_BODY_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
 

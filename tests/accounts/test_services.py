@@ -108,13 +108,19 @@ def test_invitation_subject_is_not_html_escaped(owner):
 
 
 @pytest.mark.django_db
-def test_invitation_create_refuses_existing_account(agency, owner, other_agency):
+def test_invitation_to_an_account_elsewhere_tells_its_holder_not_the_inviter(
+    agency, owner, other_agency
+):
     UserFactory(agency=other_agency, email="taken@colleague.test")
-    with pytest.raises(ValidationError) as exc:
-        services.invitation_create(agency=agency, invited_by=owner, email="TAKEN@colleague.test")
-    assert "already has an account" in exc.value.message_dict["email"][0]
-    assert not Invitation.objects.exists()
-    assert deliver_outbox() == []
+    invitation = services.invitation_create(
+        agency=agency, invited_by=owner, email="TAKEN@colleague.test"
+    )
+    assert invitation.email == "taken@colleague.test" and invitation.is_open
+    deliver_outbox()
+    (message,) = mail.outbox
+    assert "already has a Loss Run Vault account" in message.body
+    with pytest.raises(services.InvitationInvalid):  # and it can never be accepted
+        services.invitation_from_token(services.invitation_token(invitation))
 
 
 @pytest.mark.django_db

@@ -35,17 +35,49 @@ def _errors(response, field):
 # Sign-up -----------------------------------------------------------------------------------
 
 
+def finish_link(email: str) -> str:
+    """The sign-up link e-mailed to `email` (path only, for the test client)."""
+    (message,) = [m for m in deliver_outbox() if m.to == [email]]
+    links = re.findall(r"https?://testserver(/signup/finish/[^\s\"<]+/)", message.body)
+    assert links, message.body
+    return links[0]
+
+
+def finish(client, data=None, **passwords):
+    """Sign-up's two steps: the details, then the password behind the e-mailed link."""
+    data = data or SIGNUP
+    step1 = client.post(reverse("accounts:signup"), data)
+    assert step1.status_code == 302 and step1.url == reverse("accounts:signup_sent")
+    return client.post(
+        finish_link(data["email"].lower()),
+        {"password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD, **passwords},
+    )
+
+
 @pytest.mark.django_db
 def test_signup_page_renders(client):
     response = client.get(reverse("accounts:signup"))
     assert response.status_code == 200
-    for label in ["Agency name", "Your name", "Your e-mail address", "Password again", "Time zone"]:
+    for label in ["Agency name", "Your name", "Your e-mail address", "Time zone"]:
         assert label in response.text
 
 
 @pytest.mark.django_db
+def test_signup_mails_a_link_and_creates_nothing_yet(client):
+    response = client.post(reverse("accounts:signup"), SIGNUP, follow=True)
+    assert "Check your e-mail" in response.text
+    assert "dana@harbor.test" in response.text
+    assert not User.objects.exists() and not Agency.objects.exists()
+    (message,) = deliver_outbox()
+    assert message.subject == "Finish signing up Harbor & Main Insurance on Loss Run Vault"
+    page = client.get(finish_link("dana@harbor.test"))
+    assert "Finish signing up Harbor &amp; Main Insurance" in page.text
+    assert "dana@harbor.test" in page.text
+
+
+@pytest.mark.django_db
 def test_signup_creates_agency_signs_in_and_lands(client):
-    response = client.post(reverse("accounts:signup"), SIGNUP)
+    response = finish(client)
     assert response.status_code == 302
     assert response.url == landing_url()
     user = User.objects.get(email="dana@harbor.test")
@@ -58,13 +90,24 @@ def test_signup_creates_agency_signs_in_and_lands(client):
 
 
 @pytest.mark.django_db
-def test_signup_duplicate_email_is_field_error_and_keeps_input(client):
-    UserFactory(email="dana@harbor.test")
-    response = client.post(reverse("accounts:signup"), {**SIGNUP, "email": "DANA@Harbor.test"})
-    assert response.status_code == 200
-    assert any("already exists" in e for e in _errors(response, "email"))
-    assert 'value="Harbor &amp; Main Insurance"' in response.text
-    assert Agency.objects.filter(name=SIGNUP["agency_name"]).count() == 0
+def test_signup_link_works_once(client):
+    finish(client)
+    client.post(reverse("logout"))
+    response = client.get(finish_link("dana@harbor.test"))
+    assert response.status_code == 410
+    assert "already exists. Sign in instead." in response.text
+    assert Agency.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_signup_link_forged_or_expired(client):
+    assert client.get("/signup/finish/not-a-token/").status_code == 400
+    client.post(reverse("accounts:signup"), SIGNUP)
+    link = finish_link("dana@harbor.test")
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3)):
+        response = client.get(link)
+    assert response.status_code == 410
+    assert "expired" in response.text
 
 
 @pytest.mark.django_db
@@ -78,8 +121,7 @@ def test_signup_duplicate_email_is_field_error_and_keeps_input(client):
     ],
 )
 def test_signup_weak_password_shows_validator_message(client, password, message):
-    data = {**SIGNUP, "password1": password, "password2": password}
-    response = client.post(reverse("accounts:signup"), data)
+    response = finish(client, password1=password, password2=password)
     assert response.status_code == 200
     assert any(message in e for e in _errors(response, "password1"))
     assert not User.objects.exists()
@@ -87,7 +129,7 @@ def test_signup_weak_password_shows_validator_message(client, password, message)
 
 @pytest.mark.django_db
 def test_signup_password_mismatch(client):
-    response = client.post(reverse("accounts:signup"), {**SIGNUP, "password2": GOOD_PASSWORD + "x"})
+    response = finish(client, password2=GOOD_PASSWORD + "x")
     assert _errors(response, "password2") == ["The two passwords do not match."]
     assert not User.objects.exists()
 
@@ -96,8 +138,9 @@ def test_signup_password_mismatch(client):
 def test_signup_missing_fields(client):
     response = client.post(reverse("accounts:signup"), {})
     assert response.status_code == 200
-    for field in ["agency_name", "full_name", "email", "password1", "password2", "state"]:
+    for field in ["agency_name", "full_name", "email", "state"]:
         assert _errors(response, field) == ["This field is required."]
+    assert mail.outbox == []
 
 
 @pytest.mark.django_db
@@ -109,7 +152,7 @@ def test_signup_when_signed_in_redirects(owner_client):
 @pytest.mark.django_db
 @pytest.mark.urls("tests.accounts.urls_with_auth")
 def test_signup_lands_on_settings_when_there_is_no_today_page(client):
-    response = client.post(reverse("accounts:signup"), SIGNUP)
+    response = finish(client)
     assert response.url == reverse("accounts:settings")
 
 
@@ -440,17 +483,6 @@ def test_invite_sends_email_and_lists_invitation(owner_client, agency):
     team = owner_client.get(reverse("accounts:team"))
     assert "Invitation to sam@colleague.test created; its e-mail is on its way." in team.text
     assert "sam@colleague.test" in team.text
-
-
-@pytest.mark.django_db
-def test_invite_existing_account_is_field_error(owner_client, other_agency):
-    elsewhere = UserFactory(agency=other_agency)
-    response = owner_client.post(reverse("accounts:invite"), {"email": elsewhere.email.upper()})
-    deliver_outbox()
-    assert response.status_code == 200
-    assert "already has an account" in response.context["form"].errors["email"][0]
-    assert not Invitation.objects.exists()
-    assert mail.outbox == []
 
 
 @pytest.mark.django_db

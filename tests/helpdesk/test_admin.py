@@ -1,5 +1,6 @@
 import io
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -64,7 +65,7 @@ def test_agency_user_cannot_reach_the_admin(member_client, ticket):
 
 def test_changelist_queue_filters_and_search(staff_client, agency, django_assert_max_num_queries):
     t1 = TicketFactory(request__agency=agency, request__policies=["WC-777"])
-    t2 = TicketFactory(request__agency=agency)
+    t2 = TicketFactory(request__agency=agency, request__insured__legal_name="Quillfeather Bakery")
     Ticket.objects.filter(pk=t1.pk).update(
         first_response_due_at=timezone.now() - timezone.timedelta(hours=1)
     )
@@ -272,3 +273,18 @@ def test_staff_without_ticket_permission_cannot_open(client, ticket):
     plain = StaffFactory(is_superuser=False)
     client.force_login(plain)
     assert client.get(change_url(ticket)).status_code == 403
+
+
+@pytest.mark.parametrize("content_type", ["application/pdf", "image/png", "text/html"])
+def test_staff_open_agency_files_as_sandboxed_downloads_like_the_agency(
+    staff_client, ticket, content_type
+):
+    """An agency's file must never render as an admin page (same-origin, staff session)."""
+    doc = ticket.signed_first_request
+    doc.content_type = content_type
+    doc.save(update_fields=["content_type"])
+    r = staff_client.get(reverse("admin:helpdesk_ticket_document", args=[ticket.pk, doc.pk]))
+    assert r.status_code == 200
+    assert r["Content-Disposition"].startswith("attachment;")
+    assert r["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert r["X-Content-Type-Options"] == "nosniff"
