@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from claims import services
 from claims.models import CarrierHeaderMapping, Claim, ImportJob, LossRunReport, ReportTerm
+from claims.services import import_jobs
 from tests.claims.factories import ClaimFactory, LossRunReportFactory, ReportTermFactory
 from tests.claims.files import csv_bytes
 from tests.factories import CarrierFactory, InsuredFactory, LossRunRequestFactory
@@ -227,7 +227,7 @@ def test_mapping_errors_keep_the_users_choices(owner_client, insured, carrier):
 def test_large_file_runs_in_celery_with_a_progress_partial(
     owner_client, insured, carrier, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "INLINE_IMPORT_BYTES", 10)
+    monkeypatch.setattr(import_jobs, "INLINE_IMPORT_BYTES", 10)
     upload(owner_client, insured, carrier, csv_bytes([HEAD] + [row(f"A-{i}") for i in range(50)]))
     job = ImportJob.objects.get()
     mapping = {f"col_{i}": f for i, f in enumerate(job.mapping)}

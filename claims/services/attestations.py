@@ -1,0 +1,57 @@
+"""Signed no-prior-coverage attestations standing in for a policy term."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import Agency
+from claims.models import ReportTerm
+from vault.documents import document_create
+from vault.models import Document, Insured
+
+
+@transaction.atomic
+def attestation_create(
+    *,
+    agency: Agency,
+    user,
+    insured: Insured,
+    uploaded_file,
+    term_start: dt.date,
+    term_end: dt.date,
+    line: str,
+) -> ReportTerm:
+    """A signed no-prior-coverage attestation standing in for a term. Raises ValidationError."""
+    if insured.agency_id != agency.pk:
+        raise ValueError("Another agency's insured.")
+    if term_end <= term_start:
+        raise ValidationError({"term_end": "The term must end after it starts."})
+    document = document_create(
+        agency=agency,
+        uploaded_by=user,
+        uploaded_file=uploaded_file,
+        kind=Document.Kind.NO_PRIOR_COVERAGE,
+        insured=insured,
+    )
+    if document.content_type != "application/pdf":
+        raise ValidationError({"file": "Upload the signed attestation as a PDF."})
+    return ReportTerm.objects.create(
+        agency=agency,
+        insured=insured,
+        report=None,
+        term_start=term_start,
+        term_end=term_end,
+        line=line,
+        no_prior_coverage=True,
+        attestation=document,
+    )
+
+
+@transaction.atomic
+def attestation_delete(*, agency: Agency, term: ReportTerm) -> None:
+    if term.agency_id != agency.pk or not term.no_prior_coverage:
+        raise ValueError("Not an attestation of this agency.")
+    term.delete()
