@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Agency, User
-from helpdesk import emails
+from helpdesk import emails, rules
 from helpdesk.models import (
     CommonMistake,
     ProofCoverage,
@@ -29,14 +29,6 @@ from vault.services import request_record_received
 
 Status = Ticket.Status
 Action = TicketEvent.Action
-
-# Statuses staff may set directly; returning needs reasons, resolving needs a received date.
-DIRECT_STATUSES = (
-    Status.SUBMITTED,
-    Status.IN_REVIEW,
-    Status.ESCALATED,
-    Status.CLOSED_CANNOT_PURSUE,
-)
 
 
 class TicketAlreadyOpen(Exception):
@@ -121,6 +113,16 @@ def _move(
     return event
 
 
+def _merge(errors: rules.Errors, more: rules.Errors) -> None:
+    for name, messages in more.items():
+        errors.setdefault(name, []).extend(messages)
+
+
+def _raise(errors: rules.Errors) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
 def _validate_submission(
     *,
     agency: Agency,
@@ -129,48 +131,37 @@ def _validate_submission(
     proofs: Sequence[ProofChoice],
     confirmed_common_mistakes: bool,
 ) -> None:
-    errors: dict[str, list[str]] = {}
     if request.agency_id != agency.pk:
         raise ValidationError("No such request.")
+    errors: rules.Errors = {}
     if request.received_on is not None:
-        errors.setdefault("__all__", []).append(
+        errors["__all__"] = [
             "The loss runs for this request were already received; there is nothing to escalate."
-        )
-    if signed_first_request is None:
-        errors["signed_first_request"] = ["Choose or upload the signed first request."]
-    elif (
-        signed_first_request.agency_id != agency.pk
-        or signed_first_request.kind != Document.Kind.AUTH_SIGNED
-    ):
-        errors["signed_first_request"] = ["That document is not a signed first request."]
+        ]
+    if signed_first_request is not None and signed_first_request.agency_id != agency.pk:
+        errors["signed_first_request"] = [rules.NOT_SIGNED]
+    else:
+        _merge(errors, rules.signed_first_request_errors(document=signed_first_request))
     covered: set[str] = set()
     for proof in proofs:
-        doc = proof.document
-        if doc.agency_id != agency.pk or doc.kind not in Document.PROOF_OF_CARRIER_KINDS:
-            errors.setdefault("proofs", []).append(
-                f"{doc.original_name} is not a proof of carrier."
+        if proof.document.agency_id != agency.pk:
+            _merge(
+                errors, {"proofs": [f"{proof.document.original_name} is not a proof of carrier."]}
             )
+        else:
+            _merge(errors, rules.proof_document_errors(proof.document))
         covered.update(proof.policy_numbers)
-    numbers = list(request.policies.values_list("policy_number", flat=True))
-    if not proofs:
-        errors.setdefault("proofs", []).append(
-            "Add the most current proof of carrier: a declarations page, a bill or prior-year loss runs."
-        )
-    else:
-        for number in numbers:
-            if number not in covered:
-                errors.setdefault("proofs", []).append(
-                    f"Policy {number} is not covered by any proof of carrier."
-                )
-    unknown = covered - set(numbers)
-    if unknown:
-        errors.setdefault("proofs", []).append(
-            f"Not a policy number of this request: {', '.join(sorted(unknown))}."
-        )
+    _merge(
+        errors,
+        rules.proof_coverage_errors(
+            policy_numbers=list(request.policies.values_list("policy_number", flat=True)),
+            covered=covered,
+            has_proof=bool(proofs),
+        ),
+    )
     if not confirmed_common_mistakes:
         errors["confirm_common_mistakes"] = ["Confirm that you reviewed the Common Mistakes list."]
-    if errors:
-        raise ValidationError(errors)
+    _raise(errors)
 
 
 def ticket_open_for_request(*, request: LossRunRequest) -> Ticket | None:
@@ -288,12 +279,9 @@ def ticket_set_status(
     """Staff move a ticket to submitted, in review, escalated or closed: cannot pursue."""
     if status == ticket.status:
         return None
-    if status == Status.WAITING_ON_AGENCY:
-        raise ValidationError("Return the ticket to the agency with the reasons instead.")
     if status == Status.RESOLVED_RECEIVED:
-        raise ValidationError("Resolve as received with the date the loss runs arrived.")
-    if status not in DIRECT_STATUSES:
-        raise ValidationError(f"Unknown status {status!r}.")
+        raise ValidationError({"received_on": [rules.MISSING_RECEIVED_ON]})
+    _raise(rules.status_change_errors(current=ticket.status, to=status))
     reopening = status in Ticket.OPEN_STATUSES and not ticket.is_open
     if reopening and ticket_open_for_request(request=ticket.request) is not None:
         raise ValidationError("The request already has another open ticket.")
@@ -335,10 +323,12 @@ def ticket_return_to_agency(
 ) -> TicketEvent:
     """Ask the agency to fix something. At least one Common Mistake must be the reason."""
     reasons = list(reasons)
-    if not reasons:
-        raise ValidationError({"reasons": ["Choose at least one Common Mistake as the reason."]})
-    if not ticket.is_open:
-        raise ValidationError("Only an open ticket can be returned to the agency.")
+    _raise(rules.return_reasons_errors(reasons))
+    _raise(
+        rules.status_change_errors(
+            current=ticket.status, to=Status.WAITING_ON_AGENCY, via_return=True
+        )
+    )
     event = _move(
         ticket,
         to=Status.WAITING_ON_AGENCY,
@@ -418,11 +408,17 @@ def ticket_add_message(
 
 @transaction.atomic
 def ticket_resolve_received(
-    *, ticket: Ticket, actor: User, received_on: dt.date, note: str = ""
+    *, ticket: Ticket, actor: User, received_on: dt.date | None, note: str = ""
 ) -> TicketEvent:
     """The loss runs arrived: record the received date on the request (stops the tracker)."""
     if ticket.status == Status.RESOLVED_RECEIVED:
         raise ValidationError("The ticket is already resolved.")
+    _raise(
+        rules.status_change_errors(
+            current=ticket.status, to=Status.RESOLVED_RECEIVED, received_on=received_on
+        )
+    )
+    assert received_on is not None  # the rule above refuses a missing date
     if received_on > timezone.localdate(timezone.now(), ticket.agency.tz):
         raise ValidationError({"received_on": ["The received date cannot be in the future."]})
     request_record_received(request=ticket.request, received_on=received_on, actor=actor)
@@ -435,8 +431,42 @@ def ticket_resolve_received(
 
 
 @transaction.atomic
+def ticket_staff_update(
+    *,
+    ticket: Ticket,
+    actor: User,
+    status: str,
+    assignee: User | None,
+    priority: str,
+    received_on: dt.date | None = None,
+    note: str = "",
+) -> list[TicketEvent]:
+    """The admin's change form: status, assignee and priority in one transaction.
+
+    Any step that fails raises ValidationError and rolls back the steps before it, so the
+    caller never reports half a change.
+    """
+    events: list[TicketEvent | None] = []
+    if status != ticket.status:
+        if status == Status.RESOLVED_RECEIVED:
+            events.append(
+                ticket_resolve_received(
+                    ticket=ticket, actor=actor, received_on=received_on, note=note
+                )
+            )
+        else:
+            events.append(ticket_set_status(ticket=ticket, status=status, actor=actor, note=note))
+    events.append(ticket_assign(ticket=ticket, assignee=assignee, actor=actor))
+    events.append(ticket_set_priority(ticket=ticket, priority=priority, actor=actor))
+    return [e for e in events if e is not None]
+
+
+@transaction.atomic
 def ticket_escalation_letter_record(*, ticket: Ticket, actor: User) -> TicketEvent:
-    """Audit that staff generated the escalation letter to the carrier."""
+    """Audit that staff sent the escalation letter to the carrier.
+
+    An explicit staff action (a POST from the ticket page): opening the PDF writes nothing.
+    """
     _touch(ticket, timezone.now())
     return _event(
         ticket,

@@ -7,6 +7,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk import services
 from helpdesk.forms import ReturnToAgencyForm
@@ -32,6 +34,11 @@ class TicketStaffViewsMixin:
                 "<int:ticket_id>/escalation-letter/",
                 view(self.escalation_letter_view),
                 name="helpdesk_ticket_escalation_letter",
+            ),
+            path(
+                "<int:ticket_id>/escalation-letter/sent/",
+                view(self.escalation_letter_sent_view),
+                name="helpdesk_ticket_escalation_letter_sent",
             ),
             path(
                 "<int:ticket_id>/documents/<int:document_id>/",
@@ -84,13 +91,26 @@ class TicketStaffViewsMixin:
             status=400 if request.method == "POST" else 200,
         )
 
+    @method_decorator(require_GET)
     def escalation_letter_view(self, request, ticket_id: int):
+        """The letter as a PDF. Reading it writes nothing; sending it is recorded by POST."""
         ticket = self._ticket(request, ticket_id)
         pdf = escalation_letter_pdf(ticket=ticket)
-        services.ticket_escalation_letter_record(ticket=ticket, actor=request.user)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="escalation-ticket-{ticket.pk}.pdf"'
         return response
+
+    @method_decorator(require_POST)
+    def escalation_letter_sent_view(self, request, ticket_id: int):
+        """Staff record that the escalation letter went to the carrier (the audit row)."""
+        ticket = self._ticket(request, ticket_id)
+        if not self.has_change_permission(request, ticket):
+            raise Http404
+        services.ticket_escalation_letter_record(ticket=ticket, actor=request.user)
+        self.message_user(
+            request, f"Recorded: the escalation letter went to {ticket.request.carrier.legal_name}."
+        )
+        return redirect("admin:helpdesk_ticket_change", ticket.pk)
 
     def document_view(self, request, ticket_id: int, document_id: int):
         """Staff-only download of a document attached to this ticket (vault's view is agency-scoped)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from helpdesk import services
 from helpdesk.admin.filters import OverdueFilter
@@ -12,6 +12,14 @@ from helpdesk.admin.panels import TicketDisplayMixin
 from helpdesk.admin.staff_views import TicketStaffViewsMixin
 from helpdesk.forms import TicketAdminForm
 from helpdesk.models import Ticket, TicketMessage
+
+
+class StaffActionRefused(Exception):
+    """A service refused a step of the change form; raised to roll the whole change back."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(" ".join(messages))
+        self.messages = messages
 
 
 @admin.register(Ticket)
@@ -109,34 +117,44 @@ class TicketAdmin(TicketDisplayMixin, TicketStaffViewsMixin, admin.ModelAdmin):
         )
 
     # --- writes through services --------------------------------------------------------
+    #
+    # The whole change view runs in one transaction (ModelAdmin.changeform_view). A refused
+    # step raises StaffActionRefused out of it, so nothing of the earlier steps (nor their
+    # queued e-mails) stays; the form is then shown again with what the staff typed and the
+    # reason nothing was saved.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaffActionRefused as exc:
+            request.staff_action_refused = exc.messages
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refused = getattr(request, "staff_action_refused", None)
+        if refused:
+            errors = tuple(f"Nothing was saved: {m}" for m in refused)
+            form = type(form.__name__, (form,), {"staff_action_errors": errors})
+        return form
 
     def save_model(self, request, obj, form, change):
-        if not change:  # pragma: no cover - adding is disabled
-            raise ValidationError("Tickets are created by agencies.")
+        if not change:  # adding is disabled (has_add_permission)
+            raise PermissionDenied("Tickets are created by agencies.")
         ticket = Ticket.objects.select_related("agency", "request").get(pk=obj.pk)
         data = form.cleaned_data
         try:
-            if data["status"] != ticket.status:
-                if data["status"] == Ticket.Status.RESOLVED_RECEIVED:
-                    services.ticket_resolve_received(
-                        ticket=ticket,
-                        actor=request.user,
-                        received_on=data["received_on"],
-                        note=data.get("status_note", ""),
-                    )
-                else:
-                    services.ticket_set_status(
-                        ticket=ticket,
-                        status=data["status"],
-                        actor=request.user,
-                        note=data.get("status_note", ""),
-                    )
-            services.ticket_assign(ticket=ticket, assignee=data["assignee"], actor=request.user)
-            services.ticket_set_priority(
-                ticket=ticket, priority=data["priority"], actor=request.user
+            services.ticket_staff_update(
+                ticket=ticket,
+                actor=request.user,
+                status=data["status"],
+                assignee=data["assignee"],
+                priority=data["priority"],
+                received_on=data.get("received_on"),
+                note=data.get("status_note", ""),
             )
         except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            raise StaffActionRefused(exc.messages) from exc
 
     def save_formset(self, request, form, formset, change):
         # Nothing is saved by the formset itself; the admin's change message reads these.
@@ -147,12 +165,15 @@ class TicketAdmin(TicketDisplayMixin, TicketStaffViewsMixin, admin.ModelAdmin):
         for f in formset.extra_forms:
             if not f.has_changed() or not f.cleaned_data.get("body", "").strip():
                 continue
-            msg = services.ticket_add_message(
-                ticket=ticket,
-                author=request.user,
-                body=f.cleaned_data["body"],
-                is_internal=f.cleaned_data.get("is_internal", False),
-            )
+            try:
+                msg = services.ticket_add_message(
+                    ticket=ticket,
+                    author=request.user,
+                    body=f.cleaned_data["body"],
+                    is_internal=f.cleaned_data.get("is_internal", False),
+                )
+            except ValidationError as exc:
+                raise StaffActionRefused(exc.messages) from exc
             formset.new_objects.append(msg)
 
     def save_related(self, request, form, formsets, change):
@@ -161,26 +182,40 @@ class TicketAdmin(TicketDisplayMixin, TicketStaffViewsMixin, admin.ModelAdmin):
 
     # --- bulk actions -------------------------------------------------------------------
 
+    def _refused(self, request, refused: list[str]) -> None:
+        if refused:
+            self.message_user(request, f"Not changed: {'; '.join(refused)}", messages.ERROR)
+
     @admin.action(description="Assign to me")
     def assign_to_me(self, request, queryset):
-        count = 0
+        """Each ticket is its own transaction: the message names every one that was refused."""
+        count, refused = 0, []
         for ticket in queryset.select_related("agency", "request"):
-            if services.ticket_assign(ticket=ticket, assignee=request.user, actor=request.user):
-                count += 1
+            try:
+                if services.ticket_assign(ticket=ticket, assignee=request.user, actor=request.user):
+                    count += 1
+            except ValidationError as exc:
+                refused.append(f"#{ticket.pk}: {' '.join(exc.messages)}")
         self.message_user(request, f"{count} ticket(s) assigned to you.", messages.SUCCESS)
+        self._refused(request, refused)
 
     @admin.action(description="Mark in review")
     def mark_in_review(self, request, queryset):
-        moved, skipped = 0, 0
+        moved, skipped, refused = 0, 0, []
         for ticket in queryset.select_related("agency", "request"):
             if not ticket.is_open or ticket.status == Ticket.Status.IN_REVIEW:
                 skipped += 1
                 continue
-            services.ticket_set_status(
-                ticket=ticket, status=Ticket.Status.IN_REVIEW, actor=request.user
-            )
+            try:
+                services.ticket_set_status(
+                    ticket=ticket, status=Ticket.Status.IN_REVIEW, actor=request.user
+                )
+            except ValidationError as exc:
+                refused.append(f"#{ticket.pk}: {' '.join(exc.messages)}")
+                continue
             moved += 1
         self.message_user(request, f"{moved} ticket(s) marked in review.", messages.SUCCESS)
+        self._refused(request, refused)
         if skipped:
             self.message_user(
                 request,
