@@ -24,6 +24,7 @@ from django.http import Http404
 
 from accounts.models import Agency
 from accounts.tenancy import scoped
+from vault import rules
 from vault.documents import CSV_TYPE, document_create, document_get, inspect_upload
 from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
 from vault.selectors import carriers_visible
@@ -295,7 +296,11 @@ def _check_fields(row: BulkRow) -> None:
         if value is None:
             row.error(f"{name} {text} is not a date (use YYYY-MM-DD or MM/DD/YYYY)")
         setattr(row, name, value)
-    if row.term_start and row.term_end and row.term_end <= row.term_start:
+    if (
+        row.term_start
+        and row.term_end
+        and not rules.term_ends_after_start(row.term_start, row.term_end)
+    ):
         row.error(f"term_end {row.term_end_text} is not after term_start {row.term_start_text}")
     if row.years_text:
         try:

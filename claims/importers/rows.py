@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from claims import rules
 from claims.headers import ADDITIVE_FIELDS, FIELDS
 from claims.importers.values import (
     BadValue,
@@ -30,6 +31,7 @@ from claims.importers.values import (
     parse_period,
 )
 from claims.models import Claim, ReportTerm
+from vault.rules import term_ends_after_start
 
 ZERO = Decimal("0.00")
 MONEY_FIELDS = (
@@ -131,7 +133,12 @@ class ParsedClaim:
 
     @property
     def paid(self) -> Decimal:
-        return self.paid_indemnity + self.paid_medical + self.paid_expense - self.recoveries
+        return rules.paid(
+            indemnity=self.paid_indemnity,
+            medical=self.paid_medical,
+            expense=self.paid_expense,
+            recoveries=self.recoveries,
+        )
 
     @property
     def report_lag_days(self) -> int | None:
@@ -196,15 +203,18 @@ def amounts_problems(
     ):
         if amount < 0:
             problems.append(f"{prefix}{LABELS[field]} {money_text(amount)} is negative")
-    paid = paid_indemnity + paid_medical + paid_expense - recoveries
+    paid = rules.paid(
+        indemnity=paid_indemnity, medical=paid_medical, expense=paid_expense, recoveries=recoveries
+    )
+    expected = rules.incurred(paid=paid, reserves=reserves)
     if total_incurred is None:
-        total_incurred = paid + reserves
-    elif total_incurred != paid + reserves:
+        total_incurred = expected
+    elif total_incurred != expected:
         problems.append(
             f"{prefix}incurred {money_text(total_incurred)} is not paid {money_text(paid)}"
             f" + reserves {money_text(reserves)}"
         )
-    if reserves > 0 and status in (Claim.Status.CLOSED, Claim.Status.DENIED):
+    if reserves > 0 and not rules.carries_reserves_allowed(status):
         problems.append(f"{prefix}{status} claim carries reserves")
     return total_incurred, problems
 
@@ -469,7 +479,7 @@ class RowValidator:
             if not any("effective date" in p or "expiration date" in p for p in problems):
                 problems.append(f"{prefix}policy period is missing")
             return None
-        if end <= start:
+        if not term_ends_after_start(start, end):
             problems.append(
                 f"{prefix}policy period {start.isoformat()} to {end.isoformat()} ends before it starts"
             )

@@ -11,6 +11,7 @@ from accounts.models import Agency
 from claims.models import ReportTerm
 from vault.documents import document_create
 from vault.models import Document, Insured
+from vault.rules import policy_term_errors
 
 
 @transaction.atomic
@@ -27,8 +28,9 @@ def attestation_create(
     """A signed no-prior-coverage attestation standing in for a term. Raises ValidationError."""
     if insured.agency_id != agency.pk:
         raise ValueError("Another agency's insured.")
-    if term_end <= term_start:
-        raise ValidationError({"term_end": "The term must end after it starts."})
+    term_errors = policy_term_errors(term_start, term_end)
+    if term_errors:
+        raise ValidationError(term_errors)
     document = document_create(
         agency=agency,
         uploaded_by=user,

@@ -16,6 +16,7 @@ from claims.services.claim_insert import CLAIM_FIELDS
 from claims.services.movement import movement_refresh
 from claims.services.ownership import check_tenant
 from vault.models import Carrier, Document, Insured
+from vault.rules import policy_term_errors
 
 
 @transaction.atomic
@@ -65,8 +66,9 @@ def term_save(
     """Create (term=None) or update one of a report's terms."""
     if report.agency_id != agency.pk:
         raise ValueError("Another agency's report.")
-    if term_end <= term_start:
-        raise ValidationError({"term_end": "The term must end after it starts."})
+    term_errors = policy_term_errors(term_start, term_end)
+    if term_errors:
+        raise ValidationError(term_errors)
     term = term or ReportTerm(agency=agency, insured_id=report.insured_id, report=report)
     term.policy_number = policy_number
     term.term_start = term_start
