@@ -52,7 +52,7 @@ class InvitationInvalid(Exception):
 
 
 def email_taken(email: str) -> bool:
-    return User.objects.filter(email__iexact=email.strip()).exists()
+    return User.objects.filter(email__iexact=email.strip()).exists()  # tenancy: e-mail is global
 
 
 def _unique_slug(name: str) -> str:
@@ -155,7 +155,9 @@ def invitation_from_token(token: str) -> Invitation:
             "or ask for a new invitation.",
             status=400,
         ) from exc
-    invitation = Invitation.objects.select_related("agency", "invited_by").filter(pk=pk).first()
+    # tenancy: the signed token names the invitation; nobody is signed in yet.
+    found = Invitation.objects.select_related("agency", "invited_by")  # tenancy: see above
+    invitation = found.filter(pk=pk).first()
     if invitation is None:
         raise InvitationInvalid("This invitation no longer exists. Ask for a new one.")
     if invitation.revoked_at is not None:
@@ -182,7 +184,7 @@ def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invita
     if invited_by.agency_id != agency.pk or not invited_by.is_agency_owner:
         raise PermissionDenied("Only the agency's owner can invite colleagues.")
     email = email.strip().lower()
-    existing = User.objects.filter(email__iexact=email).first()
+    existing = User.objects.filter(email__iexact=email).first()  # tenancy: e-mail is global
     if existing is not None:
         if existing.agency_id == agency.pk and not existing.is_active:
             message = (
@@ -217,7 +219,7 @@ def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invita
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, full_name: str, password: str) -> User:
     """Turn an open invitation into a member of its agency. Raises ValidationError by field."""
-    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    locked = scoped(Invitation.objects.select_for_update(), invitation.agency).get(pk=invitation.pk)
     if not locked.is_open:
         raise InvitationInvalid("This invitation was already used or withdrawn.")
     _check_new_user(email=locked.email, full_name=full_name, password=password)

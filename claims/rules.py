@@ -9,9 +9,8 @@ No import of claims.models here: the models build their CheckConstraints from th
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db.models import F, Q, Value
 from django.db.models.functions import Abs

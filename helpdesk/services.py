@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Agency, User
+from accounts.tenancy import scoped
 from helpdesk import emails, rules
 from helpdesk.models import (
     CommonMistake,
@@ -166,7 +167,8 @@ def _validate_submission(
 
 def ticket_open_for_request(*, request: LossRunRequest) -> Ticket | None:
     return (
-        Ticket.objects.filter(request=request, status__in=Ticket.OPEN_STATUSES)
+        scoped(Ticket, request.agency)
+        .filter(request=request, status__in=Ticket.OPEN_STATUSES)
         .order_by("-submitted_at")
         .first()
     )
@@ -184,7 +186,7 @@ def ticket_submit(
     confirmed_common_mistakes: bool,
 ) -> Ticket:
     """Hand a request to the help desk. Raises TicketAlreadyOpen or ValidationError."""
-    LossRunRequest.objects.select_for_update().filter(pk=request.pk).first()
+    scoped(LossRunRequest.objects.select_for_update(), agency).filter(pk=request.pk).first()
     existing = ticket_open_for_request(request=request)
     if existing is not None:
         raise TicketAlreadyOpen(existing)

@@ -26,8 +26,11 @@ TYPEAHEAD_LIMIT = 10
 
 
 def request_get(*, agency: Agency, request_id: int) -> LossRunRequest:
-    qs = LossRunRequest.objects.select_related("insured", "carrier", "agency")
-    return get_for_agency(qs, agency=agency, pk=request_id)
+    return get_for_agency(
+        LossRunRequest.objects.select_related("insured", "carrier", "agency"),
+        agency=agency,
+        pk=request_id,
+    )
 
 
 def _documents_with_uploader() -> Prefetch:
@@ -35,22 +38,28 @@ def _documents_with_uploader() -> Prefetch:
 
 
 def request_get_for_edit(*, agency: Agency, request_id: int) -> LossRunRequest:
-    qs = LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
-        "policies", _documents_with_uploader()
+    return get_for_agency(
+        LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
+            "policies", _documents_with_uploader()
+        ),
+        agency=agency,
+        pk=request_id,
     )
-    return get_for_agency(qs, agency=agency, pk=request_id)
 
 
 def request_get_expanded(*, agency: Agency, request_id: int) -> LossRunRequest:
     """The request with everything its "+" row shows: policies, documents, notices."""
     from tracker.models import Notification
 
-    qs = LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
-        "policies",
-        _documents_with_uploader(),
-        Prefetch("notifications", queryset=Notification.objects.order_by("due_at", "id")),
+    return get_for_agency(
+        LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
+            "policies",
+            _documents_with_uploader(),
+            Prefetch("notifications", queryset=Notification.objects.order_by("due_at", "id")),
+        ),
+        agency=agency,
+        pk=request_id,
     )
-    return get_for_agency(qs, agency=agency, pk=request_id)
 
 
 def insured_get(*, agency: Agency, insured_id: int) -> Insured:
@@ -115,8 +124,10 @@ def _search_q(*, agency: Agency, q: str) -> Q:
     carriers = (
         carriers_visible(agency=agency).filter(legal_name__icontains=q).values_list("pk", flat=True)
     )
-    policies = Policy.objects.filter(agency=agency, policy_number__icontains=q).values_list(
-        "request_id", flat=True
+    policies = (
+        scoped(Policy, agency)
+        .filter(policy_number__icontains=q)
+        .values_list("request_id", flat=True)
     )
     found = {
         "insured": list(insureds[: SEARCH_CAPS["insured"] + 1]),
@@ -126,7 +137,9 @@ def _search_q(*, agency: Agency, q: str) -> Q:
     if any(len(found[k]) > cap for k, cap in SEARCH_CAPS.items()):
         # Broad: test each request as the newest-first walk reaches it (joined columns and a
         # per-row EXISTS), instead of hashing thousands of matching ids up front.
-        policy_match = Policy.objects.filter(request=OuterRef("pk"), policy_number__icontains=q)
+        policy_match = scoped(Policy, agency).filter(
+            request=OuterRef("pk"), policy_number__icontains=q
+        )
         return (
             Q(insured__legal_name__icontains=q)
             | Q(insured__dba__icontains=q)
@@ -300,7 +313,7 @@ def request_export_rows(
 
     def flush(rows: list[dict]):
         numbers: dict[int, list[str]] = {}
-        policies = Policy.objects.filter(agency=agency, request_id__in=[r["pk"] for r in rows])
+        policies = scoped(Policy, agency).filter(request_id__in=[r["pk"] for r in rows])
         for request_id, number in policies.order_by("term_start", "policy_number").values_list(
             "request_id", "policy_number"
         ):

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Agency, User
+from accounts.tenancy import scoped
 from tracker.services import request_schedule_refresh
 from vault.models import Carrier, Insured, LossRunRequest, Policy
 from vault.rules import PolicyData, policies_errors, tracking_dates_errors
@@ -155,7 +156,7 @@ def _sync_policies(req: LossRunRequest, policies: list[PolicyData]) -> None:
         keep.add(policy.pk)
     stale = [pk for pk in existing if pk not in keep]
     if stale:
-        Policy.objects.filter(request=req, pk__in=stale).delete()
+        scoped(Policy, req.agency).filter(request=req, pk__in=stale).delete()
 
 
 @transaction.atomic
@@ -256,7 +257,9 @@ def request_record_received(
     Sets the received date only when it is still empty (an earlier date the agency entered
     wins), keeps the change in the request's history and stops every further notice.
     """
-    req = LossRunRequest.objects.select_for_update().select_related("agency").get(pk=request.pk)
+    req = scoped(
+        LossRunRequest.objects.select_for_update().select_related("agency"), request.agency
+    ).get(pk=request.pk)
     if req.received_on is not None:
         return req
     errors = tracking_dates_errors(

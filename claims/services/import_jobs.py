@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency
+from accounts.tenancy import scoped
 from claims.headers import mapping_problems, recognize_columns
 from claims.importers import (
     MAX_STORED_ERRORS,
@@ -123,7 +124,7 @@ def import_job_is_small(job: ImportJob) -> bool:
 
 def _progress_saver(job: ImportJob):
     def save(row_number: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(progress=row_number)
+        scoped(ImportJob, job.agency).filter(pk=job.pk).update(progress=row_number)
 
     return save
 
@@ -180,7 +181,7 @@ def import_job_validate(*, job: ImportJob) -> ImportJob:
 @transaction.atomic
 def import_job_queue_commit(*, agency: Agency, job: ImportJob, drop_bad_rows: bool) -> ImportJob:
     """Mark a previewed import for commit. Raises ValidationError when it cannot be committed."""
-    job = ImportJob.objects.select_for_update().get(pk=job.pk, agency=agency)
+    job = scoped(ImportJob.objects.select_for_update(), agency).get(pk=job.pk)
     if job.status != ImportJob.Status.PREVIEW:
         raise ValidationError("This import is not waiting for confirmation.")
     if job.bad_rows and not drop_bad_rows:

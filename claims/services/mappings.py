@@ -22,7 +22,7 @@ def header_mapping_remember(
     *, agency: Agency, carrier: Carrier, headers: list[str], fields: list[str]
 ) -> CarrierHeaderMapping:
     """Remember how this carrier's columns map, merged over what was remembered before."""
-    row, _ = CarrierHeaderMapping.objects.select_for_update().get_or_create(
+    row, _ = scoped(CarrierHeaderMapping.objects.select_for_update(), agency).get_or_create(
         agency=agency, carrier=carrier
     )
     mapping = dict(row.mapping)

@@ -28,7 +28,7 @@ def movement_refresh(*, agency: Agency, insured: Insured, carrier: Carrier) -> N
         stale = stale.exclude(report_id=newest[0])
     stale.update(prior_reserves=None)
     if len(newest) == 2:
-        older = Claim.objects.filter(report_id=newest[1], claim_key=OuterRef("claim_key"))
+        older = scoped(Claim, agency).filter(report_id=newest[1], claim_key=OuterRef("claim_key"))
         claims.filter(report_id=newest[0]).update(
             prior_reserves=Subquery(older.values("reserves")[:1])
         )
