@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tracker",
     "helpdesk",
     "claims",
+    "demo",
 ]
 
 MIDDLEWARE = [
