@@ -24,7 +24,6 @@ logger = logging.getLogger(__name__)
 INVITATION_SALT = "accounts.invitation"
 
 # Changing any of these moves business days or notice times, so open requests are rescheduled.
-SCHEDULE_FIELDS = ("state", "time_zone", "holiday_calendar", "notify_time")
 SETTINGS_FIELDS = (
     "name",
     "address",
@@ -314,19 +313,12 @@ def member_set_role(*, agency: Agency, actor: User, user: User, role: str) -> Us
 # Settings and closed days ------------------------------------------------------------------
 
 
-def agency_schedules_refresh(*, agency: Agency) -> int:
-    """Recompute the due dates of every open request of the agency; returns how many."""
-    from tracker.services import agency_schedule_refresh
-
-    return agency_schedule_refresh(agency=agency)
-
-
 @transaction.atomic
 def agency_settings_update(*, agency: Agency, **values) -> list[str]:
     """Store the agency's settings; returns the names of the fields that changed.
 
-    When the holiday calendar, state, time zone or notify time change, every open request's
-    schedule is recomputed.
+    Re-timing open requests after a calendar change is the tracker's
+    (tracker.agency_settings.agency_settings_save calls this, then the tracker).
     """
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
@@ -342,8 +334,6 @@ def agency_settings_update(*, agency: Agency, **values) -> list[str]:
         setattr(agency, name, values[name])
     agency.full_clean(exclude=["slug"])
     agency.save(update_fields=changed)
-    if set(changed) & set(SCHEDULE_FIELDS):
-        agency_schedules_refresh(agency=agency)
     return changed
 
 
@@ -351,9 +341,7 @@ def agency_settings_update(*, agency: Agency, **values) -> list[str]:
 def closed_day_add(*, agency: Agency, date: dt.date, reason: str = "") -> AgencyClosedDay:
     if scoped(AgencyClosedDay, agency).filter(date=date).exists():
         raise ValidationError({"date": "This day is already on the list."})
-    day = AgencyClosedDay.objects.create(agency=agency, date=date, reason=reason.strip())
-    agency_schedules_refresh(agency=agency)
-    return day
+    return AgencyClosedDay.objects.create(agency=agency, date=date, reason=reason.strip())
 
 
 @transaction.atomic
@@ -361,4 +349,3 @@ def closed_day_remove(*, agency: Agency, closed_day: AgencyClosedDay) -> None:
     if closed_day.agency_id != agency.pk:
         raise ValueError("Closed day of another agency.")
     closed_day.delete()
-    agency_schedules_refresh(agency=agency)

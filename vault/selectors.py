@@ -49,13 +49,11 @@ def request_get_for_edit(*, agency: Agency, request_id: int) -> LossRunRequest:
 
 def request_get_expanded(*, agency: Agency, request_id: int) -> LossRunRequest:
     """The request with everything its "+" row shows: policies, documents, notices."""
-    from tracker.models import Notification
-
     return get_for_agency(
         LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
             "policies",
             _documents_with_uploader(),
-            Prefetch("notifications", queryset=Notification.objects.order_by("due_at", "id")),
+            "notifications",  # the tracker's notices, in their own order (due_at, id)
         ),
         agency=agency,
         pk=request_id,

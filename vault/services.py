@@ -15,9 +15,9 @@ from django.db import transaction
 
 from accounts.models import Agency, User
 from accounts.tenancy import scoped
-from tracker.services import request_schedule_refresh
 from vault.models import Carrier, Insured, LossRunRequest, Policy
 from vault.rules import PolicyData, policies_errors, tracking_dates_errors
+from vault.scheduling import schedule_refresh
 
 __all__ = [
     "PolicyData",
@@ -200,7 +200,7 @@ def request_create(
     req._history_user = user
     req.save()
     _sync_policies(req, policies)
-    request_schedule_refresh(req)
+    schedule_refresh(req)
     return req
 
 
@@ -244,7 +244,7 @@ def request_update(
     request._history_user = user
     request.save()
     _sync_policies(request, policies)
-    request_schedule_refresh(request)
+    schedule_refresh(request)
     return request
 
 
@@ -273,7 +273,7 @@ def request_record_received(
     req.received_on = received_on
     req._history_user = actor
     req.save(update_fields=["received_on", "updated_at"])
-    request_schedule_refresh(req)
+    schedule_refresh(req)
     request.received_on = req.received_on
     for name in ("second_request_due_at", "helpdesk_due_at", "next_due_at"):
         setattr(request, name, getattr(req, name))
