@@ -9,7 +9,7 @@ from django.db import transaction
 
 from accounts.models import Agency
 from claims.models import ReportTerm
-from vault.documents import document_create
+from vault.documents import PDF_TYPE, document_create
 from vault.models import Document, Insured
 from vault.rules import policy_term_errors
 
@@ -31,15 +31,18 @@ def attestation_create(
     term_errors = policy_term_errors(term_start, term_end)
     if term_errors:
         raise ValidationError(term_errors)
-    document = document_create(
-        agency=agency,
-        uploaded_by=user,
-        uploaded_file=uploaded_file,
-        kind=Document.Kind.NO_PRIOR_COVERAGE,
-        insured=insured,
-    )
-    if document.content_type != "application/pdf":
-        raise ValidationError({"file": "Upload the signed attestation as a PDF."})
+    try:
+        document = document_create(
+            agency=agency,
+            uploaded_by=user,
+            uploaded_file=uploaded_file,
+            kind=Document.Kind.NO_PRIOR_COVERAGE,
+            insured=insured,
+            allowed_types=(PDF_TYPE,),
+            refused_message="Upload the signed attestation as a PDF.",
+        )
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     return ReportTerm.objects.create(
         agency=agency,
         insured=insured,

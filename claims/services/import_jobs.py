@@ -22,10 +22,12 @@ from claims.models import ImportJob
 from claims.services.imports import ImportRejected, loss_run_import
 from claims.services.mappings import header_mapping_for, header_mapping_remember
 from claims.services.ownership import check_tenant
-from vault.documents import document_create
+from vault.documents import CSV_TYPE, XLSX_TYPE, document_create, document_file_discard
 from vault.models import Carrier, Document, Insured
 
 PREVIEW_ROWS = 20
+SHEET_TYPES = (CSV_TYPE, XLSX_TYPE)
+NOT_A_SHEET = "Claims are read from CSV or XLSX files; keep PDFs as documents."
 
 # Files up to this size are checked and imported inside the web request; larger go to Celery.
 INLINE_IMPORT_BYTES = 512 * 1024
@@ -49,6 +51,7 @@ def import_job_start(
     Raises ValidationError for a refused upload or a file that is not a readable CSV/XLSX.
     """
     check_tenant(agency, insured, carrier)
+    uploaded = document is None
     if document is None:
         document = document_create(
             agency=agency,
@@ -56,19 +59,20 @@ def import_job_start(
             uploaded_file=uploaded_file,
             kind=Document.Kind.LOSS_RUN,
             insured=insured,
+            allowed_types=SHEET_TYPES,
+            refused_message=NOT_A_SHEET,
         )
     elif document.agency_id != agency.pk:
         raise ValueError("Another agency's document.")
-    if document.content_type not in (
-        "text/csv",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ):
-        raise ValidationError("Claims are read from CSV or XLSX files; keep PDFs as documents.")
+    elif document.content_type not in SHEET_TYPES:
+        raise ValidationError(NOT_A_SHEET)
     remembered = header_mapping_for(agency=agency, carrier=carrier)
     try:
         with document.file.open("rb") as handle:
             header_row, headers = SheetFile(handle).find_header(remembered)
     except UnreadableFile as exc:
+        if uploaded:  # refused after storing: the file must not outlive its rolled-back row
+            document_file_discard(document)
         raise ValidationError(str(exc)) from exc
     return ImportJob.objects.create(
         agency=agency,

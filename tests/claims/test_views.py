@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
+from claims import services
 from claims.models import CarrierHeaderMapping, Claim, ImportJob, LossRunReport, ReportTerm
 from claims.services import import_jobs
 from tests.claims.factories import ClaimFactory, LossRunReportFactory, ReportTermFactory
@@ -446,3 +447,43 @@ def test_negative_premium_is_a_field_error(owner_client, agency, insured, carrie
     )
     assert b"Ensure this value is greater than or equal to 0." in response.content
     assert not ReportTerm.objects.exists()
+
+
+def _stored_files(settings) -> list:
+    from pathlib import Path
+
+    root = Path(settings.DOCUMENT_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_a_refused_attestation_leaves_no_file_in_storage(owner_client, insured, settings):
+    url = reverse("claims:attestation_create", kwargs={"insured_id": insured.pk})
+    data = {"term_start": "2024-01-01", "term_end": "2025-01-01", "line": "GL"}
+    r = owner_client.post(url, {**data, "file": SimpleUploadedFile("a.csv", b"a,b\n1,2\n")})
+    assert b"Upload the signed attestation as a PDF." in r.content
+    assert _stored_files(settings) == []
+    assert not ReportTerm.objects.exists()
+
+
+def test_a_failed_import_start_leaves_no_file_in_storage(agency, insured, settings):
+    from django.core.exceptions import ValidationError
+
+    from claims.importers import TermDefaults
+
+    carrier = CarrierFactory()
+    for name, content in [
+        ("claims.pdf", b"%PDF-1.4\n%not a sheet\n"),
+        ("blank.csv", b",,\n,,\n"),
+    ]:
+        with pytest.raises(ValidationError):
+            services.import_job_start(
+                agency=agency,
+                user=None,
+                insured=insured,
+                carrier=carrier,
+                uploaded_file=SimpleUploadedFile(name, content),
+                valuation_date=dt.date(2026, 1, 1),
+                defaults=TermDefaults(),
+            )
+        assert _stored_files(settings) == [], name
+    assert not ImportJob.objects.exists()
