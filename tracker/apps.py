@@ -10,4 +10,11 @@ class TrackerConfig(AppConfig):
         from tracker import services
         from vault import scheduling
 
-        scheduling.scheduler_install(lambda request: services.request_schedule_refresh(request))
+        scheduling.scheduler_install(
+            scheduling.Scheduler(
+                refresh=lambda request: services.request_schedule_refresh(request),
+                compute_new=lambda requests, *, agency: services.requests_schedule_new(
+                    requests, agency=agency
+                ),
+            )
+        )

@@ -28,6 +28,7 @@ from django.utils import timezone
 from accounts.tenancy import scoped
 from tracker.calendar import BusinessCalendar, calendar_for_agency, closed_days_by_agency
 from tracker.models import Notification
+from tracker.notice_changes import NoticeChanges
 from tracker.timeline import (
     HELPDESK_DUE,
     SECOND_REQUEST_DUE,
@@ -84,19 +85,16 @@ def _compute(
     return found
 
 
-def request_schedule_compute(request: LossRunRequest) -> None:
-    """Set the request's derived due columns from its dates (in memory; caller saves).
+def requests_schedule_new(requests: list[LossRunRequest], *, agency) -> None:
+    """Set the derived due columns of new requests of one agency in memory (caller saves).
 
-    `next_due_at` is the earliest milestone that has no notice row yet, so the sweep only
-    ever reads requests with something due; a notice already created is never recreated.
-    It may lie in the past (a date entered late): the next sweep then handles it.
+    For bulk creation: a request not saved yet has no notice, so nothing is read but the
+    agency's calendar (one query for its closed days, however many requests).
     """
-    existing: set[str] = set()
-    if request.pk:
-        existing = set(
-            Notification.objects.filter(request=request).values_list("milestone", flat=True)
-        )
-    _compute(request, existing)
+    cal = calendar_for_agency(agency)
+    for request in requests:
+        request.agency = agency
+        _compute(request, set(), cal)
 
 
 @transaction.atomic
@@ -118,11 +116,13 @@ def request_schedule_refresh(request: LossRunRequest) -> None:
     LossRunRequest.objects.filter(pk=request.pk).update(
         **{f: getattr(request, f) for f in SCHEDULE_FIELDS}
     )
-    _follow_dates(request, rows, found, now)
+    changes = NoticeChanges()
+    _follow_dates(request, rows, found, changes)
+    changes.apply(now)
 
 
 def _follow_dates(
-    request: LossRunRequest, rows: list[tuple], found: dict[str, Milestone], now: dt.datetime
+    request: LossRunRequest, rows: list[tuple], found: dict[str, Milestone], changes: NoticeChanges
 ) -> None:
     for pk, kind, status, due_at in rows:
         if status not in LIVE:
@@ -134,13 +134,9 @@ def _follow_dates(
                 if request.received_on
                 else "No longer applies: the request's dates changed."
             )
-            Notification.objects.filter(pk=pk, status__in=LIVE).update(
-                status=Notification.Status.CANCELLED, last_error=reason, next_attempt_at=None
-            )
+            changes.cancel(pk, reason)
         elif m.due_at != due_at:
-            Notification.objects.filter(pk=pk, status__in=LIVE).update(
-                due_at=m.due_at, next_attempt_at=max(m.due_at, now)
-            )
+            changes.retime(pk, m.due_at)
 
 
 @transaction.atomic
@@ -158,10 +154,12 @@ def agency_schedule_refresh(*, agency) -> int:
     open_notices = scoped(Notification, agency).filter(request__received_on__isnull=True)
     for notice in open_notices.values_list("request_id", "id", "milestone", "status", "due_at"):
         rows[notice[0]].append(notice[1:])
+    changes = NoticeChanges()
     for r in requests:
         r.agency = agency
         found = {m.kind: m for m in _compute(r, {row[1] for row in rows[r.pk]}, cal)}
-        _follow_dates(r, rows[r.pk], found, now)
+        _follow_dates(r, rows[r.pk], found, changes)
+    changes.apply(now)
     LossRunRequest.objects.bulk_update(requests, SCHEDULE_FIELDS, batch_size=500)
     return len(requests)
 

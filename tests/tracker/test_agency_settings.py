@@ -97,3 +97,38 @@ def test_closed_day_add_and_remove_refresh_schedule(agency, refreshed):
     agency_settings.agency_closed_day_remove(agency=agency, closed_day=day)
     req.refresh_from_db()
     assert req.second_request_due_at.astimezone(agency.tz).date() == dt.date(2026, 3, 16)
+
+
+def test_settings_save_re_times_every_open_request_in_bounded_queries(
+    make_request, ny_agency, django_assert_max_num_queries
+):
+    """300 open requests with an unsent notice each: one settings save re-times all of
+    them (requests and notices) in a fixed number of queries, not one per row."""
+    from zoneinfo import ZoneInfo
+
+    from tracker.models import Notification
+    from tracker.services import sweep
+
+    ny = ZoneInfo("America/New_York")
+    created = dt.datetime(2026, 3, 2, 10, 0, tzinfo=ny)
+    owner = make_request(created_at=created).created_by
+    for _ in range(299):
+        make_request(created_at=created, owner=owner)
+    sweep(now=dt.datetime(2026, 3, 4, 8, 0, tzinfo=ny), enqueue=False)
+    assert Notification.objects.filter(status=Notification.Status.PENDING).count() == 300
+    with django_assert_max_num_queries(20):
+        changed = agency_settings.agency_settings_save(
+            **_settings_values(ny_agency, notify_time=dt.time(9, 30)), agency=ny_agency
+        )
+    assert "notify_time" in changed
+    due = set(Notification.objects.values_list("due_at", flat=True))
+    assert due == {dt.datetime(2026, 3, 4, 9, 30, tzinfo=ny)}
+    assert not open_request_without_due(ny_agency)
+
+
+def open_request_without_due(agency):
+    from vault.models import LossRunRequest
+
+    return LossRunRequest.objects.filter(
+        agency=agency, received_on__isnull=True, next_due_at__isnull=True
+    ).exists()
