@@ -8,16 +8,18 @@ request's tracking dates refreshes the tracker's schedule.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Agency, User
 from accounts.tenancy import scoped
 from vault.models import Carrier, Insured, LossRunRequest, Policy
 from vault.rules import PolicyData, policies_errors, tracking_dates_errors
-from vault.scheduling import schedule_refresh
+from vault.scheduling import schedule_new, schedule_refresh
 
 __all__ = [
     "PolicyData",
@@ -26,6 +28,7 @@ __all__ = [
     "insured_create",
     "insured_update",
     "request_create",
+    "requests_create_many",
     "request_record_received",
     "request_update",
 ]
@@ -202,6 +205,106 @@ def request_create(
     _sync_policies(req, policies)
     schedule_refresh(req)
     return req
+
+
+@dataclass(frozen=True)
+class RequestDraft:
+    """One request of a bulk creation. `insured` None: a new insured named `insured_name`."""
+
+    insured: Insured | None
+    insured_name: str
+    carrier: Carrier
+    policies: list[PolicyData]
+    years_requested: int = 5
+
+
+class DraftsInvalid(ValidationError):
+    """Some drafts break a rule; nothing was written. `by_draft` maps draft index to messages."""
+
+    def __init__(self, by_draft: dict[int, list[str]]) -> None:
+        super().__init__([m for messages in by_draft.values() for m in messages])
+        self.by_draft = by_draft
+
+
+BULK_BATCH = 500
+
+
+@transaction.atomic
+def requests_create_many(
+    *,
+    agency: Agency,
+    user: User | None,
+    drafts: list[RequestDraft],
+    recipient_name: str = "",
+    recipient_email: str = "",
+) -> list[LossRunRequest]:
+    """Create many requests (and their new insureds) in a bounded number of queries.
+
+    The same rules as request_create, checked for every draft before anything is written;
+    then insureds, requests (with their history rows) and policies are inserted in batches
+    and the schedules computed in memory: no query per request.
+    """
+    errors: dict[int, list[str]] = {}
+    for index, draft in enumerate(drafts):
+        try:
+            _check_parties(
+                agency=agency,
+                insured=draft.insured or Insured(agency=agency),
+                carrier=draft.carrier,
+            )
+        except ValidationError as exc:
+            errors.setdefault(index, []).extend(exc.messages)
+        for messages in policies_errors(draft.policies).values():
+            errors.setdefault(index, []).extend(messages)
+    new_insureds: dict[str, Insured] = {}
+    for draft in drafts:
+        if draft.insured is None and draft.insured_name.lower() not in new_insureds:
+            new_insureds[draft.insured_name.lower()] = Insured(
+                agency=agency, legal_name=_strip(draft.insured_name)
+            )
+    for index, draft in enumerate(drafts):
+        insured = new_insureds.get(draft.insured_name.lower()) if draft.insured is None else None
+        try:
+            if insured is not None:
+                insured.clean_fields(exclude=["agency"])
+        except ValidationError as exc:
+            errors.setdefault(index, []).extend(exc.messages)
+    if errors:
+        raise DraftsInvalid(errors)
+    Insured.objects.bulk_create(new_insureds.values(), batch_size=BULK_BATCH)
+    requests = []
+    for draft in drafts:
+        req = LossRunRequest(
+            agency=agency,
+            insured=draft.insured or new_insureds[draft.insured_name.lower()],
+            carrier=draft.carrier,
+            created_by=user,
+            years_requested=draft.years_requested,
+            recipient_name=recipient_name.strip(),
+            recipient_email=recipient_email.strip(),
+        )
+        req.clean_fields(exclude=["agency", "insured", "carrier", "created_by"])
+        requests.append(req)
+    schedule_new(requests, agency=agency)
+    requests = bulk_create_with_history(
+        requests, LossRunRequest, batch_size=BULK_BATCH, default_user=user
+    )
+    Policy.objects.bulk_create(
+        [
+            Policy(
+                agency=agency,
+                request=req,
+                policy_number=data.policy_number.strip(),
+                line_of_business=data.line_of_business or Policy.Line.GL,
+                term_start=data.term_start,
+                term_end=data.term_end,
+            )
+            for req, draft in zip(requests, drafts, strict=True)
+            for data in draft.policies
+        ],
+        batch_size=BULK_BATCH,
+    )
+    return requests
 
 
 @transaction.atomic

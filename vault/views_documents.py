@@ -300,6 +300,9 @@ def bulk_commit(request, document_id):
         return HttpResponseNotAllowed(["POST"])
     try:
         created = bulk.bulk_commit(agency=request.agency, user=request.user, document=document)
+    except bulk.BulkAlreadyImported as exc:
+        messages.info(request, str(exc))
+        return redirect("vault:list")
     except bulk.BulkInvalid as exc:
         messages.error(
             request, "Nothing was created: fix the rows below and upload the file again."
@@ -315,7 +318,4 @@ def bulk_commit(request, document_id):
         f"Created {len(created)} request{'s' if len(created) != 1 else ''} "
         f"from {document.original_name}.",
     )
-    try:
-        return redirect("vault:list")
-    except NoReverseMatch:
-        return redirect("vault:bulk_upload")
+    return redirect("vault:list")
