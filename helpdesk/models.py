@@ -213,10 +213,6 @@ class TicketEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} (ticket #{self.ticket_id})"
 
-    @property
-    def is_public(self) -> bool:
-        return self.action in self.PUBLIC_ACTIONS
-
 
 class TicketReturnReason(models.Model):
     """A Common Mistake chosen as a reason when a ticket went back to the agency."""

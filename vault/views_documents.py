@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -102,10 +102,7 @@ def _refused_upload_error(request, form) -> bool:
 
 
 def _back_url(req) -> str:
-    try:
-        return reverse("vault:request_edit", args=[req.pk])
-    except NoReverseMatch:
-        return reverse("vault:document_upload", args=[req.pk])
+    return reverse("vault:request_edit", args=[req.pk])
 
 
 def _next_or_back(request, req) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -42,10 +42,7 @@ class TicketDisplayMixin:
 
     @admin.display(description="request")
     def request_link(self, obj):
-        try:
-            url = reverse("admin:vault_lossrunrequest_change", args=[obj.request_id])
-        except NoReverseMatch:
-            return f"#{obj.request_id}: {obj.request}"
+        url = reverse("admin:vault_lossrunrequest_change", args=[obj.request_id])
         return format_html('<a href="{}">#{}: {}</a>', url, obj.request_id, obj.request)
 
     @admin.display(description="dates")
