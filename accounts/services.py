@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -65,7 +66,7 @@ def _unique_slug(name: str) -> str:
     return f"{base}-{n}"
 
 
-def _create_agency(*, name: str, **fields) -> Agency:
+def _create_agency(*, name: str, **fields: Any) -> Agency:
     """A new agency with a unique slug; a slug taken meanwhile gets a random suffix."""
     slug = _unique_slug(name)
     for _ in range(5):
@@ -86,7 +87,7 @@ def _check_new_user(*, email: str, full_name: str, password: str) -> None:
         raise ValidationError({"password1": exc.messages}) from exc
 
 
-def _create_user(*, email: str, password: str, **fields) -> User:
+def _create_user(*, email: str, password: str, **fields: Any) -> User:
     try:
         with transaction.atomic():
             return User.objects.create_user(email=email, password=password, **fields)
@@ -314,7 +315,7 @@ def member_set_role(*, agency: Agency, actor: User, user: User, role: str) -> Us
 
 
 @transaction.atomic
-def agency_settings_update(*, agency: Agency, **values) -> list[str]:
+def agency_settings_update(*, agency: Agency, **values: Any) -> list[str]:
     """Store the agency's settings; returns the names of the fields that changed.
 
     Re-timing open requests after a calendar change is the tracker's

@@ -35,6 +35,8 @@ def scoped(model_or_qs: type[M] | models.QuerySet, agency: Agency) -> models.Que
         if isinstance(model_or_qs, models.QuerySet)
         else model_or_qs._default_manager.all()
     )
+    if not isinstance(qs, TenantQuerySet):
+        raise TypeError(f"{qs.model.__name__} is not an agency-owned model (no TenantQuerySet).")
     return qs.for_agency(agency)
 
 
@@ -69,6 +71,6 @@ def _plain_field(model: type[models.Model], name: str) -> models.Field | None:
     for field in model._meta.concrete_fields:
         if name in (field.attname, field.name) and not field.is_relation:
             return field
-        if name == field.attname and field.is_relation:
+        if name == field.attname and isinstance(field, models.ForeignKey):
             return field.target_field
     return None

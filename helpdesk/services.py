@@ -197,6 +197,7 @@ def ticket_submit(
         proofs=proofs,
         confirmed_common_mistakes=confirmed_common_mistakes,
     )
+    assert signed_first_request is not None  # the rules above refuse a missing one
     now = timezone.now()
     try:
         with transaction.atomic():

@@ -142,7 +142,7 @@ def _search_q(*, agency: Agency, q: str) -> Q:
             Q(insured__legal_name__icontains=q)
             | Q(insured__dba__icontains=q)
             | Q(carrier__legal_name__icontains=q)
-            | Exists(policy_match)
+            | Q(Exists(policy_match))
         )
     return (
         Q(insured_id__in=found["insured"])
@@ -168,7 +168,7 @@ def fmt_date(value: dt.date | None) -> str:
     return f"{value:%m/%d/%Y}" if value else ""
 
 
-def fmt_datetime(value: dt.datetime | None, tz) -> str:
+def fmt_datetime(value: dt.datetime | None, tz: dt.tzinfo) -> str:
     """US style on the agency's clock: 03/12/2025 9:05 AM."""
     if not value:
         return ""
@@ -197,7 +197,7 @@ class RequestRow:
     row_url: str = ""
 
 
-def request_row(req: LossRunRequest, now: dt.datetime, tz=None) -> RequestRow:
+def request_row(req: LossRunRequest, now: dt.datetime, tz: dt.tzinfo | None = None) -> RequestRow:
     """`tz` defaults to the current time zone (views run on the agency's clock)."""
     tz = tz or timezone.get_current_timezone()
     status = request_status(req, now)
@@ -309,7 +309,7 @@ def request_export_rows(
     qs = request_list(agency=agency, now=now, q=q, status=status).values(*EXPORT_FIELDS)
     chunk: list[dict] = []
 
-    def flush(rows: list[dict]):
+    def flush(rows: list[dict]) -> Iterator[tuple[SimpleNamespace, list[str]]]:
         numbers: dict[int, list[str]] = {}
         policies = scoped(Policy, agency).filter(request_id__in=[r["pk"] for r in rows])
         for request_id, number in policies.order_by("term_start", "policy_number").values_list(
@@ -387,7 +387,7 @@ class HistoryChange:
     new: str
 
 
-def _shown(value: object, tz) -> str:
+def _shown(value: object, tz: dt.tzinfo) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, dt.datetime):

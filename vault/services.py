@@ -200,7 +200,7 @@ def request_create(
         received_on=received_on,
     )
     req.full_clean(exclude=["agency", "insured", "carrier", "created_by"])
-    req._history_user = user
+    req._history_user = user  # type: ignore[attr-defined]  # simple_history's hook
     req.save()
     _sync_policies(req, policies)
     schedule_refresh(req)
@@ -344,7 +344,7 @@ def request_update(
     request.second_request_at = second_request_at
     request.received_on = received_on
     request.full_clean(exclude=["agency", "insured", "carrier", "created_by"])
-    request._history_user = user
+    request._history_user = user  # type: ignore[attr-defined]  # simple_history's hook
     request.save()
     _sync_policies(request, policies)
     schedule_refresh(request)

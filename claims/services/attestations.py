@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from accounts.models import Agency
+from accounts.models import Agency, User
 from claims.models import ReportTerm
 from vault.documents import PDF_TYPE, document_create
 from vault.models import Document, Insured
@@ -18,9 +19,9 @@ from vault.rules import policy_term_errors
 def attestation_create(
     *,
     agency: Agency,
-    user,
+    user: User | None,
     insured: Insured,
-    uploaded_file,
+    uploaded_file: UploadedFile,
     term_start: dt.date,
     term_end: dt.date,
     line: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from django.db import connection
@@ -39,7 +40,7 @@ INSERT_COLUMNS = (
 )
 
 
-def claims_insert(rows) -> int:
+def claims_insert(rows: Iterable[tuple]) -> int:
     """Insert claim rows (tuples in INSERT_COLUMNS order); call inside a transaction.
 
     Not bulk_create: building 100,000 model instances, and Django's 999-parameter cap on
@@ -67,7 +68,7 @@ def claims_insert(rows) -> int:
     return count
 
 
-def _batched(rows):
+def _batched(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
     batch = []
     for row in rows:
         batch.append(row)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Agency
+from accounts.models import Agency, User
 from accounts.tenancy import scoped
 from claims.headers import mapping_problems, recognize_columns
 from claims.importers import (
@@ -37,10 +39,10 @@ INLINE_IMPORT_BYTES = 512 * 1024
 def import_job_start(
     *,
     agency: Agency,
-    user,
+    user: User | None,
     insured: Insured,
     carrier: Carrier,
-    uploaded_file=None,
+    uploaded_file: UploadedFile | None = None,
     document: Document | None = None,
     valuation_date: dt.date,
     defaults: TermDefaults,
@@ -126,7 +128,7 @@ def import_job_is_small(job: ImportJob) -> bool:
     return job.document.size <= INLINE_IMPORT_BYTES
 
 
-def _progress_saver(job: ImportJob):
+def _progress_saver(job: ImportJob) -> Callable[[int], None]:
     def save(row_number: int) -> None:
         scoped(ImportJob, job.agency).filter(pk=job.pk).update(progress=row_number)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO
@@ -10,7 +11,7 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import Agency
+from accounts.models import Agency, User
 from claims.headers import mapping_problems, recognize_columns
 from claims.importers import ReadResult, TermDefaults, read_claims
 from claims.importers.readers import SheetFile
@@ -43,7 +44,7 @@ class ImportOutcome:
 def report_store(
     *,
     agency: Agency,
-    user,
+    user: User | None,
     insured: Insured,
     carrier: Carrier,
     valuation_date: dt.date,
@@ -98,7 +99,7 @@ def report_store(
 def loss_run_import(
     *,
     agency: Agency,
-    user,
+    user: User | None,
     insured: Insured,
     carrier: Carrier,
     fileobj: IO[bytes],
@@ -108,7 +109,7 @@ def loss_run_import(
     defaults: TermDefaults | None = None,
     drop_bad_rows: bool = False,
     document: Document | None = None,
-    progress=None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportOutcome:
     """Read, validate and (only if clean, or if told to drop bad rows) store a loss-run file.
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import Agency
+from accounts.models import Agency, User
 from accounts.tenancy import scoped
 from claims.importers.rows import claim_key, report_lag
 from claims.models import Claim, LossRunReport, ReportTerm
@@ -23,7 +24,7 @@ from vault.rules import policy_term_errors
 def report_create(
     *,
     agency: Agency,
-    user,
+    user: User | None,
     insured: Insured,
     carrier: Carrier,
     valuation_date: dt.date,
@@ -110,10 +111,11 @@ def claim_problems(
         problems["date_of_loss"] = (
             f"Date of loss {loss} is outside the policy period {term.term_start} to {term.term_end}."
         )
-    if term.report_id and loss > term.report.valuation_date:
+    report = term.report if term.report_id else None
+    if report is not None and loss > report.valuation_date:
         problems.setdefault(
             "date_of_loss",
-            f"Date of loss {loss} is after the valuation date {term.report.valuation_date}.",
+            f"Date of loss {loss} is after the valuation date {report.valuation_date}.",
         )
     key = claim_key(values["claim_number"])
     duplicates = scoped(Claim, term.agency).filter(report_id=term.report_id, claim_key=key)
@@ -127,12 +129,15 @@ def claim_problems(
 
 
 @transaction.atomic
-def claim_save(*, agency: Agency, term: ReportTerm, claim: Claim | None = None, **values) -> Claim:
+def claim_save(
+    *, agency: Agency, term: ReportTerm, claim: Claim | None = None, **values: Any
+) -> Claim:
     """Create (claim=None) or update a claim typed by hand, with the importer's rules.
 
     Raises ValidationError({field: message}) when a rule is broken.
     """
-    if term.agency_id != agency.pk or term.report_id is None:
+    report = term.report if term.report_id else None
+    if term.agency_id != agency.pk or report is None:
         raise ValueError("Claims belong to a report term of this agency.")
     values = dict(values)
     values.setdefault("total_incurred", None)
@@ -142,9 +147,9 @@ def claim_save(*, agency: Agency, term: ReportTerm, claim: Claim | None = None, 
     claim = claim or Claim(
         agency=agency,
         insured_id=term.insured_id,
-        report_id=term.report_id,
+        report=report,
         term=term,
-        carrier_id=term.report.carrier_id,
+        carrier_id=report.carrier_id,
     )
     for name in CLAIM_FIELDS:
         setattr(
@@ -154,7 +159,7 @@ def claim_save(*, agency: Agency, term: ReportTerm, claim: Claim | None = None, 
     claim.claim_key = claim_key(claim.claim_number)
     claim.report_lag_days = report_lag(claim.date_of_loss, claim.date_reported)
     claim.save()
-    movement_refresh(agency=agency, insured=term.insured, carrier=term.report.carrier)
+    movement_refresh(agency=agency, insured=term.insured, carrier=report.carrier)
     return claim
 
 
