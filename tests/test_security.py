@@ -269,7 +269,7 @@ def sent_mail(db, settings):
     from helpdesk import emails as helpdesk_emails
     from helpdesk.models import Ticket, TicketEvent, TicketMessage
     from tracker.emails import build_notice_message
-    from tracker.models import Milestone, Notification
+    from tracker.models import MilestoneKind, Notification
 
     settings.SITE_URL = "https://lossrun.example.com"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -283,7 +283,7 @@ def sent_mail(db, settings):
         agency = AgencyFactory()
         owner = OwnerFactory(agency=agency)
         req = LossRunRequestFactory(agency=agency, created_by=owner)
-        for kind in Milestone.values:
+        for kind in MilestoneKind.values:
             notice = Notification.objects.create(
                 agency=agency, request=req, milestone=kind, due_at=timezone.now()
             )

@@ -22,9 +22,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import Agency
 from accounts.tenancy import scoped
 from tracker.calendar import BusinessCalendar, calendar_for_agency, closed_days_by_agency
 from tracker.models import Notification
@@ -85,7 +86,7 @@ def _compute(
     return found
 
 
-def requests_schedule_new(requests: list[LossRunRequest], *, agency) -> None:
+def requests_schedule_new(requests: list[LossRunRequest], *, agency: Agency) -> None:
     """Set the derived due columns of new requests of one agency in memory (caller saves).
 
     For bulk creation: a request not saved yet has no notice, so nothing is read but the
@@ -140,7 +141,7 @@ def _follow_dates(
 
 
 @transaction.atomic
-def agency_schedule_refresh(*, agency) -> int:
+def agency_schedule_refresh(*, agency: Agency) -> int:
     """Recompute every open request of an agency after its calendar settings changed.
 
     Time zone, notify time, holiday calendar (federal or federal + state) and closed days
@@ -187,7 +188,7 @@ class SweepResult:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _lock_due(qs):
+def _lock_due(qs: QuerySet[LossRunRequest]) -> QuerySet[LossRunRequest]:
     """Two sweeps at once: on PostgreSQL each skips the rows the other holds.
 
     SQLite has no row locks; its IMMEDIATE transactions serialize the two sweeps instead.
@@ -248,6 +249,7 @@ def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int, enqueue
                         next_attempt_at=now + ENQUEUE_GRACE,
                     )
                 )
+            sent = plan.send.kind.replace("_", " ") if plan.send else ""
             rows += [
                 Notification(
                     agency_id=r.agency_id,
@@ -256,7 +258,7 @@ def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int, enqueue
                     due_at=m.due_at,
                     created_at=now,
                     status=Notification.Status.CANCELLED,
-                    last_error=f"Superseded: {plan.send.kind.replace('_', ' ')} was due too and was sent instead.",
+                    last_error=f"Superseded: {sent} was due too and was sent instead.",
                 )
                 for m in plan.superseded
             ]
