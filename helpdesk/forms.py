@@ -48,7 +48,7 @@ class TicketSubmitForm(forms.Form):
     )
     confirm_common_mistakes = forms.BooleanField(
         label="I reviewed the Common Mistakes list and this request avoids them",
-        error_messages={"required": "Confirm that you reviewed the Common Mistakes list."},
+        error_messages={"required": rules.CONFIRM_MISTAKES},
     )
 
     def __init__(

@@ -24,6 +24,7 @@ MISSING_PROOF = (
 )
 USE_RETURN = "Use “Return to agency”: it asks for the Common Mistakes reasons."
 MISSING_RECEIVED_ON = "Enter the date the loss runs were received."
+CONFIRM_MISTAKES = "Confirm that you reviewed the Common Mistakes list."
 
 
 def _add(errors: Errors, field: str, message: str) -> None:
@@ -65,6 +66,13 @@ def proof_coverage_errors(
             errors, "proofs", f"Not a policy number of this request: {', '.join(sorted(unknown))}."
         )
     return errors
+
+
+def common_mistakes_errors(confirmed: bool) -> Errors:
+    """Before submitting, the agency confirms it reviewed the Common Mistakes list."""
+    if not confirmed:
+        return {"confirm_common_mistakes": [CONFIRM_MISTAKES]}
+    return {}
 
 
 def status_change_errors(

@@ -190,7 +190,7 @@ def test_a_refused_later_step_keeps_nothing_and_says_why(
     def refuse(**kwargs):
         raise ValidationError("The priority service is refusing today.")
 
-    monkeypatch.setattr(services, "ticket_set_priority", refuse)
+    monkeypatch.setattr("helpdesk.services.staff.ticket_set_priority", refuse)
     data = change_data(
         staff_client,
         ticket,

@@ -97,3 +97,10 @@ def test_returning_needs_a_reason():
         "reasons": ["Choose at least one Common Mistake as the reason."]
     }
     assert rules.return_reasons_errors(["a mistake"]) == {}
+
+
+def test_the_common_mistakes_list_must_be_confirmed():
+    assert rules.common_mistakes_errors(False) == {
+        "confirm_common_mistakes": [rules.CONFIRM_MISTAKES]
+    }
+    assert rules.common_mistakes_errors(True) == {}
