@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import agency_view
-from vault import selectors, services
+from vault import selectors, selectors_history, services
 from vault.csv_export import request_csv_rows, stream_csv
 from vault.forms import (
     CarrierInlineForm,
@@ -278,7 +278,7 @@ def request_edit(request, agency, request_id: int):
         formset = PolicyFormSet(prefix="policies", initial=_initial_policies(req))
     context = _builder_context(request, agency, form, formset, req=req)
     context["row"] = selectors.request_row(req, timezone.now())
-    context["history"] = selectors.request_history(agency=agency, request=req)
+    context["history"] = selectors_history.request_history(agency=agency, request=req)
     context["next"] = _safe_next(request) or ""
     return render(request, "vault/request_form.html", context)
 
