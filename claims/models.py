@@ -6,7 +6,7 @@ claim seen in two reports (two valuations) shares `claim_key` (its normalised cl
 number) and carrier, which is how reserve movement between valuations is found.
 
 Money is Decimal to the cent. Paid is net: indemnity + medical + expense - recoveries;
-total incurred = paid + reserves (see claims/importers/rows.py).
+total incurred = paid + reserves (claims/rules.py, and a CheckConstraint below).
 """
 
 from decimal import Decimal

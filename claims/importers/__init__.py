@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import IO
 
 from claims.importers.readers import SheetFile, UnreadableFile
-from claims.importers.rows import ParsedClaim, RowValidator, TermDefaults, TermKey
+from claims.importers.records import ParsedClaim, TermDefaults, TermKey
+from claims.importers.rows import RowValidator
 from claims.importers.values import cell_text
 from vault.rules import term_ends_after_start
 

@@ -15,7 +15,7 @@ from accounts.models import Agency, User
 from claims.headers import mapping_problems, recognize_columns
 from claims.importers import ReadResult, TermDefaults, read_claims
 from claims.importers.readers import SheetFile
-from claims.importers.rows import ParsedClaim, TermKey
+from claims.importers.records import ParsedClaim, TermKey
 from claims.models import LossRunReport, ReportTerm
 from claims.services.claim_insert import CLAIM_FIELDS, claims_insert
 from claims.services.mappings import header_mapping_for

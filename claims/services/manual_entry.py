@@ -11,7 +11,7 @@ from django.db import transaction
 
 from accounts.models import Agency, User
 from accounts.tenancy import scoped
-from claims.importers.rows import claim_key, report_lag
+from claims.importers.records import amounts_problems, claim_key, report_lag
 from claims.models import Claim, LossRunReport, ReportTerm
 from claims.services.claim_insert import CLAIM_FIELDS
 from claims.services.movement import movement_refresh
@@ -84,8 +84,6 @@ def claim_problems(
     *, term: ReportTerm, values: dict, exclude: Claim | None = None
 ) -> dict[str, str]:
     """The importer's rules applied to one claim typed by hand: {field: message}."""
-    from claims.importers.rows import amounts_problems
-
     problems: dict[str, str] = {}
     incurred, money = amounts_problems(
         prefix="",
