@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 SYSTEM_PACKAGES := python3.11-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: run test sysdeps deps migrate demo lint ci clean
+.PHONY: run test sysdeps deps migrate demo lint typecheck ci clean
 
 run: deps
 	@mkdir -p var
@@ -21,6 +21,10 @@ test: deps
 lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with django-stubs over the public services, selectors and rules ([tool.mypy] files).
+typecheck: deps
+	$(BIN)/mypy
 
 deps: sysdeps $(VENV)/.installed
 

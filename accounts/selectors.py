@@ -67,7 +67,8 @@ def agency_mail_recipients(*, agency: Agency, user: User | None = None) -> list[
     out += agency.copy_address_list
     if not out:
         out = list(
-            User.objects.filter(agency=agency, role=User.Role.OWNER, is_active=True)
+            scoped(User, agency)
+            .filter(role=User.Role.OWNER, is_active=True)
             .order_by("id")
             .values_list("email", flat=True)
         ) or ([agency.email] if agency.email else [])

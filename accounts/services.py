@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -21,7 +22,6 @@ from accounts.tenancy import scoped
 INVITATION_SALT = "accounts.invitation"
 
 # Changing any of these moves business days or notice times, so open requests are rescheduled.
-SCHEDULE_FIELDS = ("state", "time_zone", "holiday_calendar", "notify_time")
 SETTINGS_FIELDS = (
     "name",
     "address",
@@ -49,7 +49,7 @@ class InvitationInvalid(Exception):
 
 
 def email_taken(email: str) -> bool:
-    return User.objects.filter(email__iexact=email.strip()).exists()
+    return User.objects.filter(email__iexact=email.strip()).exists()  # tenancy: e-mail is global
 
 
 def _unique_slug(name: str) -> str:
@@ -63,7 +63,7 @@ def _unique_slug(name: str) -> str:
     return f"{base}-{n}"
 
 
-def _create_agency(*, name: str, **fields) -> Agency:
+def _create_agency(*, name: str, **fields: Any) -> Agency:
     """A new agency with a unique slug; a slug taken meanwhile gets a random suffix."""
     slug = _unique_slug(name)
     for _ in range(5):
@@ -84,7 +84,7 @@ def _check_new_user(*, email: str, full_name: str, password: str) -> None:
         raise ValidationError({"password1": exc.messages}) from exc
 
 
-def _create_user(*, email: str, password: str, **fields) -> User:
+def _create_user(*, email: str, password: str, **fields: Any) -> User:
     try:
         with transaction.atomic():
             return User.objects.create_user(email=email, password=password, **fields)
@@ -152,7 +152,9 @@ def invitation_from_token(token: str) -> Invitation:
             "or ask for a new invitation.",
             status=400,
         ) from exc
-    invitation = Invitation.objects.select_related("agency", "invited_by").filter(pk=pk).first()
+    # tenancy: the signed token names the invitation; nobody is signed in yet.
+    found = Invitation.objects.select_related("agency", "invited_by")  # tenancy: see above
+    invitation = found.filter(pk=pk).first()
     if invitation is None:
         raise InvitationInvalid("This invitation no longer exists. Ask for a new one.")
     if invitation.revoked_at is not None:
@@ -184,7 +186,7 @@ def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invita
     if invited_by.agency_id != agency.pk or not invited_by.is_agency_owner:
         raise PermissionDenied("Only the agency's owner can invite colleagues.")
     email = email.strip().lower()
-    existing = User.objects.filter(email__iexact=email).first()
+    existing = User.objects.filter(email__iexact=email).first()  # tenancy: e-mail is global
     if existing is not None and existing.agency_id == agency.pk:
         # The owner sees their own team on the Team page; saying so reveals nothing new.
         if not existing.is_active:
@@ -219,7 +221,7 @@ def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invita
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, full_name: str, password: str) -> User:
     """Turn an open invitation into a member of its agency. Raises ValidationError by field."""
-    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    locked = scoped(Invitation.objects.select_for_update(), invitation.agency).get(pk=invitation.pk)
     if not locked.is_open:
         raise InvitationInvalid("This invitation was already used or withdrawn.")
     _check_new_user(email=locked.email, full_name=full_name, password=password)
@@ -316,19 +318,12 @@ def member_set_role(*, agency: Agency, actor: User, user: User, role: str) -> Us
 # Settings and closed days ------------------------------------------------------------------
 
 
-def agency_schedules_refresh(*, agency: Agency) -> int:
-    """Recompute the due dates of every open request of the agency; returns how many."""
-    from tracker.services import agency_schedule_refresh
-
-    return agency_schedule_refresh(agency=agency)
-
-
 @transaction.atomic
-def agency_settings_update(*, agency: Agency, **values) -> list[str]:
+def agency_settings_update(*, agency: Agency, **values: Any) -> list[str]:
     """Store the agency's settings; returns the names of the fields that changed.
 
-    When the holiday calendar, state, time zone or notify time change, every open request's
-    schedule is recomputed.
+    Re-timing open requests after a calendar change is the tracker's
+    (tracker.agency_settings.agency_settings_save calls this, then the tracker).
     """
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
@@ -344,8 +339,6 @@ def agency_settings_update(*, agency: Agency, **values) -> list[str]:
         setattr(agency, name, values[name])
     agency.full_clean(exclude=["slug"])
     agency.save(update_fields=changed)
-    if set(changed) & set(SCHEDULE_FIELDS):
-        agency_schedules_refresh(agency=agency)
     return changed
 
 
@@ -353,9 +346,7 @@ def agency_settings_update(*, agency: Agency, **values) -> list[str]:
 def closed_day_add(*, agency: Agency, date: dt.date, reason: str = "") -> AgencyClosedDay:
     if scoped(AgencyClosedDay, agency).filter(date=date).exists():
         raise ValidationError({"date": "This day is already on the list."})
-    day = AgencyClosedDay.objects.create(agency=agency, date=date, reason=reason.strip())
-    agency_schedules_refresh(agency=agency)
-    return day
+    return AgencyClosedDay.objects.create(agency=agency, date=date, reason=reason.strip())
 
 
 @transaction.atomic
@@ -363,4 +354,3 @@ def closed_day_remove(*, agency: Agency, closed_day: AgencyClosedDay) -> None:
     if closed_day.agency_id != agency.pk:
         raise ValueError("Closed day of another agency.")
     closed_day.delete()
-    agency_schedules_refresh(agency=agency)

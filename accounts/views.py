@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import rate_limits, selectors, services
 from accounts import signup as signup_flow
 from accounts.decorators import agency_member_required, agency_owner_required
 from accounts.forms import (
-    AgencySettingsForm,
-    ClosedDayForm,
     InvitationAcceptForm,
     InviteForm,
     SignupFinishForm,
@@ -28,11 +26,8 @@ SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def landing_url() -> str:
-    """Where a newly signed-in person lands: today's work, or the agency settings."""
-    try:
-        return reverse("vault:today")
-    except NoReverseMatch:
-        return reverse("accounts:settings")
+    """Where a newly signed-in person lands: LOGIN_REDIRECT_URL (today's work)."""
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _post_data(request: HttpRequest):
@@ -234,80 +229,3 @@ def member_role(request: HttpRequest, user_id: int) -> HttpResponse:
         article = "an owner" if member.is_agency_owner else "a member"
         messages.success(request, f"{member.get_full_name()} is now {article}.")
     return redirect("accounts:team")
-
-
-# Agency settings ---------------------------------------------------------------------------
-
-
-def _long_date(day) -> str:
-    return f"{day:%A, %B} {day.day}, {day.year}"
-
-
-def _settings_page(request, *, form=None, closed_form=None) -> HttpResponse:
-    agency = request.agency
-    is_owner = request.user.is_agency_owner
-    if is_owner and form is None:
-        form = AgencySettingsForm(instance=agency)
-    context = {
-        "agency": agency,
-        "is_owner": is_owner,
-        "form": form,
-        "closed_form": closed_form or (ClosedDayForm() if is_owner else None),
-        "closed_days": selectors.closed_days(agency=agency),
-    }
-    return render(request, "accounts/settings.html", context)
-
-
-@agency_member_required
-@require_http_methods(["GET", "POST"])
-def agency_settings(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
-        return _settings_page(request)
-    if not request.user.is_agency_owner:
-        raise PermissionDenied("Only the agency's owner can change its settings.")
-    form = AgencySettingsForm(request.POST)
-    if form.is_valid():
-        try:
-            changed = services.agency_settings_update(agency=request.agency, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            if set(changed) & set(services.SCHEDULE_FIELDS):
-                messages.success(request, "Settings saved. Open requests were rescheduled.")
-            elif changed:
-                messages.success(request, "Settings saved.")
-            else:
-                messages.info(request, "Nothing changed.")
-            return redirect("accounts:settings")
-    return _settings_page(request, form=form)
-
-
-@agency_owner_required
-@require_POST
-def closed_day_add(request: HttpRequest) -> HttpResponse:
-    form = ClosedDayForm(request.POST)
-    if form.is_valid():
-        try:
-            day = services.closed_day_add(
-                agency=request.agency,
-                date=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"{_long_date(day.date)} is now a closed day. Open requests were rescheduled.",
-            )
-            return redirect("accounts:settings")
-    return _settings_page(request, closed_form=form)
-
-
-@agency_owner_required
-@require_POST
-def closed_day_remove(request: HttpRequest, closed_day_id: int) -> HttpResponse:
-    day = selectors.closed_day_get(agency=request.agency, closed_day_id=closed_day_id)
-    services.closed_day_remove(agency=request.agency, closed_day=day)
-    messages.success(request, f"{_long_date(day.date)} is a business day again.")
-    return redirect("accounts:settings")

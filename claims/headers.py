@@ -279,7 +279,7 @@ def recognize_columns(headers: list[str], remembered: dict[str, str] | None = No
     taken: set[str] = set()
     for header in headers:
         key = normalize_header(header)
-        field = remembered[key] if key in remembered else ALIASES.get(key, "")
+        field = remembered[key] if key in remembered else recognize_header(header)
         if field and field in taken and field not in ADDITIVE_FIELDS:
             field = ""
         if field:

@@ -11,7 +11,6 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import render
 
-from accounts.tenancy import get_for_agency, scoped
 from outbox.models import Email
 
 
@@ -23,7 +22,8 @@ def _visible(request) -> QuerySet[Email] | None:
         return None
     if not request.agency:
         raise Http404("No agency.")
-    return scoped(Email, request.agency)
+    # tenancy: the outbox sits below accounts (no TenantQuerySet); the agency is the user's
+    return Email.objects.filter(agency=request.agency)
 
 
 @login_required
@@ -37,11 +37,9 @@ def outbox_list(request):
 @login_required
 def outbox_message(request, email_id: int):
     mine = _visible(request)
-    if mine is None:
-        try:
-            email = Email.objects.get(pk=email_id)
-        except Email.DoesNotExist as exc:
-            raise Http404("No such e-mail.") from exc
-    else:
-        email = get_for_agency(Email, agency=request.agency, pk=email_id)
+    qs = Email.objects.all() if mine is None else mine
+    try:
+        email = qs.get(pk=email_id)
+    except Email.DoesNotExist as exc:  # another agency's e-mail looks the same as a missing one
+        raise Http404("No such e-mail.") from exc
     return render(request, "dev/outbox_message.html", {"msg": email})

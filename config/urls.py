@@ -11,7 +11,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls_auth")),
-    path("", include("accounts.urls")),
+    # The accounts namespace, with the settings page whose views are the tracker's.
+    path("", include("tracker.urls_settings")),
     path("", include("vault.urls")),
     path("tracker/", include("tracker.urls")),
     path("helpdesk/", include("helpdesk.urls")),

@@ -2,8 +2,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD, seed_demo
 from accounts.models import Agency, User
+from demo.data import DEMO_PASSWORD, seed_demo
 from vault.models import LossRunRequest
 from vault.status import Status, request_status
 

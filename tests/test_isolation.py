@@ -248,12 +248,12 @@ def _ticket(agency):
 
 
 def _notification(agency):
-    from tracker.models import Milestone, Notification
+    from tracker.models import MilestoneKind, Notification
 
     return Notification.objects.create(
         agency=agency,
         request=_request(agency),
-        milestone=Milestone.SECOND_REQUEST_DUE,
+        milestone=MilestoneKind.SECOND_REQUEST_DUE,
         due_at=timezone.now(),
     )
 

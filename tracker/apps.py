@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class TrackerConfig(AppConfig):
     name = "tracker"
     verbose_name = "Tracker"
+
+    def ready(self) -> None:
+        # The vault asks for schedules through its port; the tracker answers (vault/scheduling.py).
+        from tracker import services
+        from vault import scheduling
+
+        scheduling.scheduler_install(
+            scheduling.Scheduler(
+                refresh=lambda request: services.request_schedule_refresh(request),
+                compute_new=lambda requests, *, agency: services.requests_schedule_new(
+                    requests, agency=agency
+                ),
+            )
+        )

@@ -16,7 +16,7 @@ from accounts.tenancy import TenantQuerySet
 from vault.models import LossRunRequest
 
 
-class Milestone(models.TextChoices):
+class MilestoneKind(models.TextChoices):
     FIRST_REQUEST_REMINDER_DAY2 = (
         "first_request_reminder_day2",
         "Reminder: enter the 1st request date (day 2)",
@@ -40,7 +40,7 @@ class Notification(models.Model):
     request = models.ForeignKey(
         LossRunRequest, on_delete=models.CASCADE, related_name="notifications"
     )
-    milestone = models.CharField(max_length=40, choices=Milestone.choices)
+    milestone = models.CharField(max_length=40, choices=MilestoneKind.choices)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)

@@ -15,14 +15,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import Agency
 from accounts.tenancy import scoped
 from outbox.delivery import enqueue_batched
 from outbox.models import Email
 from outbox.services import emails_retry_now
 from tracker.calendar import BusinessCalendar, calendar_for_agency, closed_days_by_agency
 from tracker.models import Notification
+from tracker.notice_changes import NoticeChanges
 from tracker.notices import notice_retime, notice_withdraw, notices_queue, notices_waiting
 from tracker.timeline import (
     HELPDESK_DUE,
@@ -73,19 +76,16 @@ def _compute(
     return found
 
 
-def request_schedule_compute(request: LossRunRequest) -> None:
-    """Set the request's derived due columns from its dates (in memory; caller saves).
+def requests_schedule_new(requests: list[LossRunRequest], *, agency: Agency) -> None:
+    """Set the derived due columns of new requests of one agency in memory (caller saves).
 
-    `next_due_at` is the earliest milestone that has no notice row yet, so the sweep only
-    ever reads requests with something due; a notice already created is never recreated.
-    It may lie in the past (a date entered late): the next sweep then handles it.
+    For bulk creation: a request not saved yet has no notice, so nothing is read but the
+    agency's calendar (one query for its closed days, however many requests).
     """
-    existing: set[str] = set()
-    if request.pk:
-        existing = set(
-            Notification.objects.filter(request=request).values_list("milestone", flat=True)
-        )
-    _compute(request, existing)
+    cal = calendar_for_agency(agency)
+    for request in requests:
+        request.agency = agency
+        _compute(request, set(), cal)
 
 
 @transaction.atomic
@@ -97,7 +97,6 @@ def request_schedule_refresh(request: LossRunRequest) -> None:
     applies (received, first-request date entered, second request recorded) is cancelled;
     one whose due time moved is re-timed. Sent notices are history and stay as they are.
     """
-    now = timezone.now()
     rows = list(
         Notification.objects.filter(request=request).values_list(
             "id", "milestone", "status", "due_at"
@@ -107,11 +106,13 @@ def request_schedule_refresh(request: LossRunRequest) -> None:
     LossRunRequest.objects.filter(pk=request.pk).update(
         **{f: getattr(request, f) for f in SCHEDULE_FIELDS}
     )
-    _follow_dates(request, rows, found, now)
+    changes = NoticeChanges()
+    _follow_dates(request, rows, found, changes)
+    changes.apply()
 
 
 def _follow_dates(
-    request: LossRunRequest, rows: list[tuple], found: dict[str, Milestone], now: dt.datetime
+    request: LossRunRequest, rows: list[tuple], found: dict[str, Milestone], changes: NoticeChanges
 ) -> None:
     for pk, kind, status, due_at in rows:
         if status not in LIVE:
@@ -123,30 +124,31 @@ def _follow_dates(
                 if request.received_on
                 else "No longer applies: the request's dates changed."
             )
-            notice_withdraw(notice_id=pk, reason=reason)
+            changes.cancel(pk, reason)
         elif m.due_at != due_at:
-            notice_retime(notice_id=pk, due_at=m.due_at)
+            changes.retime(pk, m.due_at)
 
 
 @transaction.atomic
-def agency_schedule_refresh(*, agency) -> int:
+def agency_schedule_refresh(*, agency: Agency) -> int:
     """Recompute every open request of an agency after its calendar settings changed.
 
     Time zone, notify time, holiday calendar (federal or federal + state) and closed days
     all move the milestones; call this after saving any of them. Returns the number of
     open requests recomputed. Cost: one pass over the agency's open requests.
     """
-    now = timezone.now()
     cal = calendar_for_agency(agency)
     requests = list(scoped(LossRunRequest, agency).filter(received_on__isnull=True))
     rows: dict[int, list[tuple]] = defaultdict(list)
     open_notices = scoped(Notification, agency).filter(request__received_on__isnull=True)
     for notice in open_notices.values_list("request_id", "id", "milestone", "status", "due_at"):
         rows[notice[0]].append(notice[1:])
+    changes = NoticeChanges()
     for r in requests:
         r.agency = agency
         found = {m.kind: m for m in _compute(r, {row[1] for row in rows[r.pk]}, cal)}
-        _follow_dates(r, rows[r.pk], found, now)
+        _follow_dates(r, rows[r.pk], found, changes)
+    changes.apply()
     LossRunRequest.objects.bulk_update(requests, SCHEDULE_FIELDS, batch_size=500)
     return len(requests)
 
@@ -174,7 +176,7 @@ class SweepResult:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _lock_due(qs):
+def _lock_due(qs: QuerySet[LossRunRequest]) -> QuerySet[LossRunRequest]:
     """Two sweeps at once: on PostgreSQL each skips the rows the other holds.
 
     SQLite has no row locks; its IMMEDIATE transactions serialize the two sweeps instead.
@@ -234,6 +236,7 @@ def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int) -> int:
                         created_at=now,
                     )
                 )
+            sent = plan.send.kind.replace("_", " ") if plan.send else ""
             rows += [
                 Notification(
                     agency_id=r.agency_id,
@@ -242,7 +245,7 @@ def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int) -> int:
                     due_at=m.due_at,
                     created_at=now,
                     status=Notification.Status.CANCELLED,
-                    last_error=f"Superseded: {plan.send.kind.replace('_', ' ')} was due too and was sent instead.",
+                    last_error=f"Superseded: {sent} was due too and was sent instead.",
                 )
                 for m in plan.superseded
             ]

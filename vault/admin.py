@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker.services import request_schedule_refresh
 from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
+from vault.scheduling import schedule_refresh
 from vault.services import carrier_promote
 
 
@@ -114,7 +114,7 @@ class LossRunRequestAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        request_schedule_refresh(form.instance)
+        schedule_refresh(form.instance)
 
 
 @admin.register(Policy)

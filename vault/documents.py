@@ -14,6 +14,7 @@ import hashlib
 import secrets
 import unicodedata
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import filetype
@@ -42,6 +43,7 @@ BY_CONTENT = {
     "image/jpeg": "jpg",
     "image/tiff": "tif",
 }
+PDF_TYPE = "application/pdf"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv"
 
@@ -213,17 +215,22 @@ def document_create(
     kind: str,
     request: LossRunRequest | None = None,
     insured: Insured | None = None,
+    allowed_types: Collection[str] | None = None,
+    refused_message: str = "This kind of file is not accepted here.",
 ) -> Document:
     """Check, hash and store an upload as one of the agency's documents.
 
-    Raises ValidationError (a message fit to show the user) when the file is too large or
-    its content is not PDF, PNG, JPEG, TIFF, CSV or XLSX.
+    Raises ValidationError (a message fit to show the user) when the file is too large, its
+    content is not PDF, PNG, JPEG, TIFF, CSV or XLSX, or (with `allowed_types`) not one of
+    those content types: refused before anything is stored.
     """
     _check_owner(agency, request, insured)
     if kind not in Document.Kind.values:
         raise ValidationError("Choose what kind of document this is.", code="kind")
     size = uploaded_file.size or 0
     detected, sha256 = inspect_upload(uploaded_file)
+    if allowed_types is not None and detected.content_type not in allowed_types:
+        raise ValidationError(refused_message, code="type_not_allowed")
 
     original_name = clean_original_name(getattr(uploaded_file, "name", ""))
     now = timezone.now()
@@ -250,6 +257,16 @@ def document_create(
         default_storage.delete(stored_path)
         raise
     return document
+
+
+def document_file_discard(document: Document) -> None:
+    """Remove the stored file of an upload that a later check refused.
+
+    For the caller that just created `document` and is about to raise: the row goes with the
+    transaction's rollback, the file would otherwise stay in storage with no row naming it.
+    """
+    if document.file.name:
+        default_storage.delete(document.file.name)
 
 
 def document_get(*, agency: Agency, document_id: int) -> Document:

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import US_STATES, Agency
 from accounts.tenancy import TenantQuerySet
+from vault import rules
 
 
 class CarrierQuerySet(models.QuerySet):
@@ -195,6 +196,11 @@ class Policy(models.Model):
         ordering = ["term_start", "policy_number"]
         verbose_name_plural = "policies"
         indexes = [models.Index(fields=["agency", "policy_number"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=rules.TERM_ENDS_AFTER_START, name="policy_term_ends_after_start"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.policy_number} ({self.term_start:%m/%d/%Y}–{self.term_end:%m/%d/%Y})"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Agency
@@ -36,10 +37,21 @@ def _add(errors: Errors, field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
 
 
+TERM_ORDER_MESSAGE = "The term must end after it starts."
+# The same rule as a row constraint, on every model with a term (vault Policy, claims ReportTerm).
+TERM_ENDS_AFTER_START = Q(term_end__gt=F("term_start"))
+
+
+def term_ends_after_start(term_start: dt.date, term_end: dt.date) -> bool:
+    """A policy term ends after it starts (a one-day term ends the day after)."""
+    return term_end > term_start
+
+
 def policy_term_errors(term_start: dt.date | None, term_end: dt.date | None) -> Errors:
+    """`term_ends_after_start` as field errors; a missing date is the form's to report."""
     errors: Errors = {}
-    if term_start and term_end and term_end <= term_start:
-        _add(errors, "term_end", "The term must end after it starts.")
+    if term_start and term_end and not term_ends_after_start(term_start, term_end):
+        _add(errors, "term_end", TERM_ORDER_MESSAGE)
     return errors
 
 

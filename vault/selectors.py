@@ -26,8 +26,11 @@ TYPEAHEAD_LIMIT = 10
 
 
 def request_get(*, agency: Agency, request_id: int) -> LossRunRequest:
-    qs = LossRunRequest.objects.select_related("insured", "carrier", "agency")
-    return get_for_agency(qs, agency=agency, pk=request_id)
+    return get_for_agency(
+        LossRunRequest.objects.select_related("insured", "carrier", "agency"),
+        agency=agency,
+        pk=request_id,
+    )
 
 
 def _documents_with_uploader() -> Prefetch:
@@ -35,25 +38,27 @@ def _documents_with_uploader() -> Prefetch:
 
 
 def request_get_for_edit(*, agency: Agency, request_id: int) -> LossRunRequest:
-    qs = LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
-        "policies", _documents_with_uploader()
+    return get_for_agency(
+        LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
+            "policies", _documents_with_uploader()
+        ),
+        agency=agency,
+        pk=request_id,
     )
-    return get_for_agency(qs, agency=agency, pk=request_id)
 
 
 def request_get_expanded(*, agency: Agency, request_id: int) -> LossRunRequest:
     """The request with everything its "+" row shows: policies, documents, notices."""
-    from tracker.models import Notification
-
-    qs = LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
-        "policies",
-        _documents_with_uploader(),
-        Prefetch(
-            "notifications",
-            queryset=Notification.objects.select_related("email").order_by("due_at", "id"),
+    notices = LossRunRequest.notifications.rel.related_model.objects.select_related("email")
+    return get_for_agency(
+        LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
+            "policies",
+            _documents_with_uploader(),
+            Prefetch("notifications", queryset=notices.order_by("due_at", "id")),
         ),
+        agency=agency,
+        pk=request_id,
     )
-    return get_for_agency(qs, agency=agency, pk=request_id)
 
 
 def insured_get(*, agency: Agency, insured_id: int) -> Insured:
@@ -118,8 +123,10 @@ def _search_q(*, agency: Agency, q: str) -> Q:
     carriers = (
         carriers_visible(agency=agency).filter(legal_name__icontains=q).values_list("pk", flat=True)
     )
-    policies = Policy.objects.filter(agency=agency, policy_number__icontains=q).values_list(
-        "request_id", flat=True
+    policies = (
+        scoped(Policy, agency)
+        .filter(policy_number__icontains=q)
+        .values_list("request_id", flat=True)
     )
     found = {
         "insured": list(insureds[: SEARCH_CAPS["insured"] + 1]),
@@ -129,12 +136,14 @@ def _search_q(*, agency: Agency, q: str) -> Q:
     if any(len(found[k]) > cap for k, cap in SEARCH_CAPS.items()):
         # Broad: test each request as the newest-first walk reaches it (joined columns and a
         # per-row EXISTS), instead of hashing thousands of matching ids up front.
-        policy_match = Policy.objects.filter(request=OuterRef("pk"), policy_number__icontains=q)
+        policy_match = scoped(Policy, agency).filter(
+            request=OuterRef("pk"), policy_number__icontains=q
+        )
         return (
             Q(insured__legal_name__icontains=q)
             | Q(insured__dba__icontains=q)
             | Q(carrier__legal_name__icontains=q)
-            | Exists(policy_match)
+            | Q(Exists(policy_match))
         )
     return (
         Q(insured_id__in=found["insured"])
@@ -160,7 +169,7 @@ def fmt_date(value: dt.date | None) -> str:
     return f"{value:%m/%d/%Y}" if value else ""
 
 
-def fmt_datetime(value: dt.datetime | None, tz) -> str:
+def fmt_datetime(value: dt.datetime | None, tz: dt.tzinfo) -> str:
     """US style on the agency's clock: 03/12/2025 9:05 AM."""
     if not value:
         return ""
@@ -189,7 +198,7 @@ class RequestRow:
     row_url: str = ""
 
 
-def request_row(req: LossRunRequest, now: dt.datetime, tz=None) -> RequestRow:
+def request_row(req: LossRunRequest, now: dt.datetime, tz: dt.tzinfo | None = None) -> RequestRow:
     """`tz` defaults to the current time zone (views run on the agency's clock)."""
     tz = tz or timezone.get_current_timezone()
     status = request_status(req, now)
@@ -301,9 +310,9 @@ def request_export_rows(
     qs = request_list(agency=agency, now=now, q=q, status=status).values(*EXPORT_FIELDS)
     chunk: list[dict] = []
 
-    def flush(rows: list[dict]):
+    def flush(rows: list[dict]) -> Iterator[tuple[SimpleNamespace, list[str]]]:
         numbers: dict[int, list[str]] = {}
-        policies = Policy.objects.filter(agency=agency, request_id__in=[r["pk"] for r in rows])
+        policies = scoped(Policy, agency).filter(request_id__in=[r["pk"] for r in rows])
         for request_id, number in policies.order_by("term_start", "policy_number").values_list(
             "request_id", "policy_number"
         ):
@@ -370,79 +379,3 @@ def today_sections(
             )
         )
     return sections
-
-
-@dataclass(frozen=True)
-class HistoryChange:
-    label: str
-    old: str
-    new: str
-
-
-def _shown(value: object, tz) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, dt.datetime):
-        return value.astimezone(tz).strftime("%m/%d/%Y %I:%M %p")
-    if isinstance(value, dt.date):
-        return value.strftime("%m/%d/%Y")
-    return str(value)
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: dt.datetime
-    who: str
-    action: str
-    changes: list[HistoryChange]
-
-    @property
-    def at_text(self) -> str:
-        return self.at.strftime("%m/%d/%Y %I:%M %p")
-
-
-AUDITED_FIELDS = {
-    "first_request_on": "1st Request",
-    "second_request_at": "2nd Request",
-    "received_on": "Received",
-    "years_requested": "Years requested",
-    "recipient_email": "Send the loss runs to",
-    "notes": "Notes",
-}
-
-
-def request_history(*, agency: Agency, request: LossRunRequest) -> list[HistoryEntry]:
-    """Who changed the request's tracking dates (and other audited fields) and when, newest first.
-
-    Built from django-simple-history's rows for this request: each row is compared with the
-    one before it, and only rows that created the request or changed an audited field appear.
-    """
-    if request.agency_id != agency.pk:
-        raise ValueError("The request belongs to another agency.")
-    records = list(
-        request.history.select_related("history_user").order_by("history_date", "history_id")
-    )
-    tz = agency.tz
-    entries: list[HistoryEntry] = []
-    previous = None
-    for record in records:
-        who = record.history_user.get_full_name() if record.history_user else "The system"
-        if previous is None:
-            entries.append(
-                HistoryEntry(record.history_date.astimezone(tz), who, "Created the request", [])
-            )
-        else:
-            changes = [
-                HistoryChange(
-                    label, _shown(getattr(previous, name), tz), _shown(getattr(record, name), tz)
-                )
-                for name, label in AUDITED_FIELDS.items()
-                if getattr(previous, name) != getattr(record, name)
-            ]
-            if changes:
-                entries.append(
-                    HistoryEntry(record.history_date.astimezone(tz), who, "Changed", changes)
-                )
-        previous = record
-    entries.reverse()
-    return entries

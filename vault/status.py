@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 
 class Status:
@@ -57,13 +57,10 @@ class NextAction:
     url_name: str | None
 
     def url(self, request_id: int) -> str | None:
-        """The page to act on, or None (also while the target app has no such page yet)."""
+        """The page to act on, or None when the step has none."""
         if not self.url_name:
             return None
-        try:
-            return reverse(self.url_name, kwargs={"request_id": request_id})
-        except NoReverseMatch:
-            return None
+        return reverse(self.url_name, kwargs={"request_id": request_id})
 
 
 def request_status(req, now: dt.datetime) -> str:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import agency_view
 from outbox.selectors import emails_about
-from vault import selectors, services
+from vault import selectors, selectors_history, services
 from vault.csv_export import request_csv_rows, stream_csv
 from vault.forms import (
     CarrierInlineForm,
@@ -279,7 +279,7 @@ def request_edit(request, agency, request_id: int):
         formset = PolicyFormSet(prefix="policies", initial=_initial_policies(req))
     context = _builder_context(request, agency, form, formset, req=req)
     context["row"] = selectors.request_row(req, timezone.now())
-    context["history"] = selectors.request_history(agency=agency, request=req)
+    context["history"] = selectors_history.request_history(agency=agency, request=req)
     context["emails"] = list(emails_about(obj=req, agency=agency)[:100])
     context["next"] = _safe_next(request) or ""
     return render(request, "vault/request_form.html", context)

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -104,10 +104,7 @@ def _refused_upload_error(request, form) -> bool:
 
 
 def _back_url(req) -> str:
-    try:
-        return reverse("vault:request_edit", args=[req.pk])
-    except NoReverseMatch:
-        return reverse("vault:document_upload", args=[req.pk])
+    return reverse("vault:request_edit", args=[req.pk])
 
 
 def _next_or_back(request, req) -> str:
@@ -289,6 +286,9 @@ def bulk_commit(request, document_id):
         return HttpResponseNotAllowed(["POST"])
     try:
         created = bulk.bulk_commit(agency=request.agency, user=request.user, document=document)
+    except bulk.BulkAlreadyImported as exc:
+        messages.info(request, str(exc))
+        return redirect("vault:list")
     except bulk.BulkInvalid as exc:
         messages.error(
             request, "Nothing was created: fix the rows below and upload the file again."
@@ -304,7 +304,4 @@ def bulk_commit(request, document_id):
         f"Created {len(created)} request{'s' if len(created) != 1 else ''} "
         f"from {document.original_name}.",
     )
-    try:
-        return redirect("vault:list")
-    except NoReverseMatch:
-        return redirect("vault:bulk_upload")
+    return redirect("vault:list")

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tracker",
     "helpdesk",
     "claims",
+    "demo",
 ]
 
 MIDDLEWARE = [

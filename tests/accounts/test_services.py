@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import Agency, Invitation, User
 from tests.accounts.factories import AgencyClosedDayFactory, InvitationFactory
-from tests.factories import LossRunRequestFactory, OwnerFactory, UserFactory
+from tests.factories import OwnerFactory, UserFactory
 from tests.outbox_mail import deliver_outbox
 
 GOOD_PASSWORD = "plum-tractor-velvet-42"
@@ -321,66 +321,6 @@ def _settings_values(agency, **changes):
     return values
 
 
-@pytest.fixture
-def refreshed(monkeypatch):
-    calls = []
-    import tracker.services
-
-    real = tracker.services.agency_schedule_refresh
-
-    def spy(*, agency):
-        count = real(agency=agency)
-        calls.append(count)
-        return count
-
-    monkeypatch.setattr(tracker.services, "agency_schedule_refresh", spy)
-    return calls
-
-
-@pytest.mark.django_db
-def test_settings_update_without_schedule_change_does_not_refresh(agency, refreshed):
-    LossRunRequestFactory(agency=agency)
-    changed = services.agency_settings_update(
-        **_settings_values(agency, phone="555-0100"), agency=agency
-    )
-    assert changed == ["phone"]
-    agency.refresh_from_db()
-    assert agency.phone == "555-0100"
-    assert refreshed == []
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"time_zone": "America/Chicago"},
-        {"notify_time": dt.time(6, 30)},
-        {"holiday_calendar": Agency.HolidayCalendar.FEDERAL_AND_STATE},
-        {"state": "CA"},
-    ],
-)
-def test_settings_update_refreshes_open_requests_only(agency, other_agency, refreshed, change):
-    LossRunRequestFactory(agency=agency)
-    LossRunRequestFactory(agency=agency, received_on=dt.date(2026, 1, 5))
-    LossRunRequestFactory(agency=other_agency)
-    services.agency_settings_update(**_settings_values(agency, **change), agency=agency)
-    assert refreshed == [1]  # one pass over the agency's one open request
-
-
-@pytest.mark.django_db
-def test_settings_update_moves_due_date_with_notify_time(agency):
-    req = LossRunRequestFactory(agency=agency, first_request_on=dt.date(2026, 3, 2))
-    import tracker.services
-
-    tracker.services.request_schedule_refresh(req)
-    before = req.second_request_due_at
-    services.agency_settings_update(
-        **_settings_values(agency, notify_time=dt.time(10, 0)), agency=agency
-    )
-    req.refresh_from_db()
-    assert req.second_request_due_at - before == dt.timedelta(hours=2)
-
-
 @pytest.mark.django_db
 def test_settings_update_normalises_copy_addresses(agency):
     services.agency_settings_update(
@@ -391,24 +331,14 @@ def test_settings_update_normalises_copy_addresses(agency):
 
 
 @pytest.mark.django_db
-def test_closed_day_add_and_remove_refresh_schedule(agency, refreshed):
-    # First request Mon 2026-03-02; the 10th business day after it is Mon 2026-03-16.
-    req = LossRunRequestFactory(agency=agency, first_request_on=dt.date(2026, 3, 2))
-    import tracker.services
-
-    tracker.services.request_schedule_refresh(req)
-    due_before = req.second_request_due_at.astimezone(agency.tz).date()
-    assert due_before == dt.date(2026, 3, 16)
-    refreshed.clear()
-
-    day = services.closed_day_add(agency=agency, date=dt.date(2026, 3, 10), reason="Move")
-    req.refresh_from_db()
-    assert req.second_request_due_at.astimezone(agency.tz).date() == dt.date(2026, 3, 17)
-    assert refreshed == [1]  # one open request recomputed
-
-    services.closed_day_remove(agency=agency, closed_day=day)
-    req.refresh_from_db()
-    assert req.second_request_due_at.astimezone(agency.tz).date() == dt.date(2026, 3, 16)
+def test_settings_update_stores_and_names_changed_fields_only(agency):
+    changed = services.agency_settings_update(
+        **_settings_values(agency, phone="555-0100"), agency=agency
+    )
+    assert changed == ["phone"]
+    agency.refresh_from_db()
+    assert agency.phone == "555-0100"
+    assert services.agency_settings_update(**_settings_values(agency), agency=agency) == []
 
 
 @pytest.mark.django_db

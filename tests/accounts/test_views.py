@@ -150,10 +150,9 @@ def test_signup_when_signed_in_redirects(owner_client):
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.accounts.urls_with_auth")
-def test_signup_lands_on_settings_when_there_is_no_today_page(client):
+def test_signup_lands_on_today(client):
     response = finish(client)
-    assert response.url == reverse("accounts:settings")
+    assert response.url == reverse("vault:today") == landing_url()
 
 
 @pytest.mark.django_db
@@ -375,7 +374,6 @@ def test_password_reset_weak_new_password(client, owner):
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.accounts.urls_with_auth")
 def test_password_reset_html_mail_with_site_url(client, owner, settings):
     """accounts.urls_auth adds the HTML alternative and builds the link from SITE_URL."""
     settings.SITE_URL = "https://vault.example.com"

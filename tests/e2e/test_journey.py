@@ -27,7 +27,7 @@ import pytest
 
 from tests.e2e.helpers import ARTIFACTS, pdf_text, screenshot, small_pdf, wait_until
 from tracker.calendar import BusinessCalendar, get_calendar
-from tracker.models import Milestone
+from tracker.models import MilestoneKind
 
 pytestmark = pytest.mark.browser
 
@@ -234,7 +234,7 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     early = sweep(live_stack, local(ninth_day, notify_at) + dt.timedelta(minutes=5))
     assert f"request {request_id} " not in early, early
     out = sweep(live_stack, local(tenth_day, notify_at) + dt.timedelta(minutes=5))
-    assert f"due: request {request_id} {Milestone.SECOND_REQUEST_DUE.label}" in out, out
+    assert f"due: request {request_id} {MilestoneKind.SECOND_REQUEST_DUE.label}" in out, out
     notice = live_stack.outbox.wait_for(
         lambda m: m.tracker_notice and f"/vault/requests/{request_id}/edit/" in m.text,
         timeout=45,
@@ -285,7 +285,7 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     early = sweep(live_stack, helpdesk_due - dt.timedelta(minutes=10))
     assert f"request {request_id} " not in early, early
     out = sweep(live_stack, helpdesk_due + dt.timedelta(minutes=5))
-    assert f"due: request {request_id} {Milestone.HELPDESK_DUE.label}" in out, out
+    assert f"due: request {request_id} {MilestoneKind.HELPDESK_DUE.label}" in out, out
     notice = live_stack.outbox.wait_for(
         lambda m: m.tracker_notice and f"/helpdesk/submit/{request_id}/" in m.text,
         timeout=45,

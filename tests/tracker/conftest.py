@@ -1,29 +1,10 @@
 import datetime as dt
 
 import pytest
-from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Agency
 from tests.factories import AgencyFactory, LossRunRequestFactory, UserFactory
 from tracker.services import request_schedule_refresh
-
-LINK_NAMES = ["vault:request_edit", "vault:second_request_letter", "helpdesk:submit"]
-
-
-def real_links_resolve() -> bool:
-    try:
-        for name in LINK_NAMES:
-            reverse(name, args=[1])
-    except NoReverseMatch:
-        return False
-    return True
-
-
-@pytest.fixture(autouse=True)
-def _email_link_urls(settings):
-    """Use the real views when they exist; the stand-in patterns until then."""
-    if not real_links_resolve():
-        settings.ROOT_URLCONF = "tests.tracker.urls"
 
 
 @pytest.fixture

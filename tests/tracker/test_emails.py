@@ -7,7 +7,6 @@ from django.urls import resolve, reverse
 
 from outbox.delivery import email_deliver
 from tests.factories import UserFactory
-from tests.tracker.conftest import real_links_resolve
 from tracker.models import Notification
 from tracker.notices import notice_recipients
 from tracker.services import sweep
@@ -146,7 +145,6 @@ def test_link_paths_open_the_form_after_sign_in(make_request, client):
     assert client.get(path).status_code == 200
 
 
-@pytest.mark.skipif(not real_links_resolve(), reason="vault/help-desk views not merged yet")
 def test_real_views_serve_the_link_names_behind_sign_in(client):
     for name in ("vault:request_edit", "vault:second_request_letter", "helpdesk:submit"):
         path = reverse(name, args=[1])

@@ -64,8 +64,11 @@ def test_next_action_labels_and_dues():
     assert next_action(LossRunRequest(received_on=dt.date(2025, 3, 1)), NOW).url(1) is None
 
 
-def test_next_action_url_is_none_when_the_target_page_is_missing():
-    assert NextAction("x", None, "helpdesk:no_such_page").url(1) is None
+def test_a_renamed_target_page_fails_loudly():
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        NextAction("x", None, "helpdesk:no_such_page").url(1)
 
 
 @pytest.mark.django_db

@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 
 from outbox.delivery import DeliveryError, email_deliver
 from tracker import services
-from tracker.models import Milestone
+from tracker.models import MilestoneKind
 
 
 def parse_now(value: str) -> dt.datetime:
@@ -64,7 +64,7 @@ class Command(BaseCommand):
             raise CommandError("--dry-run and --deliver exclude each other.")
         result = services.sweep(now=at, dry_run=dry_run)
         verb = "would send" if dry_run else "due"
-        labels = dict(Milestone.choices)
+        labels = dict(MilestoneKind.choices)
         self.stdout.write(f"Sweep at {at.isoformat()}: {result.requests_read} request(s) due.")
         for n in result.created:
             self.stdout.write(

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DemoNotAllowed, seed_demo
+from demo.data import DemoNotAllowed, seed_demo
 
 
 class Command(BaseCommand):

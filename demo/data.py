@@ -12,6 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, User
+from claims.services import loss_run_import
+from helpdesk import services as helpdesk
+from helpdesk.models import Ticket
 from tracker.calendar import calendar_for_agency
 from tracker.services import request_schedule_refresh
 from vault.documents import document_create
@@ -207,9 +210,6 @@ def _demo_document(req, user, kind, content: bytes, name: str = "") -> Document:
 def _demo_ticket(req, user, staff, policies) -> None:
     from weasyprint import HTML
 
-    from helpdesk import services as helpdesk
-    from helpdesk.models import Ticket
-
     rows = "".join(f"<li>{p.policy_number}: {p.term_start} to {p.term_end}</li>" for p in policies)
     dec_page = HTML(
         string=f"<h1>Declarations (demo)</h1><p>{req.carrier.legal_name}</p><ul>{rows}</ul>"
@@ -238,8 +238,6 @@ def _demo_loss_runs(req, user, policies, *, valued: dt.date) -> None:
     """Three terms of claims on file (of the five requested), so readiness has gaps to show."""
     import csv
     import io
-
-    from claims.services import loss_run_import
 
     out = io.StringIO()
     writer = csv.writer(out)

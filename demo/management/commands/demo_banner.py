@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
+from demo.data import DEMO_LOGINS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):
