@@ -123,7 +123,8 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
 
     # 1. Sign up a new agency -----------------------------------------------------------
     page.goto("/signup/")
-    page.get_by_label("Agency name").fill(f"Lakeside Insurance {run}")
+    agency_name = f"Lakeside Insurance {run}"
+    page.get_by_label("Agency name").fill(agency_name)
     page.get_by_label("State").select_option("NY")
     page.get_by_label("Time zone").select_option("America/New_York")
     page.get_by_label("Your name").fill("Dana Whitfield")
@@ -333,12 +334,14 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     page.get_by_text(f"Ticket #{ticket_id} is with the help desk.").wait_for()
     steps.shot(page, "ticket-submitted")
     confirmation = live_stack.outbox.wait_for(
-        lambda m: m.subject == f"Help desk ticket #{ticket_id}: Submitted ({insured})",
+        lambda m: (
+            m.subject == f"[{agency_name}] Help desk ticket #{ticket_id}: Submitted ({insured})"
+        ),
         what="the agency's confirmation of the ticket",
     )
     assert owner_email in confirmation.to
     to_staff = live_stack.outbox.wait_for(
-        lambda m: m.subject.startswith(f"New help desk ticket #{ticket_id}:"),
+        lambda m: m.subject.startswith(f"[{agency_name}] New help desk ticket #{ticket_id}:"),
         what="the help desk's e-mail about the new ticket",
     )
     assert message in to_staff.text and all(n in to_staff.text for n in policies)
@@ -361,7 +364,10 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     assert staff.locator(".errornote").count() == 0
     steps.shot(staff, "admin-resolved")
     resolved = live_stack.outbox.wait_for(
-        lambda m: m.subject == f"Help desk ticket #{ticket_id}: Resolved: received ({insured})",
+        lambda m: (
+            m.subject
+            == f"[{agency_name}] Help desk ticket #{ticket_id}: Resolved: received ({insured})"
+        ),
         what="the agency's e-mail that the ticket is resolved",
     )
     assert owner_email in resolved.to
