@@ -10,6 +10,7 @@ Redis in production, where every web worker must see the same counts.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage
 
@@ -70,3 +71,38 @@ class PasswordResetLimitMixin:
             response.status_code = 429
             return response
         return super().form_valid(form)
+
+
+class PasswordChangeLimitMixin:
+    """For Django's PasswordChangeView: wrong current passwords count per account.
+
+    Axes counts sign-in failures only; without this, whoever holds a session could guess
+    the current password here without end. After RATE_LIMITS["password_change"]["account"]
+    wrong guesses the form is refused, the right password included, until the window ends.
+    """
+
+    def _usage(self, *, increment: bool) -> dict | None:
+        return get_usage(
+            self.request,
+            group="password_change:account",
+            key=lambda _group, request: str(request.user.pk),
+            rate=settings.RATE_LIMITS["password_change"]["account"],
+            increment=increment,
+        )
+
+    def post(self, request, *args, **kwargs):
+        usage = self._usage(increment=False)
+        if usage is not None and usage["count"] >= usage["limit"]:
+            messages.error(
+                request,
+                "Too many wrong current passwords just now. Nothing was changed. "
+                f"Please try again in {_wait_text(usage['time_left'])}.",
+            )
+            form = self.get_form_class()(user=request.user)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if "old_password" in form.errors:
+            self._usage(increment=True)
+        return super().form_invalid(form)

@@ -12,7 +12,7 @@ from django.urls import path
 
 from accounts.emails import queue_password_reset
 from accounts.models import canonical_email
-from accounts.rate_limits import PasswordResetLimitMixin
+from accounts.rate_limits import PasswordChangeLimitMixin, PasswordResetLimitMixin
 
 
 class SignInForm(AuthenticationForm):
@@ -52,10 +52,14 @@ class PasswordResetView(PasswordResetLimitMixin, auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+class PasswordChangeView(PasswordChangeLimitMixin, auth_views.PasswordChangeView):
+    pass
+
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(form_class=SignInForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password_change/", PasswordChangeView.as_view(), name="password_change"),
     path(
         "password_change/done/",
         auth_views.PasswordChangeDoneView.as_view(),

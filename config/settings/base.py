@@ -141,6 +141,8 @@ RATE_LIMITS = {
     "password_reset": {"address": "3/h", "client": "10/h"},
     "signup": {"address": "3/h", "client": "3/h"},
     "invitation": {"address": "3/d", "client": "30/h"},
+    # not an e-mail: wrong current passwords on the password-change form, per account
+    "password_change": {"account": "5/h"},
 }
 # The counters' store. Embedded: this process's memory (runserver is the one web process);
 # production: Redis, shared by every web worker (production.py requires it).

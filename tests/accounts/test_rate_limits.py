@@ -153,3 +153,32 @@ def test_invitations_from_one_client_stop_at_the_limit(owner_client, settings):
     assert refused.status_code == 429
     assert "for your network" in refused.text
     assert Invitation.objects.count() == 4
+
+
+# --- password change (a credential form axes does not count) ---------------------------------
+
+
+def _change(client, old: str):
+    new = "a-brand-new-passphrase-77"
+    return client.post(
+        reverse("password_change"),
+        {"old_password": old, "new_password1": new, "new_password2": new},
+    )
+
+
+def test_guessing_the_current_password_stops_at_the_limit(owner_client, owner, settings):
+    limit = int(settings.RATE_LIMITS["password_change"]["account"].split("/")[0])
+    for _ in range(limit):
+        assert _change(owner_client, "wrong-guess-123").status_code == 200
+    refused = _change(owner_client, "correct-horse-battery")
+    assert refused.status_code == 429
+    assert "Too many wrong current passwords just now. Nothing was changed." in refused.text
+    owner.refresh_from_db()
+    assert owner.check_password("correct-horse-battery")
+
+
+def test_right_current_password_changes_it_below_the_limit(owner_client, owner):
+    _change(owner_client, "wrong-guess-123")
+    assert _change(owner_client, "correct-horse-battery").status_code == 302
+    owner.refresh_from_db()
+    assert owner.check_password("a-brand-new-passphrase-77")
