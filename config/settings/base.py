@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "outbox",
     "accounts",
     "vault",
     "tracker",
