@@ -34,7 +34,19 @@ class CarrierAdmin(admin.ModelAdmin):
     actions = ["promote_to_platform"]
     fieldsets = [
         (None, {"fields": ["legal_name", "naic_code", "group_name", "states"]}),
-        ("Loss-run department", {"fields": ["loss_run_email", "fax", "phone", "mailing_address"]}),
+        (
+            "Loss-run department",
+            {
+                "fields": [
+                    "loss_run_email",
+                    "fax",
+                    "phone",
+                    "portal_url",
+                    "mailing_address",
+                    "requirements",
+                ]
+            },
+        ),
         ("Directory", {"fields": ["agency", "notes", "created_at"]}),
     ]
 

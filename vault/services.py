@@ -49,6 +49,8 @@ CARRIER_PRIVATE_FIELDS = (
     "fax",
     "phone",
     "mailing_address",
+    "portal_url",
+    "requirements",
 )
 
 
