@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Agency
 from accounts.tenancy import get_for_agency, scoped
-from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
+from vault.models import Authorization, Carrier, Document, Insured, LossRunRequest, Policy
 from vault.status import Status, next_action, request_status, status_q
 
 PAGE_SIZE = 50
@@ -70,6 +70,15 @@ def carrier_get(*, agency: Agency, carrier_id: int) -> Carrier:
         return carriers_visible(agency=agency).get(pk=carrier_id)
     except (Carrier.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such carrier.") from exc
+
+
+def carrier_directory(*, agency: Agency, q: str = "", limit: int = 200) -> list[Carrier]:
+    """The directory page: platform and private carriers the agency sees, by name."""
+    qs = carriers_visible(agency=agency)
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(legal_name__icontains=q) | Q(naic_code__istartswith=q))
+    return list(qs.order_by("legal_name", "id")[:limit])
 
 
 # Typeahead ----------------------------------------------------------------------------
@@ -351,9 +360,11 @@ def today_sections(
     """What needs action today: each actionable status, most overdue first."""
     base = scoped(LossRunRequest, agency).select_related("insured", "carrier")
     plan = [
+        (Status.SIGNED, "Signed: send the 1st request", ["created_at", "id"]),
         (Status.SECOND_DUE, "2nd requests due", ["second_request_due_at", "id"]),
         (Status.HELP_DESK, "Ready for the Help Desk", ["helpdesk_due_at", "id"]),
-        (Status.AWAITING_FIRST, "Awaiting the 1st request date", ["created_at", "id"]),
+        (Status.DRAFT, "Drafts: get the authorization signed", ["created_at", "id"]),
+        (Status.AWAITING_SIGNATURE, "Awaiting the insured's signature", ["created_at", "id"]),
     ]
     sections = []
     for status, title, order in plan:
@@ -386,6 +397,12 @@ def _shown(value: object, tz) -> str:
     return str(value)
 
 
+def _shown_field(record, name: str, tz) -> str:
+    if name == "authorization":
+        return Authorization(record.authorization).label
+    return _shown(getattr(record, name), tz)
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     at: dt.datetime
@@ -399,6 +416,7 @@ class HistoryEntry:
 
 
 AUDITED_FIELDS = {
+    "authorization": "Authorization",
     "first_request_on": "1st Request",
     "second_request_at": "2nd Request",
     "received_on": "Received",
@@ -431,14 +449,19 @@ def request_history(*, agency: Agency, request: LossRunRequest) -> list[HistoryE
         else:
             changes = [
                 HistoryChange(
-                    label, _shown(getattr(previous, name), tz), _shown(getattr(record, name), tz)
+                    label, _shown_field(previous, name, tz), _shown_field(record, name, tz)
                 )
                 for name, label in AUDITED_FIELDS.items()
                 if getattr(previous, name) != getattr(record, name)
             ]
-            if changes:
+            # A send or a signature step records why (history_change_reason), even when it
+            # changed no audited field (a 1st request e-mailed again).
+            reason = record.history_change_reason or ""
+            if changes or reason:
                 entries.append(
-                    HistoryEntry(record.history_date.astimezone(tz), who, "Changed", changes)
+                    HistoryEntry(
+                        record.history_date.astimezone(tz), who, reason or "Changed", changes
+                    )
                 )
         previous = record
     entries.reverse()
