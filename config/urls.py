@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls_auth")),
     path("", include("accounts.urls")),
     path("", include("vault.urls")),
+    path("", include("esign.urls")),
+    path("", include("dispatch.urls")),
     path("tracker/", include("tracker.urls")),
     path("helpdesk/", include("helpdesk.urls")),
     path("claims/", include("claims.urls")),
