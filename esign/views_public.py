@@ -101,7 +101,9 @@ def _sign(request, signature, form: SignForm):
 
 
 @never_cache
-@ratelimit(key="ip", rate=lambda group, request: settings.ESIGN_RATE, method=ratelimit.ALL, block=False)
+@ratelimit(
+    key="ip", rate=lambda group, request: settings.ESIGN_RATE, method=ratelimit.ALL, block=False
+)
 @require_http_methods(["GET", "POST"])
 def sign(request, signing_token: str):
     if request.limited:
@@ -143,7 +145,9 @@ def sign(request, signing_token: str):
 
 
 @never_cache
-@ratelimit(key="ip", rate=lambda group, request: settings.ESIGN_RATE, method=ratelimit.ALL, block=False)
+@ratelimit(
+    key="ip", rate=lambda group, request: settings.ESIGN_RATE, method=ratelimit.ALL, block=False
+)
 @require_GET
 def sign_letter(request, signing_token: str):
     """The letter as a PDF, exactly the file whose SHA-256 the certificate names."""

@@ -292,6 +292,7 @@ EXPORT_FIELDS = (
     "first_request_on",
     "second_request_at",
     "received_on",
+    "authorization",
     "second_request_due_at",
     "helpdesk_due_at",
     "next_due_at",

@@ -71,7 +71,10 @@ def test_signing_stores_the_final_pdf_with_certificate_and_mails_copies(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            _path(signature), _sign_data(), HTTP_USER_AGENT="PhoneBrowser/1.0", REMOTE_ADDR="203.0.113.7"
+            _path(signature),
+            _sign_data(),
+            HTTP_USER_AGENT="PhoneBrowser/1.0",
+            REMOTE_ADDR="203.0.113.7",
         )
     assert response.status_code == 200
     assert "Signed. Thank you." in response.content.decode()
@@ -142,7 +145,9 @@ def test_bad_signature_input_gets_a_clear_message_and_keeps_the_rest(
 @pytest.mark.django_db
 def test_oversized_signature_is_refused(client, signature, settings):
     settings.ESIGN_SIGNATURE_MAX_BYTES = 1000
-    response = client.post(_path(signature), _sign_data(signature_data=data_url(drawn_png((2000, 800)))))
+    response = client.post(
+        _path(signature), _sign_data(signature_data=data_url(drawn_png((2000, 800))))
+    )
     assert response.status_code == 400
     assert "too large" in response.content.decode()
 
