@@ -74,6 +74,7 @@ def test_sign_in_page_sends_the_security_headers(client):
 NOT_SERVED_TO_BROWSERS = {
     "templates/vault/letters/_base.html": "PDF letters (WeasyPrint)",
     "templates/claims/summary_pdf.html": "PDF claims summary (WeasyPrint)",
+    "templates/esign/certificate.html": "PDF signature certificate (WeasyPrint)",
     "templates/helpdesk/letters/escalation.html": "PDF escalation letter (WeasyPrint)",
     "templates/registration/password_reset_email_html.html": "e-mail",
 }
@@ -257,7 +258,7 @@ CREDENTIAL = re.compile(
     r"sessionid|csrf|token|passw|secret|api[_-]?key|auth=|sig=|signature|[?&]key=", re.IGNORECASE
 )
 # By design: a one-time signed token is the point of these two links.
-TOKEN_LINKS = {"accounts:invitation_accept", "password_reset_confirm"}
+TOKEN_LINKS = {"accounts:invitation_accept", "password_reset_confirm", "esign:sign"}
 
 
 def links_of(message) -> set[str]:
@@ -266,7 +267,7 @@ def links_of(message) -> set[str]:
 
 
 @pytest.fixture
-def sent_mail(db, settings):
+def sent_mail(db, settings, django_capture_on_commit_callbacks):
     """Send every kind of e-mail the product sends; returns (messages, templates rendered)."""
     from helpdesk import emails as helpdesk_emails
     from helpdesk.models import Ticket, TicketEvent, TicketMessage
@@ -317,9 +318,35 @@ def sent_mail(db, settings):
             expires_at=timezone.now() + dt.timedelta(days=7),
         )
         Client().post(reverse("password_reset"), {"email": owner.email})
+        _send_signature_and_carrier_mail(agency, owner, django_capture_on_commit_callbacks)
     finally:
         template_rendered.disconnect(on_render)
     return list(mail.outbox), rendered, {"agency": agency, "owner": owner, "request": req}
+
+
+def _send_signature_and_carrier_mail(agency, owner, capture) -> None:
+    """The e-signature flow's e-mails (link, reminder, copy, signed, declined) and the
+    carrier's 1st and 2nd request, delivered through the outbox after commit."""
+    from dispatch.services import carrier_send_email
+    from esign import emails as esign_emails
+    from esign.services import signature_decline, signature_sign
+    from tests.esign.factories import SignatureRequestFactory
+
+    with capture(execute=True):
+        signed = SignatureRequestFactory(
+            agency=agency, request=LossRunRequestFactory(agency=agency, created_by=owner)
+        )
+        esign_emails.signing_reminder(signature=signed)
+        signature_sign(
+            signature=signed, name="Pat Rivera", title="President", consented=True, png=None,
+            typed="Pat Rivera", ip="203.0.113.1", user_agent="test",
+        )  # fmt: skip
+        declined = SignatureRequestFactory(
+            agency=agency, request=LossRunRequestFactory(agency=agency, created_by=owner)
+        )
+        signature_decline(signature=declined, reason="Wrong insured", ip=None, user_agent="")
+        for kind in ("first", "second"):
+            carrier_send_email(agency=agency, request=signed.request, user=owner, kind=kind)
 
 
 def test_every_email_template_is_exercised(sent_mail):
@@ -352,7 +379,7 @@ def test_email_links_carry_no_credentials(sent_mail):
             # No opaque blob in the path either: only words and numeric ids.
             for segment in filter(None, parts.path.split("/")):
                 assert re.fullmatch(r"[a-z0-9._-]+", segment) and len(segment) < 40, link
-    assert token_links == 2  # one invitation, one password reset
+    assert token_links == 5  # an invitation, a password reset, two signing links, a reminder
 
 
 def test_email_links_need_sign_in_and_are_404_for_another_agency(sent_mail):
