@@ -76,6 +76,15 @@ def _block_signature(*, name: str, title: str, date: dt.date, png: bytes | None,
     return {"image_url": image, "typed": typed, "name": name, "title": title, "date": date}
 
 
+def _both_clocks(value: dt.datetime | None, tz) -> tuple[str, str]:
+    """The moment on the agency's clock and in UTC, formatted here (a template would show
+    both on the active time zone's clock)."""
+    if value is None:
+        return "—", "—"
+    local, utc = value.astimezone(tz), value.astimezone(dt.UTC)
+    return f"{local:%m/%d/%Y %I:%M:%S %p %Z}", f"{utc:%Y-%m-%d %H:%M:%S} UTC"
+
+
 def signed_pdf(
     *,
     request: LossRunRequest,
@@ -94,14 +103,7 @@ def signed_pdf(
     letter = html_document(html_with_slot.replace(SIGNATURE_SLOT, block), allow_data_urls=True)
     letter_doc = letter.render()
     letter_sha = sha256_hex(letter_doc.write_pdf())
-    times = [
-        (
-            label,
-            value.astimezone(tz) if value else None,
-            value.astimezone(dt.UTC) if value else None,
-        )
-        for label, value in facts.times
-    ]
+    times = [(label, *_both_clocks(value, tz)) for label, value in facts.times]
     cert_html = render_to_string(
         "esign/certificate.html", {"facts": facts, "times": times, "letter_sha256": letter_sha}
     )

@@ -5,7 +5,14 @@ from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.services import request_schedule_refresh
-from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
+from vault.models import (
+    Carrier,
+    CarrierAgencyNote,
+    Document,
+    Insured,
+    LossRunRequest,
+    Policy,
+)
 from vault.services import carrier_promote
 
 
@@ -63,6 +70,15 @@ class CarrierAdmin(admin.ModelAdmin):
         self.message_user(
             request, f"{promoted} carrier(s) moved to the platform directory.", messages.SUCCESS
         )
+
+
+@admin.register(CarrierAgencyNote)
+class CarrierAgencyNoteAdmin(admin.ModelAdmin):
+    list_display = ["carrier", "agency", "loss_run_email", "fax", "updated_at"]
+    list_filter = ["agency"]
+    search_fields = ["carrier__legal_name", "agency__name"]
+    list_select_related = ["carrier", "agency"]
+    autocomplete_fields = ["carrier", "agency"]
 
 
 @admin.register(Insured)
