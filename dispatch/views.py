@@ -10,23 +10,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import agency_view
+from config.forms import add_service_errors
 from dispatch import selectors, services
 from dispatch.forms import ManualSendForm
 from dispatch.models import CarrierSend
 from esign.forms import SendForSignatureForm
 from esign.selectors import signatures_for_request
+from esign.services import signature_send as signature_send_service
 from esign.services import signature_send_errors
 from vault.carrier_directory import carrier_route
 from vault.letters import first_request_letter_pdf, letter_filename
 from vault.selectors import request_get, request_get_for_edit, request_row
 
 
-def _page(request, agency, req, *, manual_form=None, status=200):
-    kept = request.session.pop("esign_send_form", None)
+def _page(request, agency, req, *, manual_form=None, signature_form=None, status=200):
     insured = req.insured
-    signature_form = SendForSignatureForm(
-        initial=kept
-        or {
+    signature_form = signature_form or SendForSignatureForm(
+        initial={
             "signer_name": insured.signer_name,
             "signer_title": insured.signer_title,
             "signer_email": insured.signer_email,
@@ -68,6 +68,25 @@ def request_send(request, agency, request_id: int):
 
 @require_POST
 @agency_view
+def signature_send(request, agency, request_id: int):
+    """Send for signature to the signer typed in (kept on the insured for next time)."""
+    req = request_get_for_edit(agency=agency, request_id=request_id)
+    form = SendForSignatureForm(request.POST)
+    if form.is_valid():
+        try:
+            signature = signature_send_service(
+                agency=agency, request=req, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Sent for signature to {signature.signer_email}.")
+            return redirect("dispatch:request_send", request_id=req.pk)
+    return _page(request, agency, req, signature_form=form, status=400)
+
+
+@require_POST
+@agency_view
 def send_email(request, agency, request_id: int):
     req = request_get(agency=agency, request_id=request_id)
     kind = request.POST.get("kind")
@@ -95,7 +114,7 @@ def send_manual(request, agency, request_id: int):
                 agency=agency, request=req, user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Recorded: the request's date is set.")
             return redirect("dispatch:request_send", request_id=req.pk)

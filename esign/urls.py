@@ -7,11 +7,6 @@ app_name = "esign"
 urlpatterns = [
     path("sign/<str:signing_token>/", views_public.sign, name="sign"),
     path("sign/<str:signing_token>/letter.pdf", views_public.sign_letter, name="sign_letter"),
-    path(
-        "vault/requests/<int:request_id>/signature/",
-        views.signature_send,
-        name="signature_send",
-    ),
     path("vault/signatures/bulk/", views.signature_send_bulk, name="signature_send_bulk"),
     path(
         "vault/signatures/<int:signature_id>/revoke/",

@@ -1,4 +1,5 @@
-"""The agent's side of e-signature: send for signature (one or many), revoke."""
+"""The agent's side of e-signature: send for signature in bulk, revoke (the one-request
+form lives on the request's "Signature and sending" page, dispatch.views)."""
 
 from __future__ import annotations
 
@@ -9,31 +10,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import agency_view
 from esign import selectors, services
-from esign.forms import SendForSignatureForm
-from vault.selectors import request_get
-
-
-@require_POST
-@agency_view
-def signature_send(request, agency, request_id: int):
-    req = request_get(agency=agency, request_id=request_id)
-    form = SendForSignatureForm(request.POST)
-    if form.is_valid():
-        try:
-            signature = services.signature_send(
-                agency=agency, request=req, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"Sent for signature to {signature.signer_email}.")
-            return redirect("dispatch:request_send", request_id=req.pk)
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-        request.session["esign_send_form"] = {k: request.POST.get(k, "") for k in form.fields}
-    return redirect("dispatch:request_send", request_id=req.pk)
 
 
 @require_POST

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from config.forms import add_service_errors
 from esign import services
 from esign.documents import letter_body_html
 from esign.forms import SignForm
@@ -44,14 +45,6 @@ def _closed(request, link):
 
 def _client(request) -> tuple[str | None, str]:
     return request.META.get("REMOTE_ADDR") or None, request.META.get("HTTP_USER_AGENT", "")
-
-
-def _apply_errors(form: SignForm, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _page(request, signature, form, *, status: int = 200):
@@ -96,7 +89,7 @@ def _sign(request, signature, form: SignForm):
             raise
         if not hasattr(exc, "error_dict"):
             exc = ValidationError({"signature": exc.messages})
-        _apply_errors(form, exc)
+        add_service_errors(form, exc)
         return None
 
 
@@ -136,7 +129,7 @@ def sign(request, signing_token: str):
             return _closed(request, link_from_token(signing_token))
     except ValidationError as exc:
         if getattr(exc, "code", None) not in ("used", "expired"):
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
             return _page(request, signature, form, status=400)
         return _closed(request, link_from_token(signing_token, timezone.now()))
     if action not in ("sign", "decline"):

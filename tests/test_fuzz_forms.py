@@ -28,8 +28,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.services import invitation_token
+from esign.tokens import make_token
 from tests.accounts.factories import InvitationFactory
 from tests.claims.factories import ClaimFactory, ImportJobFactory, LossRunReportFactory
+from tests.esign.factories import SignatureRequestFactory
 from tests.factories import (
     AgencyFactory,
     CarrierFactory,
@@ -273,6 +275,7 @@ def world(db):
     report = claim.report
     job = ImportJobFactory(agency=agency, insured=insured, carrier=carrier)
     invitation = InvitationFactory(agency=agency, invited_by=owner)
+    signature = SignatureRequestFactory(agency=agency)
     return {
         "agency": agency,
         "owner": owner,
@@ -285,6 +288,8 @@ def world(db):
         "claim_id": claim.pk,
         "import_id": job.pk,
         "token": invitation_token(invitation),
+        "carrier_id": carrier.pk,
+        "signing_token": make_token(signature_id=signature.pk, nonce=signature.nonce),
         "empty_report": LossRunReportFactory(agency=agency, insured=insured, carrier=carrier),
     }
 
@@ -307,6 +312,9 @@ PAGES = [
     ("vault:bulk_upload", {}, True),
     ("helpdesk:submit", {"request_id": "overdue_id"}, True),
     ("helpdesk:ticket_detail", {"ticket_id": "ticket_id"}, True),
+    ("dispatch:request_send", {"request_id": "request_id"}, True),
+    ("vault:carrier_detail", {"carrier_id": "carrier_id"}, True),
+    ("esign:sign", {"signing_token": "signing_token"}, False),
     ("claims:insured_list", {}, True),
     ("claims:import_start", {"insured_id": "insured_id"}, True),
     ("claims:report_create", {"insured_id": "insured_id"}, True),
