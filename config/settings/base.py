@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
-    "outbox",
     "accounts",
     "vault",
     "tracker",

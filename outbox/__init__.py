@@ -1,1 +1,0 @@
-"""TEMP outbox stand-in: replaced by the outbox branch at merge (see OUTBOX_API.md)."""
