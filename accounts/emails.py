@@ -1,39 +1,45 @@
-"""E-mails of accounts: a plain-text body with an HTML alternative, both from templates."""
+"""E-mails of accounts, queued in the outbox inside the caller's transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from outbox.models import Email
+from outbox.rendering import render_subject
+from outbox.services import email_queue
 
 if TYPE_CHECKING:
-    from accounts.models import Invitation
+    from accounts.models import Invitation, User
 
 
-def send_templated(*, template: str, to: list[str], context: dict) -> None:
-    """Render emails/<template>_subject.txt, .txt and .html and send them as one message."""
-    context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    text = render_to_string(f"{template}.txt", context)
-    html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
-    message.attach_alternative(html, "text/html")
-    message.send()
-
-
-def send_invitation(*, invitation: Invitation, accept_url: str, expires_at: dt.datetime) -> None:
+def queue_invitation(*, invitation: Invitation, accept_url: str, expires_at: dt.datetime) -> Email:
     agency = invitation.agency
-    send_templated(
-        template="emails/accounts/invitation",
+    context = {
+        "invitation": invitation,
+        "agency": agency,
+        "inviter": invitation.invited_by,
+        "accept_url": accept_url,
+        "expires_on": expires_at.astimezone(agency.tz).date(),
+    }
+    return email_queue(
+        kind="accounts.invitation",
         to=[invitation.email],
-        context={
-            "invitation": invitation,
-            "agency": agency,
-            "inviter": invitation.invited_by,
-            "accept_url": accept_url,
-            "expires_on": expires_at.astimezone(agency.tz).date(),
-        },
+        subject=render_subject("accounts/invitation", context),
+        template="accounts/invitation",
+        context=context,
+        agency=agency,
+        about=invitation,
+    )
+
+
+def queue_password_reset(*, user: User, to_email: str, context: dict[str, Any]) -> Email:
+    """Platform mail (no agency): a colleague never sees someone else's reset link."""
+    return email_queue(
+        kind="accounts.password_reset",
+        to=[to_email],
+        subject=render_subject("accounts/password_reset", context),
+        template="accounts/password_reset",
+        context=context,
+        about=user,
     )

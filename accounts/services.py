@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -18,8 +17,6 @@ from django.utils.text import slugify
 from accounts import emails
 from accounts.models import Agency, AgencyClosedDay, Invitation, User
 from accounts.tenancy import scoped
-
-logger = logging.getLogger(__name__)
 
 INVITATION_SALT = "accounts.invitation"
 
@@ -200,17 +197,11 @@ def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invita
     invitation = Invitation.objects.create(
         agency=agency, email=email, invited_by=invited_by, created_at=now
     )
-    try:
-        emails.send_invitation(
-            invitation=invitation,
-            accept_url=invitation_accept_url(invitation),
-            expires_at=invitation_expires_at(invitation),
-        )
-    except OSError as exc:  # SMTP failures are OSErrors; nothing is kept if the mail did not go
-        logger.warning("Invitation e-mail to %s failed: %s", email, exc)
-        raise ValidationError(
-            {"email": "The invitation e-mail could not be sent just now. Please try again."}
-        ) from exc
+    emails.queue_invitation(
+        invitation=invitation,
+        accept_url=invitation_accept_url(invitation),
+        expires_at=invitation_expires_at(invitation),
+    )
     return invitation
 
 

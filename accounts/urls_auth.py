@@ -1,14 +1,16 @@
 """django.contrib.auth's URLs (same paths and names), with the password-reset e-mail in
-plain text plus HTML and its link built from settings.SITE_URL.
+plain text plus HTML, its link built from settings.SITE_URL, queued in the outbox.
 
 Meant to replace `include("django.contrib.auth.urls")` in config/urls.py.
 """
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxLengthValidator
 from django.urls import path
+
+from accounts.emails import queue_password_reset
 
 
 class SignInForm(AuthenticationForm):
@@ -21,8 +23,24 @@ class SignInForm(AuthenticationForm):
         field.validators.append(MaxLengthValidator(field.max_length))
 
 
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form; its e-mail becomes an outbox row instead of an SMTP call in the
+    request (templates emails/accounts/password_reset*)."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        queue_password_reset(user=context["user"], to_email=to_email, context=context)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
-    html_email_template_name = "registration/password_reset_email_html.html"
+    form_class = OutboxPasswordResetForm
 
     def form_valid(self, form):
         self.extra_email_context = {"site_url": settings.SITE_URL}

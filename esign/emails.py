@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.selectors import agency_mail_recipients
 from esign.models import SignatureRequest
 from esign.tokens import make_token
 from outbox.services import email_queue
 from outbox.types import Attachment
-from tracker.emails import absolute_url, notice_recipients
+from tracker.emails import absolute_url
 from vault.addresses import agency_sender
 
 
@@ -94,7 +95,8 @@ def signer_copy(*, signature: SignatureRequest) -> None:
 
 def _to_agent(signature: SignatureRequest, *, kind: str, subject: str, template: str) -> None:
     agency = signature.agency
-    recipients = notice_recipients(signature.request)
+    req = signature.request
+    recipients = agency_mail_recipients(agency=agency, user=req.created_by)
     if not recipients:
         return
     with timezone.override(agency.tz):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -94,9 +93,16 @@ def _touch(ticket: Ticket, now: dt.datetime, *fields: str) -> None:
 
 
 def _move(
-    ticket: Ticket, *, to: str, actor: User | None, action: str, detail: str = ""
+    ticket: Ticket,
+    *,
+    to: str,
+    actor: User | None,
+    action: str,
+    detail: str = "",
+    reasons: Sequence[CommonMistake] = (),
 ) -> TicketEvent:
-    """Change the status in memory and save; record the event; e-mail the agency on commit."""
+    """Change the status in memory and save; record the event (with its reasons); queue the
+    agency's e-mail in the outbox, in this transaction."""
     now = timezone.now()
     previous = ticket.status
     ticket.status = to
@@ -117,7 +123,9 @@ def _move(
     event = _event(
         ticket, actor=actor, action=action, from_status=previous, to_status=to, detail=detail
     )
-    transaction.on_commit(partial(emails.send_agency_status_change, event_id=event.pk))
+    if reasons:
+        event.reasons.add(*reasons, through_defaults={"agency_id": ticket.agency_id})
+    emails.queue_agency_status_change(event_id=event.pk)
     return event
 
 
@@ -232,8 +240,8 @@ def ticket_submit(
             agency=agency, ticket=ticket, author=user, body=message.strip(), created_at=now
         )
     event = _event(ticket, actor=user, action=Action.SUBMITTED, to_status=Status.SUBMITTED)
-    transaction.on_commit(partial(emails.send_helpdesk_new_ticket, ticket_id=ticket.pk))
-    transaction.on_commit(partial(emails.send_agency_status_change, event_id=event.pk))
+    emails.queue_helpdesk_new_ticket(ticket_id=ticket.pk)
+    emails.queue_agency_status_change(event_id=event.pk)
     return ticket
 
 
@@ -345,10 +353,10 @@ def ticket_return_to_agency(
         actor=actor,
         action=Action.RETURNED,
         detail=note.strip(),
+        reasons=reasons,
     )
     ticket.waiting_for = "; ".join(r.title for r in reasons)
     ticket.save(update_fields=["waiting_for"])
-    event.reasons.add(*reasons, through_defaults={"agency_id": ticket.agency_id})
     return event
 
 
@@ -399,7 +407,7 @@ def ticket_add_message(
         action = Action.INTERNAL_NOTE if is_internal else Action.MESSAGE
         _event(ticket, actor=author, action=action, detail=f"Message #{msg.pk}")
         if not is_internal:
-            transaction.on_commit(partial(emails.send_agency_message, message_id=msg.pk))
+            emails.queue_agency_message(message_id=msg.pk)
         return msg
     _event(ticket, actor=author, action=Action.AGENCY_REPLY, detail=f"Message #{msg.pk}")
     if ticket.status == Status.WAITING_ON_AGENCY:
@@ -412,7 +420,7 @@ def ticket_add_message(
         )
     else:
         _touch(ticket, now)
-    transaction.on_commit(partial(emails.send_helpdesk_agency_reply, message_id=msg.pk))
+    emails.queue_helpdesk_agency_reply(message_id=msg.pk)
     return msg
 
 

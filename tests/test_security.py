@@ -76,7 +76,6 @@ NOT_SERVED_TO_BROWSERS = {
     "templates/claims/summary_pdf.html": "PDF claims summary (WeasyPrint)",
     "templates/esign/certificate.html": "PDF signature certificate (WeasyPrint)",
     "templates/helpdesk/letters/escalation.html": "PDF escalation letter (WeasyPrint)",
-    "templates/registration/password_reset_email_html.html": "e-mail",
 }
 NOT_SERVED_DIRS = ("templates/emails/",)
 
@@ -271,8 +270,9 @@ def sent_mail(db, settings, django_capture_on_commit_callbacks):
     """Send every kind of e-mail the product sends; returns (messages, templates rendered)."""
     from helpdesk import emails as helpdesk_emails
     from helpdesk.models import Ticket, TicketEvent, TicketMessage
-    from tracker.emails import build_notice_message
+    from tests.outbox_mail import deliver_outbox
     from tracker.models import Milestone, Notification
+    from tracker.notices import notices_queue
 
     settings.SITE_URL = "https://lossrun.example.com"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -290,7 +290,8 @@ def sent_mail(db, settings, django_capture_on_commit_callbacks):
             notice = Notification.objects.create(
                 agency=agency, request=req, milestone=kind, due_at=timezone.now()
             )
-            build_notice_message(notice, [owner.email]).send()
+            notices_queue([notice.pk])
+        deliver_outbox()
         ticket = TicketFactory(request=LossRunRequestFactory(agency=agency), submitted_by=owner)
         event = TicketEvent.objects.create(
             agency=agency,
@@ -299,26 +300,27 @@ def sent_mail(db, settings, django_capture_on_commit_callbacks):
             from_status=Ticket.Status.SUBMITTED,
             to_status=Ticket.Status.IN_REVIEW,
         )
-        helpdesk_emails.send_agency_status_change(event_id=event.pk)
+        helpdesk_emails.queue_agency_status_change(event_id=event.pk)
         message = TicketMessage.objects.create(
             agency=agency, ticket=ticket, from_staff=True, body="We called the carrier."
         )
-        helpdesk_emails.send_agency_message(message_id=message.pk)
-        helpdesk_emails.send_helpdesk_new_ticket(ticket_id=ticket.pk)
+        helpdesk_emails.queue_agency_message(message_id=message.pk)
+        helpdesk_emails.queue_helpdesk_new_ticket(ticket_id=ticket.pk)
         reply = TicketMessage.objects.create(
             agency=agency, ticket=ticket, author=owner, body="Here is the proof."
         )
-        helpdesk_emails.send_helpdesk_agency_reply(message_id=reply.pk)
+        helpdesk_emails.queue_helpdesk_agency_reply(message_id=reply.pk)
         invitation = InvitationFactory(agency=agency, invited_by=owner)
-        from accounts.emails import send_invitation
+        from accounts.emails import queue_invitation
 
-        send_invitation(
+        queue_invitation(
             invitation=invitation,
             accept_url=invitation_accept_url(invitation),
             expires_at=timezone.now() + dt.timedelta(days=7),
         )
         Client().post(reverse("password_reset"), {"email": owner.email})
         _send_signature_and_carrier_mail(agency, owner, django_capture_on_commit_callbacks)
+        deliver_outbox()
     finally:
         template_rendered.disconnect(on_render)
     return list(mail.outbox), rendered, {"agency": agency, "owner": owner, "request": req}

@@ -1,10 +1,11 @@
-"""Deadline notices: one row per (request, milestone), claimed before it is sent.
+"""Deadline notices: one row per (request, milestone), the tracker's bookkeeping.
 
-Life of a row: the sweep creates it `pending` (or `cancelled` when superseded, see
-tracker.timeline.plan_due) and enqueues its delivery on commit; a worker claims it with a
-conditional update (`sending`, attempts + 1), then marks it `sent`, `failed` (kept with
-its error and retried with backoff) or `cancelled` (the request was received or the
-milestone no longer applies). A row is never deleted, so it is never recreated or resent.
+Life of a row: the sweep creates it when its milestone falls due (`cancelled` at once when
+superseded, see tracker.timeline.plan_due) and, in the same transaction, queues its e-mail
+in the outbox (`queued`, `email` set); delivery, retries and errors are the e-mail's. A
+notice whose e-mail was withdrawn before it went out (dates corrected) is `pending` again
+until its milestone is due, or `cancelled` when it no longer applies. A row is never
+deleted, so a milestone's notice is never recreated or sent twice.
 """
 
 from django.db import models
@@ -31,10 +32,8 @@ class Milestone(models.TextChoices):
 
 class Notification(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed (will retry)"
+        PENDING = "pending", "Due, e-mail not queued yet"
+        QUEUED = "queued", "E-mail queued"
         CANCELLED = "cancelled", "Cancelled"
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
@@ -45,15 +44,15 @@ class Notification(models.Model):
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    # When the sweep should (re)enqueue this notice if it is still not sent: the grace
-    # after creation, the claim timeout while sending, the backoff after a failure.
-    # Empty once sent or cancelled, so the sweep's queue query reads only live rows.
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    # Why the notice was cancelled (received, superseded, no recipient, dates changed).
     last_error = models.TextField(blank=True)
-    recipients = models.TextField(blank=True)
+    email = models.OneToOneField(
+        "outbox.Email",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tracker_notice",
+    )
 
     objects = TenantQuerySet.as_manager()
 
@@ -64,7 +63,11 @@ class Notification(models.Model):
                 fields=["request", "milestone"], name="one_notice_per_milestone"
             )
         ]
-        indexes = [models.Index(fields=["next_attempt_at"], name="notice_delivery_queue")]
+        indexes = [
+            models.Index(
+                fields=["due_at"], name="notice_to_queue", condition=models.Q(status="pending")
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_milestone_display()} for request {self.request_id}"

@@ -1,17 +1,10 @@
-"""Writes of the tracker: the request's due columns, the sweep and the delivery of notices.
+"""Writes of the tracker: the request's due columns and the sweep that creates notices.
 
-Exactly once, in three steps:
-1. `sweep` reads only the requests whose indexed `next_due_at` has passed, creates one
-   Notification row per due (request, milestone) under the unique constraint, advances
-   `next_due_at` and enqueues each delivery on commit;
-2. `notification_deliver` (the Celery task's body) claims the row with a conditional
-   UPDATE (0 rows: another worker has it), re-checks the request, sends, marks it sent;
-3. on an error the row is `failed` with its error and a backoff; the sweep re-enqueues
-   failed rows, pending rows nobody picked up and claims older than CLAIM_TIMEOUT (a
-   worker killed between claim and send), so nothing is lost.
-The only window for a duplicate is a worker dying after the SMTP server accepted the
-message and before the row is marked sent; every message carries a Message-ID derived
-from the notification id so the receiving side can de-duplicate even that.
+Exactly once: `sweep` reads only the requests whose indexed `next_due_at` has passed,
+creates one Notification row per due (request, milestone) under the unique constraint,
+advances `next_due_at` and, in the same transaction, queues each notice's e-mail in the
+outbox (tracker.notices). Delivery, claim, retry and backoff are the outbox's
+(outbox.delivery); a notice is never recreated, so its e-mail is never queued twice.
 """
 
 from __future__ import annotations
@@ -22,12 +15,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.tenancy import scoped
+from outbox.delivery import enqueue_batched
+from outbox.models import Email
+from outbox.services import emails_retry_now
 from tracker.calendar import BusinessCalendar, calendar_for_agency, closed_days_by_agency
 from tracker.models import Notification
+from tracker.notices import notice_retime, notice_withdraw, notices_queue, notices_waiting
 from tracker.timeline import (
     HELPDESK_DUE,
     SECOND_REQUEST_DUE,
@@ -42,17 +38,10 @@ from vault.models import LossRunRequest
 logger = logging.getLogger(__name__)
 
 SCHEDULE_FIELDS = ["second_request_due_at", "helpdesk_due_at", "next_due_at"]
-# A new notice is enqueued at once; the sweep re-enqueues it if no worker claimed it by then.
-ENQUEUE_GRACE = dt.timedelta(minutes=5)
-# A claim older than this is considered abandoned (the worker died) and may be taken over.
-CLAIM_TIMEOUT = dt.timedelta(minutes=10)
-MAX_BACKOFF = dt.timedelta(hours=1)
 SWEEP_BATCH = 1000
 SWEEP_MAX_BATCHES = 50
 MAX_GROUPED = 20
-FANOUT_ABOVE = 50
-FANOUT_CHUNK = 100
-LIVE = (Notification.Status.PENDING, Notification.Status.FAILED)
+LIVE = (Notification.Status.PENDING, Notification.Status.QUEUED)
 
 
 def request_milestones(
@@ -134,13 +123,9 @@ def _follow_dates(
                 if request.received_on
                 else "No longer applies: the request's dates changed."
             )
-            Notification.objects.filter(pk=pk, status__in=LIVE).update(
-                status=Notification.Status.CANCELLED, last_error=reason, next_attempt_at=None
-            )
+            notice_withdraw(notice_id=pk, reason=reason)
         elif m.due_at != due_at:
-            Notification.objects.filter(pk=pk, status__in=LIVE).update(
-                due_at=m.due_at, next_attempt_at=max(m.due_at, now)
-            )
+            notice_retime(notice_id=pk, due_at=m.due_at)
 
 
 @transaction.atomic
@@ -184,8 +169,8 @@ class SweepResult:
     requests_read: int = 0
     created: list[PlannedNotice] = field(default_factory=list)
     superseded: list[PlannedNotice] = field(default_factory=list)
-    enqueued: list[int] = field(default_factory=list)  # notification ids handed to delivery
-    requeued: list[int] = field(default_factory=list)  # of which: stuck, failed or abandoned rows
+    enqueued: list[int] = field(default_factory=list)  # notices whose e-mail was queued
+    requeued: list[int] = field(default_factory=list)  # of which: notices waiting again
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -229,8 +214,8 @@ def _plan(
     return plans
 
 
-def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int, enqueue: bool) -> int:
-    with transaction.atomic():
+def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int) -> int:
+    with transaction.atomic(), enqueue_batched():
         due = LossRunRequest.objects.filter(next_due_at__lte=now).order_by("next_due_at")
         requests = list(_lock_due(due.select_related("agency"))[:batch_size])
         if not requests:
@@ -247,7 +232,6 @@ def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int, enqueue
                         milestone=plan.send.kind,
                         due_at=plan.send.due_at,
                         created_at=now,
-                        next_attempt_at=now + ENQUEUE_GRACE,
                     )
                 )
             rows += [
@@ -266,16 +250,12 @@ def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int, enqueue
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
         _store_next_due(requests)
         sending = [r.pk for r in requests if plans[r.pk].send]
-        ids = []
         if sending:
-            ids = list(
-                Notification.objects.filter(
-                    request_id__in=sending, status=Notification.Status.PENDING
-                ).values_list("id", flat=True)
-            )
-        result.enqueued += ids
-        if enqueue:
-            _enqueue_on_commit(ids)
+            ids = Notification.objects.filter(
+                request_id__in=sending, status=Notification.Status.PENDING, email__isnull=True
+            ).values_list("id", flat=True)
+            queued = notices_queue(list(ids))
+            result.enqueued += [n.pk for n in queued if n.email_id]
     result.requests_read += len(requests)
     return len(requests)
 
@@ -297,72 +277,54 @@ def _store_next_due(requests: list[LossRunRequest]) -> None:
         LossRunRequest.objects.filter(pk__in=ids).update(next_due_at=value)
 
 
-def _requeue(now: dt.datetime, result: SweepResult, enqueue: bool, limit: int) -> None:
-    """Re-enqueue rows still not sent: unclaimed, failed after their backoff, abandoned claims."""
-    stuck = Notification.objects.filter(
-        next_attempt_at__lte=now,
-        status__in=[
-            Notification.Status.PENDING,
-            Notification.Status.FAILED,
-            Notification.Status.SENDING,
-        ],
-    ).order_by("next_attempt_at")
-    ids = list(stuck.values_list("id", flat=True)[:limit])
+def _queue_waiting(now: dt.datetime, result: SweepResult, limit: int) -> None:
+    """Queue the e-mail of notices waiting again (withdrawn by a date change, now due).
+
+    Each is re-checked first: cancelled when received or no longer applying, re-timed
+    when its milestone moved into the future.
+    """
+    ids = notices_waiting(now=now, limit=limit)
     if not ids:
         return
     result.requeued += ids
-    result.enqueued += ids
     if result.dry_run:
+        result.enqueued += ids
         return
-    for i in range(0, len(ids), SWEEP_BATCH):  # bounded IN lists (SQLite's variable limit)
-        chunk = ids[i : i + SWEEP_BATCH]
-        with transaction.atomic():
-            # Not again before a worker had the time to claim it.
-            Notification.objects.filter(pk__in=chunk, next_attempt_at__lte=now).update(
-                next_attempt_at=now + ENQUEUE_GRACE
-            )
-            if enqueue:
-                _enqueue_on_commit(chunk)
-
-
-def _enqueue_on_commit(ids: list[int]) -> None:
-    """One delivery task per notice, published after the rows are committed.
-
-    Up to FANOUT_ABOVE notices (a normal minute) are published directly; a larger backlog
-    goes out as one `deliver_notifications` task per FANOUT_CHUNK ids that publishes the
-    single-notice tasks from a worker, so the sweep publishes a handful of messages instead
-    of thousands. A broker error is logged, not raised (robust): the rows keep their
-    `next_attempt_at` and the next sweep enqueues them again.
-    """
-    if ids:
-        transaction.on_commit(lambda: enqueue_deliveries(ids), robust=True)
-
-
-def enqueue_deliveries(ids: list[int], *, fan_out: bool = True) -> None:
-    from tracker.tasks import deliver_notification, deliver_notifications
-
-    if not fan_out or len(ids) <= FANOUT_ABOVE:
-        for pk in ids:
-            deliver_notification.delay(pk)
-        return
-    for i in range(0, len(ids), FANOUT_CHUNK):
-        deliver_notifications.delay(ids[i : i + FANOUT_CHUNK])
+    with transaction.atomic(), enqueue_batched():
+        notices = list(Notification.objects.filter(pk__in=ids).select_related("request__agency"))
+        ready = []
+        for notice in notices:
+            req = notice.request
+            current = {m.kind: m for m in request_milestones(req)}
+            found = current.get(notice.milestone)
+            if req.received_on or found is None:
+                notice_withdraw(
+                    notice_id=notice.pk,
+                    reason="Loss runs received."
+                    if req.received_on
+                    else "No longer applies: the request's dates changed.",
+                )
+            elif found.due_at > now:
+                notice_retime(notice_id=notice.pk, due_at=found.due_at)
+            else:
+                ready.append(notice.pk)
+        queued = notices_queue(ready)
+        result.enqueued += [n.pk for n in queued if n.email_id]
 
 
 def sweep(
     *,
     now: dt.datetime | None = None,
     dry_run: bool = False,
-    enqueue: bool = True,
     batch_size: int = SWEEP_BATCH,
     max_batches: int = SWEEP_MAX_BATCHES,
 ) -> SweepResult:
-    """Create the notices due at `now` and hand them to delivery; re-enqueue stuck ones.
+    """Create the notices due at `now` and queue their e-mails; queue those waiting again.
 
     Reads only requests with `next_due_at <= now` (indexed), in batches, each in its own
     transaction; its cost grows with what is due, not with the number of requests. With
-    `dry_run` nothing is written or enqueued: the result says what would be. With
-    `enqueue=False` the caller delivers `result.enqueued` itself (the management command).
+    `dry_run` nothing is written or queued: the result says what would be. The e-mails'
+    delivery is enqueued on commit by the outbox.
     """
     now = now or timezone.now()
     if now.tzinfo is None:
@@ -380,130 +342,34 @@ def sweep(
             _plan(requests, now, result)
     else:
         for _ in range(max_batches):
-            if _sweep_batch(now, result, batch_size, enqueue) < batch_size:
+            if _sweep_batch(now, result, batch_size) < batch_size:
                 break
-    _requeue(now, result, enqueue, limit=batch_size * max_batches)
+    _queue_waiting(now, result, limit=batch_size * max_batches)
     return result
 
 
-# --- delivery ----------------------------------------------------------------------------
+# --- staff actions ------------------------------------------------------------------------
 
 
-def retry_backoff(attempts: int) -> dt.timedelta:
-    """When a failed notice is tried again: 2^attempts minutes, at most an hour."""
-    return min(dt.timedelta(minutes=2 ** min(attempts, 10)), MAX_BACKOFF)
+def notifications_retry_now(*, notification_ids: list[int]) -> list[int]:
+    """Admin "retry now" on notices: their unsent e-mails are enqueued at once.
 
-
-def notification_claim(*, notification_id: int, now: dt.datetime) -> bool:
-    """Take a notice for sending with one conditional UPDATE; False: someone else has it.
-
-    Claimable: pending or failed rows, and `sending` rows whose claim is older than
-    CLAIM_TIMEOUT (the worker died). Works the same on SQLite and PostgreSQL.
+    Returns the ids of the notices whose e-mail was re-enqueued (sent ones never are).
     """
-    claimable = Q(status__in=LIVE) | Q(
-        status=Notification.Status.SENDING, claimed_at__lte=now - CLAIM_TIMEOUT
-    )
-    return bool(
-        Notification.objects.filter(claimable, pk=notification_id).update(
-            status=Notification.Status.SENDING,
-            claimed_at=now,
-            attempts=F("attempts") + 1,
-            next_attempt_at=now + CLAIM_TIMEOUT,
+    email_ids = dict(
+        Notification.objects.filter(pk__in=notification_ids, email__isnull=False).values_list(
+            "email_id", "id"
         )
     )
+    retried = emails_retry_now(email_ids=list(email_ids))
+    return sorted(email_ids[pk] for pk in retried)
 
 
-class DeliveryError(Exception):
-    """Sending failed; the notice is marked failed and will be retried."""
-
-
-def notification_deliver(*, notification_id: int, now: dt.datetime | None = None) -> str:
-    """Claim, re-check and send one notice. Returns what happened.
-
-    "skipped": another worker holds it, or it is already sent or cancelled;
-    "cancelled": the request was received or the milestone no longer applies;
-    "deferred": a correction moved the milestone into the future (re-timed, kept pending);
-    "sent". On a sending error the row is marked failed (error and backoff kept) and
-    DeliveryError is raised so the task retries.
-
-    Deliberately not one transaction: the claim must be visible to other workers at once
-    and no transaction stays open while talking to the mail server; each step is a single
-    conditional UPDATE guarded by the claim.
-    """
-    from tracker.emails import build_notice_message, notice_recipients
-
-    now = now or timezone.now()
-    if not notification_claim(notification_id=notification_id, now=now):
-        return "skipped"
-    mine = Notification.objects.filter(
-        pk=notification_id, status=Notification.Status.SENDING, claimed_at=now
+def notice_email_ids(notification_ids: list[int]) -> list[int]:
+    """The outbox e-mails of these notices that are not sent yet (for delivery in-process)."""
+    return list(
+        Email.objects.filter(
+            tracker_notice__pk__in=notification_ids,
+            status__in=[Email.Status.PENDING, Email.Status.FAILED],
+        ).values_list("id", flat=True)
     )
-    notice = Notification.objects.select_related(
-        "agency", "request__agency", "request__created_by", "request__insured", "request__carrier"
-    ).get(pk=notification_id)
-    req = notice.request
-    current = {m.kind: m for m in request_milestones(req)}
-    if req.received_on or notice.milestone not in current:
-        reason = (
-            "Loss runs received."
-            if req.received_on
-            else "No longer applies: the request's dates changed."
-        )
-        mine.update(status=Notification.Status.CANCELLED, last_error=reason, next_attempt_at=None)
-        return "cancelled"
-    due_at = current[notice.milestone].due_at
-    if due_at > now:
-        mine.update(
-            status=Notification.Status.PENDING,
-            due_at=due_at,
-            claimed_at=None,
-            next_attempt_at=due_at,
-        )
-        return "deferred"
-    recipients = notice_recipients(req)
-    if not recipients:
-        mine.update(
-            status=Notification.Status.CANCELLED,
-            last_error="No recipient: the request's owner is inactive and the agency has no addresses.",
-            next_attempt_at=None,
-        )
-        return "cancelled"
-    try:
-        build_notice_message(notice, recipients).send(fail_silently=False)
-    except Exception as exc:
-        attempts = notice.attempts
-        mine.update(
-            status=Notification.Status.FAILED,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            recipients=", ".join(recipients),
-            next_attempt_at=now + retry_backoff(attempts),
-        )
-        logger.warning("Tracker notice %s failed (attempt %s): %s", notification_id, attempts, exc)
-        raise DeliveryError(str(exc)) from exc
-    if not mine.update(
-        status=Notification.Status.SENT,
-        sent_at=now,
-        last_error="",
-        recipients=", ".join(recipients),
-        next_attempt_at=None,
-    ):
-        logger.error(
-            "Tracker notice %s was sent but its claim had been taken over.", notification_id
-        )
-    return "sent"
-
-
-@transaction.atomic
-def notifications_retry_now(
-    *, notification_ids: list[int], now: dt.datetime | None = None
-) -> list[int]:
-    """Admin "retry now": pending or failed notices are enqueued at once (sent ones never)."""
-    now = now or timezone.now()
-    ids = list(
-        Notification.objects.filter(pk__in=notification_ids, status__in=LIVE).values_list(
-            "id", flat=True
-        )
-    )
-    Notification.objects.filter(pk__in=ids).update(next_attempt_at=now + ENQUEUE_GRACE)
-    _enqueue_on_commit(ids)
-    return ids

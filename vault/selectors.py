@@ -48,7 +48,10 @@ def request_get_expanded(*, agency: Agency, request_id: int) -> LossRunRequest:
     qs = LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
         "policies",
         _documents_with_uploader(),
-        Prefetch("notifications", queryset=Notification.objects.order_by("due_at", "id")),
+        Prefetch(
+            "notifications",
+            queryset=Notification.objects.select_related("email").order_by("due_at", "id"),
+        ),
     )
     return get_for_agency(qs, agency=agency, pk=request_id)
 

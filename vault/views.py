@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import agency_view
+from outbox.selectors import emails_about
 from vault import selectors, services
 from vault.carrier_directory import carrier_route
 from vault.csv_export import request_csv_rows, stream_csv
@@ -288,6 +289,7 @@ def request_edit(request, agency, request_id: int):
     context = _builder_context(request, agency, form, formset, req=req)
     context["row"] = selectors.request_row(req, timezone.now())
     context["history"] = selectors.request_history(agency=agency, request=req)
+    context["emails"] = list(emails_about(obj=req, agency=agency)[:100])
     context["next"] = _safe_next(request) or ""
     return render(request, "vault/request_form.html", context)
 

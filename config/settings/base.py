@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "outbox",
     "accounts",
     "vault",
     "tracker",
@@ -169,6 +170,8 @@ ESIGN_RATE = env("ESIGN_RATE", default="30/m")  # signing-page requests per clie
 # The cache holds the signing page's rate-limit counters: shared by every web process in
 # production (e.g. redis://redis:6379/1), process-local in embedded mode and tests.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# /dev/outbox/: the outbox rows in the browser (staff: all; agency users: their agency's).
+CAPTURED_MAIL_PAGE = env.bool("CAPTURED_MAIL_PAGE", default=DEBUG)
 ANYMAIL = {
     "MAILGUN_API_KEY": env("MAILGUN_API_KEY", default=""),
     "POSTMARK_SERVER_TOKEN": env("POSTMARK_SERVER_TOKEN", default=""),
@@ -195,6 +198,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "esign.tasks.reminders_sweep",
         "schedule": 300.0,
         "options": {"expires": 290},
+    },
+    "outbox-sweep": {
+        "task": "outbox.tasks.outbox_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
 }
 

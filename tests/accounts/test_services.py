@@ -11,6 +11,7 @@ from accounts import services
 from accounts.models import Agency, Invitation, User
 from tests.accounts.factories import AgencyClosedDayFactory, InvitationFactory
 from tests.factories import LossRunRequestFactory, OwnerFactory, UserFactory
+from tests.outbox_mail import deliver_outbox
 
 GOOD_PASSWORD = "plum-tractor-velvet-42"
 
@@ -81,7 +82,8 @@ def test_invitation_create_sends_signed_link(agency, owner):
         agency=agency, invited_by=owner, email="New@Colleague.test"
     )
     assert invitation.email == "new@colleague.test"
-    assert len(mail.outbox) == 1
+    assert mail.outbox == []  # queued in the outbox; a worker sends it after the commit
+    assert len(deliver_outbox()) == 1
     message = mail.outbox[0]
     assert message.to == ["new@colleague.test"]
     assert agency.name in message.subject
@@ -99,6 +101,7 @@ def test_invitation_subject_is_not_html_escaped(owner):
     owner.agency.name = "Smith & Sons"
     owner.agency.save()
     services.invitation_create(agency=owner.agency, invited_by=owner, email="x@colleague.test")
+    deliver_outbox()
     assert "Smith & Sons" in mail.outbox[0].subject
     assert "Smith & Sons" in mail.outbox[0].body
     assert "Smith &amp; Sons" in mail.outbox[0].alternatives[0][0]
@@ -111,7 +114,7 @@ def test_invitation_create_refuses_existing_account(agency, owner, other_agency)
         services.invitation_create(agency=agency, invited_by=owner, email="TAKEN@colleague.test")
     assert "already has an account" in exc.value.message_dict["email"][0]
     assert not Invitation.objects.exists()
-    assert mail.outbox == []
+    assert deliver_outbox() == []
 
 
 @pytest.mark.django_db
@@ -126,14 +129,23 @@ def test_invitation_create_replaces_open_invitation_to_same_address(agency, owne
 
 
 @pytest.mark.django_db
-def test_invitation_create_mail_failure_keeps_nothing(agency, owner, monkeypatch):
-    def boom(**kwargs):
-        raise ConnectionRefusedError("smtp down")
+def test_invitation_create_with_smtp_down_keeps_the_invitation_and_retries_the_mail(agency, owner):
+    from unittest import mock
 
-    monkeypatch.setattr(services.emails, "send_invitation", boom)
-    with pytest.raises(ValidationError, match="could not be sent"):
-        services.invitation_create(agency=agency, invited_by=owner, email="x@colleague.test")
-    assert not Invitation.objects.exists()
+    from outbox.models import Email
+
+    with mock.patch(
+        "django.core.mail.EmailMultiAlternatives.send",
+        side_effect=ConnectionRefusedError("smtp down"),
+    ):
+        invitation = services.invitation_create(
+            agency=agency, invited_by=owner, email="x@colleague.test"
+        )
+        assert deliver_outbox() == []
+    email = Email.objects.get()
+    assert email.status == Email.Status.FAILED and "smtp down" in email.last_error
+    assert email.about == invitation and email.agency == agency
+    assert len(deliver_outbox()) == 1 and len(deliver_outbox()) == 1
 
 
 @pytest.mark.django_db

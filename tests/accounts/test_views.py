@@ -10,8 +10,10 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import Agency, AgencyClosedDay, Invitation, User
 from accounts.views import landing_url
+from outbox.models import Email
 from tests.accounts.factories import AgencyClosedDayFactory, InvitationFactory
 from tests.factories import OwnerFactory, UserFactory
+from tests.outbox_mail import deliver_outbox
 
 GOOD_PASSWORD = "plum-tractor-velvet-42"
 
@@ -260,6 +262,11 @@ def _reset_link(body: str) -> str:
 def test_password_reset_full_flow(client, owner):
     response = client.post(reverse("password_reset"), {"email": owner.email.upper()})
     assert response.status_code == 302
+    assert mail.outbox == []  # the request only queued it
+    queued = Email.objects.get()
+    assert queued.kind == "accounts.password_reset" and queued.about == owner
+    assert queued.agency is None  # platform mail: colleagues never see the link
+    deliver_outbox()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.subject == "Reset your Loss Run Vault password"
@@ -284,6 +291,7 @@ def test_password_reset_full_flow(client, owner):
 @pytest.mark.django_db
 def test_password_reset_unknown_email_sends_nothing_but_says_the_same(client):
     response = client.post(reverse("password_reset"), {"email": "nobody@nowhere.test"}, follow=True)
+    deliver_outbox()
     assert "Check your e-mail" in response.text
     assert mail.outbox == []
 
@@ -291,6 +299,7 @@ def test_password_reset_unknown_email_sends_nothing_but_says_the_same(client):
 @pytest.mark.django_db
 def test_password_reset_expired_link(client, owner, settings):
     client.post(reverse("password_reset"), {"email": owner.email})
+    deliver_outbox()
     link = _reset_link(mail.outbox[0].body)
     later = timezone.now() + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
     with time_machine.travel(later):
@@ -301,6 +310,7 @@ def test_password_reset_expired_link(client, owner, settings):
 @pytest.mark.django_db
 def test_password_reset_forged_link(client, owner):
     client.post(reverse("password_reset"), {"email": owner.email})
+    deliver_outbox()
     link = _reset_link(mail.outbox[0].body)
     forged = re.sub(r"/([^/]+)/$", "/cbv2n4-0123456789abcdef0123456789abcdef/", link)
     response = client.get(forged, follow=True)
@@ -310,6 +320,7 @@ def test_password_reset_forged_link(client, owner):
 @pytest.mark.django_db
 def test_password_reset_weak_new_password(client, owner):
     client.post(reverse("password_reset"), {"email": owner.email})
+    deliver_outbox()
     confirm = client.get(_reset_link(mail.outbox[0].body), follow=True)
     response = client.post(
         confirm.redirect_chain[-1][0], {"new_password1": "short", "new_password2": "short"}
@@ -326,6 +337,7 @@ def test_password_reset_html_mail_with_site_url(client, owner, settings):
     """accounts.urls_auth adds the HTML alternative and builds the link from SITE_URL."""
     settings.SITE_URL = "https://vault.example.com"
     client.post(reverse("password_reset"), {"email": owner.email})
+    deliver_outbox()
     message = mail.outbox[0]
     link = _reset_link(message.body)
     assert link.startswith("https://vault.example.com/accounts/reset/")
@@ -418,6 +430,7 @@ def test_member_cannot_do_owner_actions(client, agency, owner, member, name, kwa
 @pytest.mark.django_db
 def test_invite_sends_email_and_lists_invitation(owner_client, agency):
     response = owner_client.post(reverse("accounts:invite"), {"email": "Sam@Colleague.test"})
+    deliver_outbox()
     assert response.status_code == 302
     assert response.url == reverse("accounts:team")
     invitation = Invitation.objects.get()
@@ -433,6 +446,7 @@ def test_invite_sends_email_and_lists_invitation(owner_client, agency):
 def test_invite_existing_account_is_field_error(owner_client, other_agency):
     elsewhere = UserFactory(agency=other_agency)
     response = owner_client.post(reverse("accounts:invite"), {"email": elsewhere.email.upper()})
+    deliver_outbox()
     assert response.status_code == 200
     assert "already has an account" in response.context["form"].errors["email"][0]
     assert not Invitation.objects.exists()
@@ -454,6 +468,7 @@ def _invite_link(body: str) -> str:
 @pytest.mark.django_db
 def test_accept_invitation_creates_member_and_signs_in(owner_client, client, agency):
     owner_client.post(reverse("accounts:invite"), {"email": "sam@colleague.test"})
+    deliver_outbox()
     owner_client.logout()
     link = _invite_link(mail.outbox[0].body)
     page = client.get(link)

@@ -91,10 +91,32 @@ class DrillDatabase:
             return conn.execute(sql, params).fetchall()
 
     def notices(self) -> list[dict]:
-        cols = ["id", "request_id", "milestone", "status", "attempts", "last_error", "claimed_at"]
+        """Each notice with the delivery state of its outbox e-mail (cancelled: the notice's)."""
+        cols = [
+            "id",
+            "request_id",
+            "milestone",
+            "status",
+            "attempts",
+            "last_error",
+            "claimed_at",
+            "email_id",
+        ]
         rows = self.rows(
-            "SELECT id, request_id, milestone, status, attempts, last_error, claimed_at"
-            " FROM tracker_notification ORDER BY id"
+            "SELECT n.id, n.request_id, n.milestone,"
+            " CASE WHEN n.status = 'cancelled' THEN 'cancelled' ELSE COALESCE(e.status, n.status) END,"
+            " COALESCE(e.attempts, 0), COALESCE(NULLIF(n.last_error, ''), e.last_error, ''),"
+            " e.claimed_at, n.email_id"
+            " FROM tracker_notification n LEFT JOIN outbox_email e ON e.id = n.email_id"
+            " ORDER BY n.id"
+        )
+        return [dict(zip(cols, r, strict=True)) for r in rows]
+
+    def emails(self) -> list[dict]:
+        cols = ["id", "kind", "to", "subject", "status", "attempts", "last_error"]
+        rows = self.rows(
+            'SELECT id, kind, "to", subject, status, attempts, last_error'
+            " FROM outbox_email ORDER BY id"
         )
         return [dict(zip(cols, r, strict=True)) for r in rows]
 

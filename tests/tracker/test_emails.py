@@ -5,11 +5,12 @@ import pytest
 from django.core import mail
 from django.urls import resolve, reverse
 
+from outbox.delivery import email_deliver
 from tests.factories import UserFactory
 from tests.tracker.conftest import real_links_resolve
-from tracker.emails import message_id, notice_recipients
 from tracker.models import Notification
-from tracker.services import notification_deliver, sweep
+from tracker.notices import notice_recipients
+from tracker.services import sweep
 from tracker.timeline import DAY2, HELPDESK_DUE, SECOND_REQUEST_DUE, SECOND_REQUEST_REMINDER
 
 NY = ZoneInfo("America/New_York")
@@ -20,10 +21,16 @@ def at(*args):
 
 
 def send_due(req, now):
-    sweep(now=now, enqueue=False)
-    notice = Notification.objects.filter(request=req, status=Notification.Status.PENDING).get()
-    assert notification_deliver(notification_id=notice.pk, now=now) == "sent"
+    sweep(now=now)
+    notice = Notification.objects.filter(
+        request=req, status=Notification.Status.QUEUED, email__status="pending"
+    ).get()
+    assert email_deliver(email_id=notice.email_id, now=now) == "sent"
     return notice, mail.outbox[-1]
+
+
+def recipients(req):
+    return notice_recipients(Notification(request=req))
 
 
 def html_of(message):
@@ -44,10 +51,9 @@ def test_first_request_reminder_content_and_link(make_request):
     assert "Acme &amp; Sons Agency" in html_of(msg)
     assert "Monday, March 2, 2026" in msg.body
     assert "second_request_letter" not in msg.body and "helpdesk" not in msg.body
-    assert (
-        msg.extra_headers["Message-ID"]
-        == message_id(notice.pk)
-        == f"<tracker-notice-{notice.pk}@testserver>"
+    assert msg.extra_headers["Message-ID"] == notice.email.message_id
+    assert notice.email.message_id.startswith("<") and notice.email.message_id.endswith(
+        "@testserver>"
     )
 
 
@@ -96,7 +102,7 @@ def test_links_carry_no_credentials(make_request):
 def test_recipients_owner_and_copy_addresses_deduplicated(make_request, ny_agency):
     owner = UserFactory(agency=ny_agency, email="desk@acme.test")
     req = make_request(created_at=at(2026, 3, 2, 10, 0), owner=owner)
-    assert notice_recipients(req) == ["desk@acme.test", "Boss@Acme.test"]
+    assert recipients(req) == ["desk@acme.test", "Boss@Acme.test"]
     _, msg = send_due(req, at(2026, 3, 4, 8, 0))
     assert msg.to == ["desk@acme.test", "Boss@Acme.test"]
 
@@ -104,7 +110,7 @@ def test_recipients_owner_and_copy_addresses_deduplicated(make_request, ny_agenc
 def test_inactive_owner_is_left_out(make_request, ny_agency):
     owner = UserFactory(agency=ny_agency, email="gone@acme.test", is_active=False)
     req = make_request(created_at=at(2026, 3, 2, 10, 0), owner=owner)
-    assert notice_recipients(req) == ["desk@acme.test", "Boss@Acme.test"]
+    assert recipients(req) == ["desk@acme.test", "Boss@Acme.test"]
 
 
 def test_without_owner_or_copies_the_agency_owners_get_it(make_request, ny_agency):
@@ -115,17 +121,16 @@ def test_without_owner_or_copies_the_agency_owners_get_it(make_request, ny_agenc
     boss = UserFactory(agency=ny_agency, email="boss@acme.test", role=User.Role.OWNER)
     owner = UserFactory(agency=ny_agency, email="gone@acme.test", is_active=False)
     req = make_request(created_at=at(2026, 3, 2, 10, 0), owner=owner)
-    assert notice_recipients(req) == [boss.email]
+    assert recipients(req) == [boss.email]
     boss.is_active = False
     boss.save()
     ny_agency.email = ""
     ny_agency.save()
     req.refresh_from_db()
-    assert notice_recipients(req) == []
-    sweep(now=at(2026, 3, 4, 8, 0), enqueue=False)
+    assert recipients(req) == []
+    sweep(now=at(2026, 3, 4, 8, 0))
     notice = Notification.objects.get(request=req)
-    assert notification_deliver(notification_id=notice.pk, now=at(2026, 3, 4, 8, 0)) == "cancelled"
-    notice.refresh_from_db()
+    assert notice.status == Notification.Status.CANCELLED and notice.email is None
     assert "No recipient" in notice.last_error
 
 

@@ -12,8 +12,8 @@ NY = ZoneInfo("America/New_York")
 def test_history_is_the_requests_notices_in_due_order(make_request, django_assert_num_queries):
     req = make_request(created_at=dt.datetime(2026, 3, 2, 10, tzinfo=NY))
     other = make_request(created_at=dt.datetime(2026, 3, 2, 10, tzinfo=NY))
-    sweep(now=dt.datetime(2026, 3, 4, 8, tzinfo=NY), enqueue=False)
-    sweep(now=dt.datetime(2026, 3, 9, 8, tzinfo=NY), enqueue=False)
+    sweep(now=dt.datetime(2026, 3, 4, 8, tzinfo=NY))
+    sweep(now=dt.datetime(2026, 3, 9, 8, tzinfo=NY))
     with django_assert_num_queries(1):
         got = list(notifications_for_request(agency=req.agency, request=req))
     assert [n.milestone for n in got] == [
@@ -26,6 +26,6 @@ def test_history_is_the_requests_notices_in_due_order(make_request, django_asser
 
 def test_history_of_another_agency_is_empty(make_request):
     req = make_request(created_at=dt.datetime(2026, 3, 2, 10, tzinfo=NY))
-    sweep(now=dt.datetime(2026, 3, 4, 8, tzinfo=NY), enqueue=False)
+    sweep(now=dt.datetime(2026, 3, 4, 8, tzinfo=NY))
     assert notifications_for_request(agency=req.agency, request=req).count() == 1
     assert notifications_for_request(agency=AgencyFactory(), request=req).count() == 0

@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from outbox.models import Email
+from outbox.services import email_queue
 from tests.factories import (
     AgencyFactory,
     CarrierFactory,
@@ -251,9 +253,11 @@ def test_list_query_count_with_status_and_search(
 
 def test_request_row_expansion(owner_client, agency, django_assert_num_queries):
     req = make(agency, policies=["GL-1", "AU-2"])
+    email = _email(agency, req, "Enter the 1st request date")
+    Email.objects.filter(pk=email.pk).update(status="failed", last_error="SMTP timeout")
     Notification.objects.create(
         agency=agency, request=req, milestone="first_request_reminder_day2",
-        due_at=NOW - dt.timedelta(days=1), status="failed", last_error="SMTP timeout",
+        due_at=NOW - dt.timedelta(days=1), status="queued", email=email,
     )  # fmt: skip
     url = reverse("vault:request_row", kwargs={"request_id": req.pk})
     with django_assert_num_queries(
@@ -264,7 +268,42 @@ def test_request_row_expansion(owner_client, agency, django_assert_num_queries):
     assert html.lstrip().startswith(f'<tr class="detail-row" id="detail-{req.pk}"')
     assert "GL-1" in html and "AU-2" in html
     assert "Reminder: enter the 1st request date (day 2)" in html and "SMTP timeout" in html
+    assert "Failed (will retry)" in html
     assert reverse("vault:request_edit", kwargs={"request_id": req.pk}) in html
+
+
+def _email(agency, req, subject):
+    return email_queue(
+        kind="test.note",
+        to=["owner@agency.test"],
+        subject=subject,
+        template="accounts/invitation",
+        context={},
+        agency=agency,
+        about=req,
+    )
+
+
+def test_edit_page_lists_the_agency_s_e_mails_about_the_request(owner_client, agency):
+    from outbox.delivery import email_deliver
+
+    req = make(agency)
+    sent, waiting = _email(agency, req, "Notice one"), _email(agency, req, "Notice two")
+    email_deliver(email_id=sent.pk, now=NOW)
+    Email.objects.filter(pk=waiting.pk).update(status="failed", last_error="Connection refused")
+    _email(agency, make(agency), "About another request")
+    email_queue(
+        kind="test.staff", to=["desk@platform.test"], subject="Platform note",
+        template="accounts/invitation", context={}, about=req,
+    )  # fmt: skip
+    html = owner_client.get(
+        reverse("vault:request_edit", kwargs={"request_id": req.pk})
+    ).content.decode()
+    assert "E-mails about this request" in html
+    assert "Notice one" in html and "Sent" in html and "sent 03/13/2025" in html
+    assert "Notice two" in html and "Failed (will retry)" in html
+    assert "Error: Connection refused" in html
+    assert "About another request" not in html and "Platform note" not in html
 
 
 # CSV export ------------------------------------------------------------------------------
