@@ -167,7 +167,7 @@ def carrier_send_email(
             attachments=[
                 Attachment(d.file.name, d.original_name, d.content_type) for d in documents
             ],
-            about=send,
+            about=req,  # listed with the request's other e-mails on its page
             headers={"X-Loss-Run-Request": str(req.pk)},
             from_email=agency_sender(agency),
         )

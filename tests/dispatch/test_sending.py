@@ -50,6 +50,7 @@ def test_first_request_by_email_attaches_both_pdfs_with_reply_to(
     assert send.method == "email" and send.documents.count() == 2 and send.email is not None
     history = owner_client.get(reverse("vault:request_edit", kwargs={"request_id": req.pk}))
     assert f"E-mailed the 1st request to {req.carrier.loss_run_email}" in history.content.decode()
+    assert message.subject in history.content.decode()  # the e-mail is listed on the request
 
 
 @pytest.mark.django_db
