@@ -138,7 +138,9 @@ def invite(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(
+                request, f"Invitation to {invitation.email} created; its e-mail is on its way."
+            )
             return redirect("accounts:team")
     return render(request, "accounts/invite.html", {"form": form})
 

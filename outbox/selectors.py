@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
 from outbox.models import Email
 
-if TYPE_CHECKING:
-    from accounts.models import Agency
 
-
-def emails_about(*, obj: models.Model, agency: Agency | None = None) -> QuerySet[Email]:
+def emails_about(*, obj: models.Model, agency: models.Model | None = None) -> QuerySet[Email]:
     """The e-mails about one object, newest first; with `agency`, only that agency's own
     (what an agency user may see: platform mail about the object is left out)."""
     qs = Email.objects.all() if agency is None else Email.objects.for_agency(agency)

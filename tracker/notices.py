@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.selectors import agency_mail_recipients
 from outbox.models import Email
 from outbox.rendering import render_subject
-from outbox.services import email_cancel, email_queue
+from outbox.services import email_build, email_cancel, emails_queue
 from tracker.emails import notice_context
 from tracker.models import Notification
 
@@ -38,7 +38,7 @@ def notice_recipients(notice: Notification) -> list[str]:
     return agency_mail_recipients(agency=req.agency, user=req.created_by)
 
 
-def _queue_one(notice: Notification) -> Email | None:
+def _build_one(notice: Notification) -> Email | None:
     req = notice.request
     to = notice_recipients(notice)
     if not to:
@@ -49,7 +49,7 @@ def _queue_one(notice: Notification) -> Email | None:
     template = f"tracker/{notice.milestone}"
     with timezone.override(req.agency.tz):  # dates in the templates read in the agency's zone
         subject = render_subject(template, context)
-        email = email_queue(
+        return email_build(
             kind=f"tracker.{notice.milestone}",
             to=to,
             subject=subject,
@@ -59,9 +59,6 @@ def _queue_one(notice: Notification) -> Email | None:
             about=req,
             headers={"X-Tracker-Notice": str(notice.pk)},
         )
-    notice.email = email
-    notice.status = Notification.Status.QUEUED
-    return email
 
 
 def notices_queue(notice_ids: Iterable[int]) -> list[Notification]:
@@ -72,11 +69,26 @@ def notices_queue(notice_ids: Iterable[int]) -> list[Notification]:
     notices = list(
         Notification.objects.filter(
             pk__in=list(notice_ids), status=Notification.Status.PENDING, email__isnull=True
-        ).select_related(*_RELATED)
+        )
+        .select_related(*_RELATED)
+        .prefetch_related("request__policies")
     )
-    for notice in notices:
-        _queue_one(notice)
-    Notification.objects.bulk_update(notices, ["status", "last_error", "email"], batch_size=500)
+    built = [(notice, _build_one(notice)) for notice in notices]
+    to_send = [(notice, email) for notice, email in built if email is not None]
+    queued = []
+    for (notice, _), email in zip(to_send, emails_queue([e for _, e in to_send]), strict=True):
+        notice.email = email
+        notice.status = Notification.Status.QUEUED
+        queued.append(notice)
+    # The e-mail differs per row (one CASE update); the status is the same for all of them.
+    Notification.objects.bulk_update(queued, ["email"], batch_size=500)
+    Notification.objects.filter(pk__in=[n.pk for n in queued]).update(
+        status=Notification.Status.QUEUED
+    )
+    cancelled = [n for n in notices if n.status == Notification.Status.CANCELLED]
+    Notification.objects.filter(pk__in=[n.pk for n in cancelled]).update(
+        status=Notification.Status.CANCELLED, last_error=NO_RECIPIENT
+    )
     return notices
 
 
@@ -96,6 +108,10 @@ def _unsent(notice: Notification) -> bool:
     """True when the notice has no e-mail, or its e-mail could still be withdrawn (now is)."""
     if notice.email is None:
         return True
+    if notice.email.status == Email.Status.CANCELLED:
+        return True
+    if notice.email.status not in (Email.Status.PENDING, Email.Status.FAILED):
+        return False  # sent or being sent: history, left as it is
     email_cancel(email=notice.email)
     return notice.email.status == Email.Status.CANCELLED
 

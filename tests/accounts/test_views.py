@@ -438,7 +438,7 @@ def test_invite_sends_email_and_lists_invitation(owner_client, agency):
     assert invitation.email == "sam@colleague.test"
     assert mail.outbox[0].to == ["sam@colleague.test"]
     team = owner_client.get(reverse("accounts:team"))
-    assert "Invitation sent to sam@colleague.test." in team.text
+    assert "Invitation to sam@colleague.test created; its e-mail is on its way." in team.text
     assert "sam@colleague.test" in team.text
 
 

@@ -113,9 +113,9 @@ class DrillDatabase:
         return [dict(zip(cols, r, strict=True)) for r in rows]
 
     def emails(self) -> list[dict]:
-        cols = ["id", "kind", "to", "subject", "status", "attempts", "last_error"]
+        cols = ["id", "kind", "to", "subject", "status", "attempts", "last_error", "message_id"]
         rows = self.rows(
-            'SELECT id, kind, "to", subject, status, attempts, last_error'
+            'SELECT id, kind, "to", subject, status, attempts, last_error, message_id'
             " FROM outbox_email ORDER BY id"
         )
         return [dict(zip(cols, r, strict=True)) for r in rows]
@@ -285,6 +285,22 @@ class WebSession:
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode(errors="replace")
 
+    def post_form(self, path: str, fields: dict[str, str | list[str]]) -> tuple[int, str, str]:
+        """GET the form at `path` for its CSRF token, POST `fields` to it; (status, final URL,
+        body). Redirects are followed, as a browser does."""
+        status, page = self.get(path)
+        assert status == 200, page[:500]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}, doseq=True)
+        request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
+            self.base + path, data=data.encode(), headers={"Referer": self.base + path}
+        )
+        try:
+            with self.opener.open(request, timeout=30) as r:
+                return r.status, r.url, r.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.url, exc.read().decode(errors="replace")
+
     def sign_in(self, email_address: str, password: str) -> None:
         status, page = self.get("/accounts/login/")
         assert status == 200, page[:500]
@@ -347,6 +363,11 @@ class MailSink:
     def per_notice(self) -> Counter:
         with self.lock:
             return Counter(int(m["X-Tracker-Notice"]) for m in self.messages)
+
+    def per_message_id(self) -> Counter:
+        """Accepted messages by Message-ID (the outbox row's, stable across retries)."""
+        with self.lock:
+            return Counter(m["Message-ID"] for m in self.messages)
 
     def count(self) -> int:
         with self.lock:

@@ -6,6 +6,7 @@ Run with DATABASE_URL=postgres://... (skipped on SQLite, which has no concurrent
 import datetime as dt
 import threading
 from collections import Counter
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -57,8 +58,13 @@ def test_two_sweeps_and_two_workers_at_once_send_each_notice_once(make_request):
         make_request(created_at=created)
     now = dt.datetime(2026, 3, 4, 8, 1, tzinfo=NY)
 
-    # Two beats fire at the same moment (a duplicated beat): small batches interleave.
-    swept = run_in_threads(lambda i: sweep(now=now, batch_size=5))
+    # Two beats fire at the same moment (a duplicated beat): small batches interleave. The
+    # on-commit hand-over to the (eager) delivery task is held back: the workers below send.
+    with mock.patch("outbox.delivery.enqueue_deliveries") as enqueue:
+        swept = run_in_threads(lambda i: sweep(now=now, batch_size=5))
+    assert sorted(pk for call in enqueue.call_args_list for pk in call.args[0]) == sorted(
+        Email.objects.values_list("id", flat=True)
+    )
     assert sum(len(r.created) for r in swept) == N_REQUESTS
     assert Notification.objects.count() == N_REQUESTS
     ids = sorted(Notification.objects.values_list("email_id", flat=True))
