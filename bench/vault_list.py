@@ -228,7 +228,7 @@ def measure(runs: int, explain: bool) -> None:
         ("vault, first page, no filter", vault),
         ("vault, status = 2nd request due", vault + "?status=second_due"),
         ("vault, status = help desk", vault + "?status=help_desk"),
-        ("vault, status = awaiting 1st request", vault + "?status=awaiting_first"),
+        ("vault, status = draft", vault + "?status=draft"),
         ("vault, status = received", vault + "?status=received"),
         (f"vault, search insured '{insured_name[:8]}'", vault + "?q=" + insured_name[:8]),
         ("vault, search 'holdings 1234 '", vault + "?q=Holdings+1234+"),

@@ -14,6 +14,8 @@ urlpatterns = [
     # The accounts namespace, with the settings page whose views are the tracker's.
     path("", include("tracker.urls_settings")),
     path("", include("vault.urls")),
+    path("", include("esign.urls")),
+    path("", include("dispatch.urls")),
     path("tracker/", include("tracker.urls")),
     path("helpdesk/", include("helpdesk.urls")),
     path("claims/", include("claims.urls")),

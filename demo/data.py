@@ -19,7 +19,7 @@ from tracker.calendar import calendar_for_agency
 from tracker.services import request_schedule_refresh
 from vault.documents import document_create
 from vault.letters import authorization_letter_pdf
-from vault.models import Carrier, Document, LossRunRequest
+from vault.models import Carrier, CarrierAgencyNote, Document, LossRunRequest
 from vault.rules import PolicyData
 from vault.services import insured_create, request_create
 
@@ -40,27 +40,38 @@ DEMO_LOGINS = [
     DemoLogin("staff@lossrun.demo", "help-desk staff (admin)", "—"),
 ]
 
-CARRIERS = [
-    (
-        "Great Lakes Mutual Insurance Company",
-        "21415",
-        "Great Lakes Group",
-        "lossruns@greatlakesmutual.example",
+CARRIERS = [  # name, NAIC, group, loss-run contacts (invented, on example domains)
+    dict(
+        legal_name="Great Lakes Mutual Insurance Company", naic_code="21415",
+        group_name="Great Lakes Group", loss_run_email="lossruns@greatlakesmutual.example",
+        fax="(414) 555-0190", phone="(414) 555-0100 option 3",
+        mailing_address="Loss Run Unit\n1200 Lakeshore Drive\nMilwaukee, WI 53202",
+        requirements="Every policy number and the exact named insured; a signed authorization "
+        "dated within 60 days.",
     ),
-    (
-        "Atlantic Shield Casualty Co.",
-        "33120",
-        "Atlantic Shield",
-        "claims.history@atlanticshield.example",
+    dict(
+        legal_name="Atlantic Shield Casualty Co.", naic_code="33120", group_name="Atlantic Shield",
+        loss_run_email="claims.history@atlanticshield.example", fax="(973) 555-0133",
+        phone="(973) 555-0130", portal_url="https://agents.atlanticshield.example/loss-runs",
+        requirements='Subject line "Loss Run Request - <policy number>"; FEIN on the letter.',
     ),
-    (
-        "Prairie Indemnity Insurance Company",
-        "40210",
-        "",
-        "lossrun.requests@prairieindemnity.example",
+    dict(
+        legal_name="Prairie Indemnity Insurance Company", naic_code="40210",
+        loss_run_email="lossrun.requests@prairieindemnity.example", phone="(515) 555-0177",
+        mailing_address="Underwriting Services, Loss Runs\nPO Box 4021\nDes Moines, IA 50306",
+        requirements="Policy numbers only; no claim numbers needed.",
     ),
-    ("Cascade Property & Casualty", "18832", "Cascade Holdings", "lossruns@cascadepc.example"),
-]
+    dict(
+        legal_name="Cascade Property & Casualty", naic_code="18832", group_name="Cascade Holdings",
+        loss_run_email="lossruns@cascadepc.example", fax="(503) 555-0148",
+        phone="(503) 555-0140", requirements="Uses its own form for workers compensation runs.",
+    ),
+    dict(
+        legal_name="Keystone Farm Mutual", naic_code="27093", fax="(717) 555-0161",
+        phone="(717) 555-0160", mailing_address="Loss Runs\n77 Market Square\nHarrisburg, PA 17101",
+        requirements="Fax only, with the agency's letterhead.",
+    ),
+]  # fmt: skip
 
 
 class DemoNotAllowed(RuntimeError):
@@ -79,12 +90,7 @@ def seed_demo(*, now: dt.datetime | None = None) -> bool:
     if demo_exists():
         return False
     now = now or timezone.now()
-    carriers = [
-        Carrier.objects.create(
-            legal_name=n, naic_code=c, group_name=g, loss_run_email=e, states="NY,NJ,TX,CT"
-        )
-        for n, c, g, e in CARRIERS
-    ]
+    carriers = [Carrier.objects.create(states="NY,NJ,TX,CT", **fields) for fields in CARRIERS]
     harbor = Agency.objects.create(
         name="Harbor & Pine Insurance", slug="harbor-pine", state="NY",
         address="200 Harbor Street, Suite 4\nPort Jefferson, NY 11777", phone="(631) 555-0142",
@@ -111,10 +117,19 @@ def seed_demo(*, now: dt.datetime | None = None) -> bool:
             is_superuser=agency is None,
         )
     staff = users["staff@lossrun.demo"]
-    _requests_in_every_stage(harbor, users["agent@harborpine.demo"], carriers, now, staff=staff)
+    e_mail_carriers = [c for c in carriers if c.loss_run_email]
     _requests_in_every_stage(
-        summit, users["owner@summitridge.demo"], carriers[1:], now, staff=staff, prefix="Lone Star"
+        harbor, users["agent@harborpine.demo"], e_mail_carriers, now, staff=staff
     )
+    _requests_in_every_stage(
+        summit, users["owner@summitridge.demo"], e_mail_carriers[1:], now, staff=staff,
+        prefix="Lone Star",
+    )  # fmt: skip
+    CarrierAgencyNote.objects.create(
+        agency=harbor, carrier=carriers[0], loss_run_email="ny.lossruns@greatlakesmutual.example",
+        notes="Our NY desk answers within 3 days; call Dana at ext. 214 if not.",
+    )  # fmt: skip
+    _request_to_fax_carrier(harbor, users["agent@harborpine.demo"], carriers[-1])
     return True
 
 
@@ -135,7 +150,9 @@ def _requests_in_every_stage(agency, user, carriers, now, *, staff, prefix="Bays
 
     stages = [
         ("Bakery", dict(created=at(today, 9))),
-        ("Marine Supply", dict(created=at(back(6)))),
+        ("Marine Supply", dict(created=at(back(6)), esign="awaiting")),
+        ("Florist", dict(created=at(back(3)), esign="signed")),
+        ("Catering", dict(created=at(back(2)), esign="signed", send=True)),
         ("Landscaping", dict(created=at(back(4)), first=back(3))),
         ("Auto Body", dict(created=at(back(14)), first=back(11))),
         (
@@ -190,10 +207,49 @@ def _requests_in_every_stage(agency, user, carriers, now, *, staff, prefix="Bays
             _demo_document(
                 req, user, Document.Kind.AUTH_SIGNED, authorization_letter_pdf(request=req)
             )
+        if d.get("esign"):
+            _demo_esign(req, user, signed=d["esign"] == "signed", send=d.get("send", False))
         if d.get("ticket"):
             _demo_ticket(req, user, staff, policies)
         if d.get("received") and trade == "Hardware":
             _demo_loss_runs(req, user, policies, valued=d["received"] - dt.timedelta(days=3))
+
+
+def _demo_esign(req, user, *, signed: bool, send: bool) -> None:
+    """Sent for signature (its e-mail lands in the captured mail); signed with a typed
+    signature; then e-mailed to the carrier from the product."""
+    from dispatch.models import CarrierSend
+    from dispatch.services import carrier_send_email
+    from esign.services import signature_send, signature_sign
+
+    insured = req.insured
+    signature = signature_send(
+        agency=req.agency, request=req, user=user, signer_name=insured.signer_name,
+        signer_title=insured.signer_title, signer_email=insured.signer_email,
+    )  # fmt: skip
+    if signed:
+        signature_sign(
+            signature=signature, name=insured.signer_name, title=insured.signer_title,
+            consented=True, png=None, typed=insured.signer_name, ip="203.0.113.10",
+            user_agent="Mozilla/5.0 (iPhone; demo)",
+        )  # fmt: skip
+    if send:
+        carrier_send_email(agency=req.agency, request=req, user=user, kind=CarrierSend.Kind.FIRST)
+
+
+def _request_to_fax_carrier(agency, user, carrier) -> None:
+    """A draft for a fax-only carrier: the Send page offers the PDFs and "I sent it"."""
+    insured = insured_create(
+        agency=agency, legal_name="Bayside Dairy Farm LLC", state=agency.state,
+        signer_name="Sam Okafor", signer_title="Managing Member",
+        signer_email="sam@baysidedairy.example",
+    )  # fmt: skip
+    year = timezone.now().year
+    request_create(
+        agency=agency, user=user, insured=insured, carrier=carrier,
+        policies=[PolicyData("FM-77120", dt.date(year - 1, 6, 1), dt.date(year, 6, 1))],
+        recipient_name=user.get_full_name(), recipient_email=user.email,
+    )  # fmt: skip
 
 
 def _demo_document(req, user, kind, content: bytes, name: str = "") -> Document:

@@ -23,6 +23,14 @@ def test_demo_has_two_agencies_and_every_stage_of_the_timeline():
     ticket = Ticket.objects.get(request__agency__slug="harbor-pine")
     assert ticket.status == Ticket.Status.IN_REVIEW and ticket.assignee.is_staff
     assert Document.objects.filter(kind=Document.Kind.AUTH_SIGNED).exists()
+    from dispatch.models import CarrierSend
+    from esign.models import SignatureRequest
+    from outbox.models import Email
+
+    pending = SignatureRequest.objects.get(request__agency__slug="harbor-pine", status="pending")
+    assert Email.objects.filter(kind="esign.link", to=[pending.signer_email]).exists()
+    sent = CarrierSend.objects.get(request__agency__slug="harbor-pine", method="email")
+    assert sent.email.reply_to == [sent.reply_to] and sent.documents.count() == 2
     from claims.models import Claim
 
     assert Claim.objects.filter(agency__slug="harbor-pine").count() == 5

@@ -29,8 +29,10 @@ from hypothesis import strategies as st
 
 from accounts.services import invitation_token
 from accounts.signup import SignupDetails, signup_token
+from esign.tokens import make_token
 from tests.accounts.factories import InvitationFactory
 from tests.claims.factories import ClaimFactory, ImportJobFactory, LossRunReportFactory
+from tests.esign.factories import SignatureRequestFactory
 from tests.factories import (
     AgencyFactory,
     CarrierFactory,
@@ -276,6 +278,7 @@ def world(db):
     report = claim.report
     job = ImportJobFactory(agency=agency, insured=insured, carrier=carrier)
     invitation = InvitationFactory(agency=agency, invited_by=owner)
+    signature = SignatureRequestFactory(agency=agency)
     return {
         "agency": agency,
         "owner": owner,
@@ -291,6 +294,8 @@ def world(db):
         "signup_token": signup_token(
             SignupDetails("Fuzz Signup", "Pat Fuzz", "new@fuzz.test", "NJ", "America/New_York")
         ),
+        "carrier_id": carrier.pk,
+        "signing_token": make_token(signature_id=signature.pk, nonce=signature.nonce),
         "empty_report": LossRunReportFactory(agency=agency, insured=insured, carrier=carrier),
     }
 
@@ -314,6 +319,9 @@ PAGES = [
     ("vault:bulk_upload", {}, True),
     ("helpdesk:submit", {"request_id": "overdue_id"}, True),
     ("helpdesk:ticket_detail", {"ticket_id": "ticket_id"}, True),
+    ("dispatch:request_send", {"request_id": "request_id"}, True),
+    ("vault:carrier_detail", {"carrier_id": "carrier_id"}, True),
+    ("esign:sign", {"signing_token": "signing_token"}, False),
     ("claims:insured_list", {}, True),
     ("claims:import_start", {"insured_id": "insured_id"}, True),
     ("claims:report_create", {"insured_id": "insured_id"}, True),

@@ -73,6 +73,7 @@ def test_sign_in_page_sends_the_security_headers(client):
 NOT_SERVED_TO_BROWSERS = {
     "templates/vault/letters/_base.html": "PDF letters (WeasyPrint)",
     "templates/claims/summary_pdf.html": "PDF claims summary (WeasyPrint)",
+    "templates/esign/certificate.html": "PDF signature certificate (WeasyPrint)",
     "templates/helpdesk/letters/escalation.html": "PDF escalation letter (WeasyPrint)",
 }
 NOT_SERVED_DIRS = ("templates/emails/",)
@@ -278,7 +279,12 @@ CREDENTIAL = re.compile(
     r"sessionid|csrf|token|passw|secret|api[_-]?key|auth=|sig=|signature|[?&]key=", re.IGNORECASE
 )
 # By design: a one-time signed token is the point of these links.
-TOKEN_LINKS = {"accounts:invitation_accept", "password_reset_confirm", "accounts:signup_finish"}
+TOKEN_LINKS = {
+    "accounts:invitation_accept",
+    "password_reset_confirm",
+    "accounts:signup_finish",
+    "esign:sign",
+}
 # Pages for people who are signed out, linked from the e-mails that answer sign-up and
 # invitations for an address that already has an account.
 SIGNED_OUT_LINKS = {"login", "password_reset"}
@@ -290,7 +296,7 @@ def links_of(message) -> set[str]:
 
 
 @pytest.fixture
-def sent_mail(db, settings):
+def sent_mail(db, settings, django_capture_on_commit_callbacks):
     """Send every kind of e-mail the product sends; returns (messages, templates rendered)."""
     from helpdesk import emails as helpdesk_emails
     from helpdesk.models import Ticket, TicketEvent, TicketMessage
@@ -351,10 +357,36 @@ def sent_mail(db, settings):
         invite = Client()
         invite.force_login(owner)
         invite.post(reverse("accounts:invite"), {"email": elsewhere.email})
+        _send_signature_and_carrier_mail(agency, owner, django_capture_on_commit_callbacks)
         deliver_outbox()
     finally:
         template_rendered.disconnect(on_render)
     return list(mail.outbox), rendered, {"agency": agency, "owner": owner, "request": req}
+
+
+def _send_signature_and_carrier_mail(agency, owner, capture) -> None:
+    """The e-signature flow's e-mails (link, reminder, copy, signed, declined) and the
+    carrier's 1st and 2nd request, delivered through the outbox after commit."""
+    from dispatch.services import carrier_send_email
+    from esign import emails as esign_emails
+    from esign.services import signature_decline, signature_sign
+    from tests.esign.factories import SignatureRequestFactory
+
+    with capture(execute=True):
+        signed = SignatureRequestFactory(
+            agency=agency, request=LossRunRequestFactory(agency=agency, created_by=owner)
+        )
+        esign_emails.signing_reminder(signature=signed)
+        signature_sign(
+            signature=signed, name="Pat Rivera", title="President", consented=True, png=None,
+            typed="Pat Rivera", ip="203.0.113.1", user_agent="test",
+        )  # fmt: skip
+        declined = SignatureRequestFactory(
+            agency=agency, request=LossRunRequestFactory(agency=agency, created_by=owner)
+        )
+        signature_decline(signature=declined, reason="Wrong insured", ip=None, user_agent="")
+        for kind in ("first", "second"):
+            carrier_send_email(agency=agency, request=signed.request, user=owner, kind=kind)
 
 
 def test_every_email_template_is_exercised(sent_mail):
@@ -390,7 +422,7 @@ def test_email_links_carry_no_credentials(sent_mail):
             # No opaque blob in the path either: only words and numeric ids.
             for segment in filter(None, parts.path.split("/")):
                 assert re.fullmatch(r"[a-z0-9._-]+", segment) and len(segment) < 40, link
-    assert token_links == 3  # one invitation, one password reset, one sign-up
+    assert token_links == 6  # invitation, reset, sign-up, two signing links, a reminder
 
 
 def test_email_links_need_sign_in_and_are_404_for_another_agency(sent_mail):

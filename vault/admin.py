@@ -4,7 +4,14 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
-from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
+from vault.models import (
+    Carrier,
+    CarrierAgencyNote,
+    Document,
+    Insured,
+    LossRunRequest,
+    Policy,
+)
 from vault.scheduling import schedule_refresh
 from vault.services import carrier_promote
 
@@ -34,7 +41,19 @@ class CarrierAdmin(admin.ModelAdmin):
     actions = ["promote_to_platform"]
     fieldsets = [
         (None, {"fields": ["legal_name", "naic_code", "group_name", "states"]}),
-        ("Loss-run department", {"fields": ["loss_run_email", "fax", "phone", "mailing_address"]}),
+        (
+            "Loss-run department",
+            {
+                "fields": [
+                    "loss_run_email",
+                    "fax",
+                    "phone",
+                    "portal_url",
+                    "mailing_address",
+                    "requirements",
+                ]
+            },
+        ),
         ("Directory", {"fields": ["agency", "notes", "created_at"]}),
     ]
 
@@ -51,6 +70,15 @@ class CarrierAdmin(admin.ModelAdmin):
         self.message_user(
             request, f"{promoted} carrier(s) moved to the platform directory.", messages.SUCCESS
         )
+
+
+@admin.register(CarrierAgencyNote)
+class CarrierAgencyNoteAdmin(admin.ModelAdmin):
+    list_display = ["carrier", "agency", "loss_run_email", "fax", "updated_at"]
+    list_filter = ["agency"]
+    search_fields = ["carrier__legal_name", "agency__name"]
+    list_select_related = ["carrier", "agency"]
+    autocomplete_fields = ["carrier", "agency"]
 
 
 @admin.register(Insured)

@@ -28,7 +28,8 @@ from django.utils.text import get_valid_filename
 
 from accounts.models import Agency
 from accounts.tenancy import get_for_agency, scoped
-from vault.models import Document, Insured, LossRunRequest
+from vault.authorization import request_authorization_set
+from vault.models import Authorization, Document, Insured, LossRunRequest
 
 ACCEPTED_TYPES_TEXT = "PDF, PNG, JPEG, TIFF, CSV or XLSX"
 ORIGINAL_NAME_MAX = 200  # Document.original_name max_length
@@ -256,6 +257,13 @@ def document_create(
     except Exception:
         default_storage.delete(stored_path)
         raise
+    if kind == Document.Kind.AUTH_SIGNED and request is not None:
+        request_authorization_set(
+            request=request,
+            authorization=Authorization.SIGNED,
+            actor=uploaded_by,
+            reason=f"Signed authorization on file: {original_name}",
+        )
     return document
 
 

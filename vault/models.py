@@ -38,6 +38,12 @@ class Carrier(models.Model):
     fax = models.CharField(max_length=40, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     mailing_address = models.TextField(blank=True)
+    portal_url = models.URLField("loss-run portal", blank=True, max_length=300)
+    requirements = models.TextField(
+        "what the loss-run department requires",
+        blank=True,
+        help_text="E.g. its own form, the FEIN, policy numbers only, a subject line.",
+    )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -53,6 +59,27 @@ class Carrier(models.Model):
     @property
     def is_private(self) -> bool:
         return self.agency_id is not None
+
+
+class CarrierAgencyNote(models.Model):
+    """One agency's own notes and override addresses for a platform carrier (only it sees them)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="carrier_notes")
+    carrier = models.ForeignKey(Carrier, on_delete=models.CASCADE, related_name="agency_notes")
+    loss_run_email = models.EmailField("our loss-run e-mail for this carrier", blank=True)
+    fax = models.CharField("our fax number for this carrier", max_length=40, blank=True)
+    notes = models.TextField("our notes", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "carrier"], name="carrier_note_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} notes on {self.carrier_id}"
 
 
 class Insured(models.Model):
@@ -91,6 +118,15 @@ OPEN_SECOND_PHASE = models.Q(received_on__isnull=True) & models.Q(
 )
 
 
+class Authorization(models.TextChoices):
+    """Where the insured's signed authorization stands (set by services, never by hand)."""
+
+    DRAFT = "draft", "Not signed yet"
+    AWAITING = "awaiting", "Awaiting signature"
+    DECLINED = "declined", "Signature declined"
+    SIGNED = "signed", "Signed"
+
+
 class LossRunRequest(models.Model):
     """One request for loss runs from one carrier for one insured.
 
@@ -116,6 +152,9 @@ class LossRunRequest(models.Model):
     second_request_at = models.DateTimeField("2nd request sent at", null=True, blank=True)
     received_on = models.DateField("received on", null=True, blank=True)
     notes = models.TextField(blank=True)
+    authorization = models.CharField(
+        max_length=10, choices=Authorization.choices, default=Authorization.DRAFT, editable=False
+    )
 
     # Derived by tracker.services.request_schedule_refresh; never edited by hand.
     second_request_due_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -140,7 +179,7 @@ class LossRunRequest(models.Model):
                 condition=models.Q(received_on__isnull=False),
             ),
             models.Index(
-                fields=["agency", "-created_at", "-id"],
+                fields=["agency", "-created_at", "-id", "authorization"],
                 name="request_awaiting_first",
                 condition=OPEN_AWAITING_FIRST,
             ),
@@ -210,6 +249,7 @@ class Document(models.Model):
     class Kind(models.TextChoices):
         AUTH_UNSIGNED = "auth_unsigned", "Authorization letter (unsigned)"
         AUTH_SIGNED = "auth_signed", "Authorization letter (signed)"
+        FIRST_REQUEST = "first_request", "1st-request letter"
         SECOND_REQUEST = "second_request", "Second-request letter"
         PROOF_DEC_PAGE = "proof_dec", "Proof of carrier: declarations page"
         PROOF_BILL = "proof_bill", "Proof of carrier: bill"

@@ -80,6 +80,15 @@ def carrier_get(*, agency: Agency, carrier_id: int) -> Carrier:
         raise Http404("No such carrier.") from exc
 
 
+def carrier_directory(*, agency: Agency, q: str = "", limit: int = 200) -> list[Carrier]:
+    """The directory page: platform and private carriers the agency sees, by name."""
+    qs = carriers_visible(agency=agency)
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(legal_name__icontains=q) | Q(naic_code__istartswith=q))
+    return list(qs.order_by("legal_name", "id")[:limit])
+
+
 # Typeahead ----------------------------------------------------------------------------
 
 
@@ -295,6 +304,7 @@ EXPORT_FIELDS = (
     "first_request_on",
     "second_request_at",
     "received_on",
+    "authorization",
     "second_request_due_at",
     "helpdesk_due_at",
     "next_due_at",
@@ -363,9 +373,11 @@ def today_sections(
     """What needs action today: each actionable status, most overdue first."""
     base = scoped(LossRunRequest, agency).select_related("insured", "carrier")
     plan = [
+        (Status.SIGNED, "Signed: send the 1st request", ["created_at", "id"]),
         (Status.SECOND_DUE, "2nd requests due", ["second_request_due_at", "id"]),
         (Status.HELP_DESK, "Ready for the Help Desk", ["helpdesk_due_at", "id"]),
-        (Status.AWAITING_FIRST, "Awaiting the 1st request date", ["created_at", "id"]),
+        (Status.DRAFT, "Drafts: get the authorization signed", ["created_at", "id"]),
+        (Status.AWAITING_SIGNATURE, "Awaiting the insured's signature", ["created_at", "id"]),
     ]
     sections = []
     for status, title, order in plan:

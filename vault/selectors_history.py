@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from accounts.models import Agency
-from vault.models import LossRunRequest
+from vault.models import Authorization, LossRunRequest
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,14 @@ class HistoryEntry:
         return self.at.strftime("%m/%d/%Y %I:%M %p")
 
 
+def _shown_field(record: object, name: str, tz: dt.tzinfo) -> str:
+    if name == "authorization":
+        return str(Authorization(record.authorization).label)  # type: ignore[attr-defined]
+    return _shown(getattr(record, name), tz)
+
+
 AUDITED_FIELDS = {
+    "authorization": "Authorization",
     "first_request_on": "1st Request",
     "second_request_at": "2nd Request",
     "received_on": "Received",
@@ -71,14 +78,19 @@ def request_history(*, agency: Agency, request: LossRunRequest) -> list[HistoryE
         else:
             changes = [
                 HistoryChange(
-                    label, _shown(getattr(previous, name), tz), _shown(getattr(record, name), tz)
+                    label, _shown_field(previous, name, tz), _shown_field(record, name, tz)
                 )
                 for name, label in AUDITED_FIELDS.items()
                 if getattr(previous, name) != getattr(record, name)
             ]
-            if changes:
+            # A send or a signature step records why (history_change_reason), even when it
+            # changed no audited field (a 1st request e-mailed again).
+            reason = record.history_change_reason or ""
+            if changes or reason:
                 entries.append(
-                    HistoryEntry(record.history_date.astimezone(tz), who, "Changed", changes)
+                    HistoryEntry(
+                        record.history_date.astimezone(tz), who, reason or "Changed", changes
+                    )
                 )
         previous = record
     entries.reverse()

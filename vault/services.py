@@ -53,6 +53,8 @@ CARRIER_PRIVATE_FIELDS = (
     "fax",
     "phone",
     "mailing_address",
+    "portal_url",
+    "requirements",
 )
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import agency_view
 from outbox.selectors import emails_about
 from vault import selectors, selectors_history, services
+from vault.carrier_directory import carrier_route
 from vault.csv_export import request_csv_rows, stream_csv
 from vault.forms import (
     CarrierInlineForm,
@@ -166,8 +167,16 @@ def _picked_labels(form: RequestForm) -> dict[str, str]:
     return labels
 
 
+def _picked_carrier(form: RequestForm):
+    if form.is_bound:
+        return getattr(form, "cleaned_data", {}).get("carrier")
+    return form.initial.get("carrier")
+
+
 def _builder_context(request, agency, form, formset, req=None) -> dict:
+    carrier = _picked_carrier(form)
     return {
+        "route": carrier_route(agency=agency, carrier=carrier) if carrier else None,
         "form": form,
         "formset": formset,
         "req": req,

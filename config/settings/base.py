@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "helpdesk",
     "claims",
     "demo",
+    "esign",
+    "dispatch",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +190,17 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Loss Run Tracker <tracker@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 HELPDESK_EMAIL = env("HELPDESK_EMAIL", default="helpdesk@localhost")
+# Replies from carriers: each request's Reply-To is this address plus-addressed with a token.
+INBOUND_EMAIL_ADDRESS = env("INBOUND_EMAIL_ADDRESS", default="lossruns@inbound.localhost")
+
+# Electronic signature of the authorization letter.
+ESIGN_LINK_DAYS = env.int("ESIGN_LINK_DAYS", default=14)
+ESIGN_SIGNATURE_MAX_BYTES = env.int("ESIGN_SIGNATURE_MAX_BYTES", default=300_000)
+ESIGN_RATE = env("ESIGN_RATE", default="30/m")  # signing-page requests per client address
+
+# The cache holds the signing page's rate-limit counters: shared by every web process in
+# production (e.g. redis://redis:6379/1), process-local in embedded mode and tests.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # /dev/outbox/: the outbox rows in the browser (staff: all; agency users: their agency's).
 CAPTURED_MAIL_PAGE = env.bool("CAPTURED_MAIL_PAGE", default=DEBUG)
 ANYMAIL = {
@@ -212,6 +225,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
 )
 CELERY_BEAT_SCHEDULE = {
     "tracker-sweep": {"task": "tracker.tasks.sweep", "schedule": 60.0, "options": {"expires": 55}},
+    "esign-reminders": {
+        "task": "esign.tasks.reminders_sweep",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     "outbox-sweep": {
         "task": "outbox.tasks.outbox_sweep",
         "schedule": 60.0,

@@ -25,6 +25,8 @@
     picker.classList.add("is-picked");
     picker.classList.remove("has-error");
     closeResults(picker);
+    // The Builder's "where the request goes" box reloads for the new carrier.
+    if (field === "carrier") document.body.dispatchEvent(new CustomEvent("vault:carrier-picked"));
   }
 
   document.addEventListener("click", function (event) {

@@ -91,8 +91,8 @@ def test_status_filter_and_search(page, vault_agency, browser_log):
     for key, label in [
         ("received", "Received"),
         ("second_due", "2nd request due"),
-        ("awaiting", "Awaiting 1st request"),
-        ("waiting", "Waiting on carrier"),
+        ("awaiting", "Draft"),
+        ("waiting", "Sent to carrier"),
     ]:
         page.get_by_label("Status").select_option(label=label)
         page.get_by_role("button", name="Apply").click()

@@ -127,11 +127,11 @@ def test_today_lists_what_needs_action_with_links(owner_client, agency):
     for req in (awaiting, second_due, helpdesk):
         assert req.insured.legal_name in html
     assert waiting.insured.legal_name not in html
-    assert reverse("vault:request_edit", kwargs={"request_id": second_due.pk}) in html
+    assert reverse("dispatch:request_send", kwargs={"request_id": second_due.pk}) in html
     assert "Overdue since" in html
     counts = dict((s, n) for s, _label, n in response.context["counts"])
     assert counts == {
-        "awaiting_first": 1, "waiting": 1, "second_due": 1, "waiting_second": 0, "help_desk": 1, "received": 0,
+        "draft": 1, "awaiting_signature": 0, "signed": 0, "waiting": 1, "second_due": 1, "waiting_second": 0, "help_desk": 1, "received": 0,
     }  # fmt: skip
 
 
@@ -149,8 +149,8 @@ def test_today_query_count_is_constant(owner_client, agency, django_assert_num_q
             first_request_on=dt.date(2025, 2, 20),
             second_request_due_at=NOW - dt.timedelta(days=1),
         )
-    # session, user, agency; 5 status counts + all rows; 3 sections.
-    with django_assert_num_queries(12):
+    # session, user, agency; 8 status counts; 5 sections.
+    with django_assert_num_queries(16):
         owner_client.get("/")
 
 
@@ -202,7 +202,7 @@ def test_list_status_filter(owner_client, agency):
     url = reverse("vault:list")
     rows = owner_client.get(url, {"status": "received"}).context["page"].rows
     assert [r.req.pk for r in rows] == [received.pk]
-    rows = owner_client.get(url, {"status": "awaiting_first"}).context["page"].rows
+    rows = owner_client.get(url, {"status": "draft"}).context["page"].rows
     assert [r.req.pk for r in rows] == [awaiting.pk]
     # An unknown status is ignored, not a 500.
     assert owner_client.get(url, {"status": "bogus"}).status_code == 200
@@ -246,7 +246,7 @@ def test_list_query_count_with_status_and_search(
     for _ in range(n):
         make(agency, policies=["A-1"])
     with django_assert_num_queries(5):  # rows + the status's count
-        owner_client.get(reverse("vault:list"), {"status": "awaiting_first"})
+        owner_client.get(reverse("vault:list"), {"status": "draft"})
     with django_assert_num_queries(7):  # 3 look-ups + rows, no count for a search
         owner_client.get(reverse("vault:list"), {"q": "Insured"})
 
@@ -539,7 +539,7 @@ def test_count_is_capped_unfiltered_exact_per_status_and_skipped_for_search(agen
     monkeypatch.setattr(selectors, "COUNT_CAP", 100)
     page = selectors.request_page(agency=agency, now=NOW, per_page=2)
     assert (page.total, page.total_capped) == (9, False)
-    for status, n in (("awaiting_first", 6), ("received", 3)):
+    for status, n in (("draft", 6), ("received", 3)):
         page = selectors.request_page(agency=agency, now=NOW, per_page=2, status=status)
         assert (page.total, page.total_capped) == (n, False)
     page = selectors.request_page(agency=agency, now=NOW, per_page=2, q="Insured")
