@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.services import request_schedule_refresh
+from vault.derived import request_derived_refresh
 from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
 from vault.services import carrier_promote
 
@@ -97,6 +98,8 @@ class LossRunRequestAdmin(SimpleHistoryAdmin):
         "second_request_due_at",
         "helpdesk_due_at",
         "next_due_at",
+        "statutory_due_on",
+        "turnaround_business_days",
     ]
     inlines = [PolicyInline]
     date_hierarchy = "created_at"
@@ -115,6 +118,7 @@ class LossRunRequestAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         request_schedule_refresh(form.instance)
+        request_derived_refresh(form.instance)
 
 
 @admin.register(Policy)

@@ -26,6 +26,9 @@ class Status:
         RECEIVED: "Received",
     }
     CHOICES = list(LABELS.items())
+    # A filter of the vault list, not a status: open requests past their statutory due date.
+    PAST_STATUTORY = "past_statutory"
+    FILTERS = {**LABELS, PAST_STATUTORY: "Past the statutory deadline"}
     NEEDS_ACTION = (AWAITING_FIRST, SECOND_DUE, HELP_DESK)
 
 

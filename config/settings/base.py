@@ -45,8 +45,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "accounts",
+    "statutes",
     "vault",
     "tracker",
+    "escalation",
     "helpdesk",
     "claims",
 ]
