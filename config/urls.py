@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("vault.urls")),
     path("tracker/", include("tracker.urls")),
+    path("", include("escalation.urls")),
     path("helpdesk/", include("helpdesk.urls")),
     path("claims/", include("claims.urls")),
 ]

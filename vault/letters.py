@@ -43,6 +43,11 @@ def _pdf(template: str, context: dict) -> bytes:
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
 
 
+def letter_pdf(template: str, context: dict) -> bytes:
+    """Any letter template rendered the same locked-down way (the escalation kit uses it)."""
+    return _pdf(template, context)
+
+
 def authorization_letter_pdf(*, request: LossRunRequest) -> bytes:
     """The insured's signed authorization for the carrier to release its loss runs."""
     return _pdf("vault/letters/authorization.html", _context(request))
