@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from helpdesk import services
+from helpdesk.admin_statutory import StatutoryDeadlineFilter, StatutoryTicketAdminMixin
 from helpdesk.forms import ReturnToAgencyForm, TicketAdminForm
 from helpdesk.letters import escalation_letter_pdf
 from helpdesk.models import CommonMistake, ProofCoverage, Ticket, TicketEvent, TicketMessage
@@ -134,7 +135,7 @@ class TicketEventInline(ReadOnlyInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(StatutoryTicketAdminMixin, admin.ModelAdmin):
     form = TicketAdminForm
     list_display = [
         "id",
@@ -145,6 +146,7 @@ class TicketAdmin(admin.ModelAdmin):
         "assignee",
         "priority",
         "first_response_due",
+        "statutory_due",
         "updated_at",
     ]
     list_display_links = ["id", "insured"]
@@ -154,6 +156,7 @@ class TicketAdmin(admin.ModelAdmin):
         "agency",
         ("request__carrier", admin.RelatedOnlyFieldListFilter),
         OverdueFilter,
+        StatutoryDeadlineFilter,
         "priority",
     ]
     search_fields = [
@@ -183,6 +186,7 @@ class TicketAdmin(admin.ModelAdmin):
         "policy_list",
         "carrier_contacts",
         "signed_first_request_link",
+        "statutory_panel",
     ]
     fieldsets = [
         (
@@ -206,7 +210,17 @@ class TicketAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("The request", {"fields": ["request_dates", "policy_list", "signed_first_request_link"]}),
+        (
+            "The request",
+            {
+                "fields": [
+                    "request_dates",
+                    "statutory_panel",
+                    "policy_list",
+                    "signed_first_request_link",
+                ]
+            },
+        ),
         ("Carrier's loss-run contacts", {"fields": ["carrier_contacts"]}),
     ]
 
@@ -427,6 +441,7 @@ class TicketAdmin(admin.ModelAdmin):
                 view(self.document_view),
                 name="helpdesk_ticket_document",
             ),
+            *self.statutory_urls(),
             *super().get_urls(),
         ]
 

@@ -30,9 +30,10 @@ def governing_state_default(*, chosen: str, insured: Insured) -> str:
     return chosen or insured.state
 
 
-def statutory_past_q(today: dt.date) -> Q:
-    """Open requests whose statutory due date has passed (the kit is due)."""
-    return Q(received_on__isnull=True, statutory_due_on__lt=today)
+def statutory_past_q(today: dt.date, via: str = "") -> Q:
+    """Open requests whose statutory due date has passed (the kit is due); `via` is the
+    path to the request from another model, e.g. "request__" from a ticket."""
+    return Q(**{f"{via}received_on__isnull": True, f"{via}statutory_due_on__lt": today})
 
 
 def is_past_statutory(request: LossRunRequest, today: dt.date) -> bool:
