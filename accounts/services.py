@@ -313,9 +313,14 @@ def member_set_role(*, agency: Agency, actor: User, user: User, role: str) -> Us
 
 
 def agency_schedules_refresh(*, agency: Agency) -> int:
-    """Recompute the due dates of every open request of the agency; returns how many."""
-    from tracker.services import agency_schedule_refresh
+    """Recompute the due dates of every open request of the agency; returns how many.
 
+    The statutory due dates follow too: a business-day rule counts on the agency's calendar.
+    """
+    from tracker.services import agency_schedule_refresh
+    from vault.derived import agency_requests_refresh
+
+    agency_requests_refresh(agency=agency)
     return agency_schedule_refresh(agency=agency)
 
 

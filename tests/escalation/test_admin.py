@@ -65,3 +65,22 @@ def test_the_rules_list_shows_the_uncertain_ones(client):
     ).content.decode()
     assert "La. R.S. 22:1964(20)(a)" in html
     assert "Fla. Stat." not in html
+
+
+def test_refresh_command_fills_the_columns(agency):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.factories import LossRunRequestFactory
+    from vault.models import LossRunRequest
+
+    req = LossRunRequestFactory(agency=agency)
+    LossRunRequest.objects.filter(pk=req.pk).update(
+        first_request_on=dt.date(2026, 11, 2), received_on=dt.date(2026, 11, 9)
+    )
+    out = StringIO()
+    call_command("statutory_refresh", stdout=out)
+    assert "Recomputed 1 request(s)." in out.getvalue()
+    req.refresh_from_db()
+    assert (req.statutory_due_on, req.turnaround_business_days) == (dt.date(2026, 11, 22), 5)

@@ -156,3 +156,20 @@ def test_request_page_shows_the_deadline_and_saves_the_governing_state(owner_cli
     assert "Escalation kit" in html
     assert reverse("escalation:kit_complaint", kwargs={"request_id": late.pk}) in html
     assert "Florida Department of Financial Services" in html
+
+
+def test_a_closed_day_moves_a_business_day_deadline(agency, owner):
+    from accounts.services import closed_day_add
+
+    req = create(
+        agency,
+        owner,
+        state="CA",
+        first_request_on=dt.date(2026, 11, 20),
+        statute_condition_met=True,
+    )
+    req.refresh_from_db()
+    assert req.statutory_due_on == dt.date(2026, 12, 7)
+    closed_day_add(agency=agency, date=dt.date(2026, 11, 27), reason="Office closed")
+    req.refresh_from_db()
+    assert req.statutory_due_on == dt.date(2026, 12, 8)
