@@ -5,12 +5,13 @@ percentile of business days from the 1st request to the loss runs (the stored
 `turnaround_business_days`, counted on each agency's calendar), the share that needed a
 2nd request and the share that went to the Help Desk.
 
-Everything is computed by the database: one grouped count and one grouped percentile query
-(a window function ranks each carrier's turnarounds; the percentile is the nearest-rank
-value, the smallest turnaround at or above that share of them), on SQLite and PostgreSQL
-alike. The platform-wide figure is an aggregate over every agency, shown only when at least
-PLATFORM_MIN_REQUESTS requests from at least PLATFORM_MIN_AGENCIES agencies stand behind it;
-it carries no agency, insured or request.
+Everything is computed by the database, on SQLite and PostgreSQL alike, in one query and
+one pass over the requests (see FIGURES_SQL); the percentile is the nearest-rank value, the
+smallest turnaround at or above that share of the carrier's received requests. Two
+agencies or more stand behind a figure when its lowest and highest agency id differ. The
+platform-wide figure is an aggregate over every agency, shown only when at least
+PLATFORM_MIN_REQUESTS requests from at least two agencies stand behind it; it carries no
+agency, insured or request.
 """
 
 from __future__ import annotations
@@ -19,20 +20,33 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import CumeDist
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from accounts.models import Agency
 from vault.models import LossRunRequest
 
 PLATFORM_MIN_REQUESTS = 5
-PLATFORM_MIN_AGENCIES = 2
-PERCENTILES_SQL = (
-    "SELECT r.carrier_id,"
-    " MIN(CASE WHEN r.share >= 0.5 THEN r.turnaround_business_days END),"
-    " MIN(CASE WHEN r.share >= 0.9 THEN r.turnaround_business_days END)"
-    " FROM ({inner}) r GROUP BY r.carrier_id"
-)
+# One pass over the requests: the inner query (the ORM's) groups them by carrier and
+# turnaround, a histogram of a few rows per carrier; the window sums give each turnaround
+# its carrier's cumulative count of received requests, and the outer grouping adds up the
+# counts and picks the smallest turnaround whose cumulative share reaches 50% and 90%.
+# A NULL turnaround (not received yet) counts as a request and never as a percentile.
+FIGURES_SQL = """
+SELECT w.carrier_id, SUM(w.n), MAX(w.received), SUM(w.second), SUM(w.helpdesk),
+       MIN(w.first_agency), MAX(w.last_agency),
+       MIN(CASE WHEN w.days IS NOT NULL AND w.running >= 0.5 * w.received THEN w.days END),
+       MIN(CASE WHEN w.days IS NOT NULL AND w.running >= 0.9 * w.received THEN w.days END)
+FROM (
+    SELECT h.carrier_id, h.turnaround_business_days AS days, h.n, h.second, h.helpdesk,
+           h.first_agency, h.last_agency,
+           SUM(CASE WHEN h.turnaround_business_days IS NULL THEN 0 ELSE h.n END)
+               OVER (PARTITION BY h.carrier_id ORDER BY h.turnaround_business_days) AS running,
+           SUM(CASE WHEN h.turnaround_business_days IS NULL THEN 0 ELSE h.n END)
+               OVER (PARTITION BY h.carrier_id) AS received
+    FROM ({inner}) h
+) w
+GROUP BY w.carrier_id
+"""
 
 
 @dataclass(frozen=True)
@@ -76,70 +90,48 @@ def _measured(*, agency: Agency | None, carrier_ids: Iterable[int] | None) -> Qu
     return qs.order_by()
 
 
-def _counts(qs: QuerySet) -> dict[int, dict]:
-    rows = qs.values("carrier_id").annotate(
-        requests=Count("id"),
-        agencies=Count("agency_id", distinct=True),
-        received=Count("id", filter=Q(turnaround_business_days__isnull=False)),
+def _figures(qs: QuerySet, *, keep) -> dict[int, CarrierFigures]:
+    # Requests that went to the Help Desk: an IN over the tickets' request ids (one hashed
+    # look-up per row). The ticket model is reached through the reverse relation: helpdesk
+    # sits above this app and is never imported here.
+    tickets = LossRunRequest._meta.get_field("helpdesk_tickets").related_model
+    histogram = qs.values("carrier_id", "turnaround_business_days").annotate(
+        n=Count("id"),
         second=Count("id", filter=Q(second_request_at__isnull=False)),
-    )
-    out = {r["carrier_id"]: r for r in rows}
-    to_helpdesk = (
-        qs.filter(helpdesk_tickets__isnull=False)
-        .values("carrier_id")
-        .annotate(n=Count("id", distinct=True))
-    )
-    for r in to_helpdesk:
-        out[r["carrier_id"]]["helpdesk"] = r["n"]
-    return out
-
-
-def _percentiles(qs: QuerySet) -> dict[int, tuple[int | None, int | None]]:
-    """Median and p90 per carrier: MIN over the rows whose cumulative share reaches p."""
-    ranked = (
-        qs.filter(turnaround_business_days__isnull=False)
-        .annotate(
-            share=Window(
-                CumeDist(),
-                partition_by=[F("carrier_id")],
-                order_by=F("turnaround_business_days").asc(),
-            )
-        )
-        .values("carrier_id", "turnaround_business_days", "share")
+        helpdesk=Count("id", filter=Q(pk__in=tickets.objects.values("request_id"))),
+        first_agency=Min("agency_id"),
+        last_agency=Max("agency_id"),
     )
     # The inner query is the ORM's own SQL with its parameters kept apart: nothing typed by
     # a user is formatted into the string.
-    inner, params = ranked.query.sql_with_params()
-    sql = PERCENTILES_SQL.format(inner=inner)
+    inner, params = histogram.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {carrier_id: (median, p90) for carrier_id, median, p90 in cursor.fetchall()}
-
-
-def _figures(qs: QuerySet, *, keep) -> dict[int, CarrierFigures]:
-    counts = {k: v for k, v in _counts(qs).items() if keep(v)}
-    if not counts:
-        return {}
-    percentiles = _percentiles(qs.filter(carrier_id__in=list(counts)))
-    return {
-        carrier_id: CarrierFigures(
+        cursor.execute(FIGURES_SQL.format(inner=inner), params)
+        rows = cursor.fetchall()
+    out = {}
+    for carrier_id, n, received, second, helpdesk, first_agency, last_agency, median, p90 in rows:
+        if not keep(requests=n, several_agencies=first_agency != last_agency):
+            continue
+        out[carrier_id] = CarrierFigures(
             carrier_id=carrier_id,
-            requests=c["requests"],
-            received=c["received"],
-            median_days=percentiles.get(carrier_id, (None, None))[0],
-            p90_days=percentiles.get(carrier_id, (None, None))[1],
-            second_share=c["second"] / c["requests"],
-            helpdesk_share=c.get("helpdesk", 0) / c["requests"],
+            requests=n,
+            received=int(received),
+            median_days=median,
+            p90_days=p90,
+            second_share=second / n,
+            helpdesk_share=helpdesk / n,
         )
-        for carrier_id, c in counts.items()
-    }
+    return out
 
 
 def agency_carrier_figures(
     *, agency: Agency, carrier_ids: Iterable[int] | None = None
 ) -> dict[int, CarrierFigures]:
     """The agency's own requests, per carrier (every carrier it has sent a request to)."""
-    return _figures(_measured(agency=agency, carrier_ids=carrier_ids), keep=lambda c: True)
+    return _figures(
+        _measured(agency=agency, carrier_ids=carrier_ids),
+        keep=lambda requests, several_agencies: True,
+    )
 
 
 def platform_carrier_figures(
@@ -148,7 +140,7 @@ def platform_carrier_figures(
     """Across every agency, only where enough requests and agencies stand behind it."""
     return _figures(
         _measured(agency=None, carrier_ids=carrier_ids),
-        keep=lambda c: (
-            c["requests"] >= PLATFORM_MIN_REQUESTS and c["agencies"] >= PLATFORM_MIN_AGENCIES
+        keep=lambda requests, several_agencies: (
+            requests >= PLATFORM_MIN_REQUESTS and several_agencies
         ),
     )

@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='lossrunrequest',
-            index=models.Index(condition=models.Q(('first_request_on__isnull', False)), fields=['carrier', 'turnaround_business_days'], name='request_carrier_turnaround'),
+            index=models.Index(condition=models.Q(('first_request_on__isnull', False)), fields=['carrier', 'turnaround_business_days'], include=('id', 'agency', 'second_request_at'), name='request_carrier_turnaround'),
         ),
         migrations.RunPython(governing_state_from_insured, migrations.RunPython.noop),
     ]
