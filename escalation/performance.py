@@ -86,11 +86,14 @@ def _measured(*, agency: Agency | None, carrier_ids: Iterable[int] | None) -> Qu
     if agency is not None:
         qs = qs.filter(agency=agency)
     if carrier_ids is not None:
-        qs = qs.filter(carrier_id__in=list(carrier_ids))
+        ids = list(carrier_ids)
+        qs = qs.filter(carrier_id__in=ids) if ids else qs.none()
     return qs.order_by()
 
 
 def _figures(qs: QuerySet, *, keep) -> dict[int, CarrierFigures]:
+    if qs.query.is_empty():  # e.g. no carrier on the page: no SQL to wrap
+        return {}
     # Requests that went to the Help Desk: an IN over the tickets' request ids (one hashed
     # look-up per row). The ticket model is reached through the reverse relation: helpdesk
     # sits above this app and is never imported here.

@@ -120,11 +120,13 @@ class LossRunRequest(models.Model):
         max_length=2,
         choices=US_STATES,
         blank=True,
+        db_default="",  # rows inserted by SQL (benchmarks, bulk loads) need no value
         help_text="The state whose loss-run statute applies; the insured's state by default.",
     )
     statute_condition_met = models.BooleanField(
         "the statute's condition applies",
         default=False,
+        db_default=False,
         help_text="For a state whose rule runs only in some situations (e.g. cancellation).",
     )
 

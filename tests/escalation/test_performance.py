@@ -122,3 +122,12 @@ def test_request_builder_fragment_for_the_chosen_carrier(owner_client, agency):
 def test_fragment_for_an_unknown_carrier_is_404(owner_client):
     url = reverse("escalation:carrier_figures", kwargs={"carrier_id": 999999})
     assert owner_client.get(url).status_code == 404
+
+
+def test_no_carriers_asked_no_figures_and_an_empty_search_is_no_error(owner_client, agency):
+    sent(agency, CarrierFactory(), 3)
+    assert agency_carrier_figures(agency=agency, carrier_ids=[]) == {}
+    assert platform_carrier_figures(carrier_ids=[]) == {}
+    response = owner_client.get(reverse("escalation:carrier_list"), {"q": "no such carrier"})
+    assert response.status_code == 200
+    assert "No carrier matches" in response.content.decode()
