@@ -113,12 +113,14 @@ def _figures(qs: QuerySet, *, keep) -> dict[int, CarrierFigures]:
         rows = cursor.fetchall()
     out = {}
     for carrier_id, n, received, second, helpdesk, first_agency, last_agency, median, p90 in rows:
+        # PostgreSQL's SUM of counts is numeric (Decimal): back to whole numbers.
+        n, received, second, helpdesk = int(n), int(received), int(second), int(helpdesk)
         if not keep(requests=n, several_agencies=first_agency != last_agency):
             continue
         out[carrier_id] = CarrierFigures(
             carrier_id=carrier_id,
             requests=n,
-            received=int(received),
+            received=received,
             median_days=median,
             p90_days=p90,
             second_share=second / n,
