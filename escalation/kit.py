@@ -24,7 +24,9 @@ from vault.models import Document, LossRunRequest
 from vault.rules import agency_today
 from vault.selectors import request_history
 
-SENT_WITH_FIRST_REQUEST = (Document.Kind.AUTH_SIGNED, *Document.PROOF_OF_CARRIER_KINDS)
+# What the letter says went with the 1st request: the signed authorization (proof of carrier
+# is for the Help Desk, not the carrier; it is listed in the complaint's documents).
+SENT_WITH_FIRST_REQUEST = (Document.Kind.AUTH_SIGNED,)
 NO_KIT = (
     "The escalation kit is available once the statutory due date has passed with nothing received."
 )

@@ -54,6 +54,7 @@ def late(owner):
         first_request_on=dt.date(2026, 11, 2),  # Florida: due 11/17
     )
     DocumentFactory(request=req, original_name="signed-auth.pdf", kind=Document.Kind.AUTH_SIGNED)
+    DocumentFactory(request=req, original_name="dec-page.pdf", kind=Document.Kind.PROOF_DEC_PAGE)
     return kit.kit_request_get(agency=agency, request_id=req.pk)
 
 
@@ -83,6 +84,7 @@ def test_certified_letter_cites_the_statute_the_request_and_what_was_sent(late):
         "Florida Department of Financial Services",
     ):
         assert expected in text, expected
+    assert "dec-page.pdf" not in text  # proof of carrier is not what went to the carrier
 
 
 def test_draft_complaint_carries_the_history(late, owner):
@@ -99,6 +101,7 @@ def test_draft_complaint_carries_the_history(late, owner):
         f"Loss Run Help Desk ticket #{late.helpdesk_tickets.get().pk}",
         "Attachment C: documents on file",
         "signed-auth.pdf",
+        "dec-page.pdf",
     ):
         assert expected in text, expected
 
