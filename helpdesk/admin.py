@@ -186,7 +186,6 @@ class TicketAdmin(StatutoryTicketAdminMixin, admin.ModelAdmin):
         "policy_list",
         "carrier_contacts",
         "signed_first_request_link",
-        "statutory_panel",
     ]
     fieldsets = [
         (
@@ -210,17 +209,7 @@ class TicketAdmin(StatutoryTicketAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        (
-            "The request",
-            {
-                "fields": [
-                    "request_dates",
-                    "statutory_panel",
-                    "policy_list",
-                    "signed_first_request_link",
-                ]
-            },
-        ),
+        ("The request", {"fields": ["request_dates", "policy_list", "signed_first_request_link"]}),
         ("Carrier's loss-run contacts", {"fields": ["carrier_contacts"]}),
     ]
 

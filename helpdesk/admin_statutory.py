@@ -44,6 +44,16 @@ class StatutoryDeadlineFilter(admin.SimpleListFilter):
 
 
 class StatutoryTicketAdminMixin:
+    """Adds the "Statutory deadline" panel after the ticket admin's own fieldsets; the
+    column, the filter and the URLs are listed by the ticket admin itself."""
+
+    def get_fieldsets(self, request, obj=None):
+        panel = ("Statutory deadline and escalation kit", {"fields": ["statutory_panel"]})
+        return [*super().get_fieldsets(request, obj), panel]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "statutory_panel"]
+
     @admin.display(description="statutory due", ordering="request__statutory_due_on")
     def statutory_due(self, obj):
         req = obj.request
