@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Agency
@@ -91,16 +92,21 @@ def _check(request: LossRunRequest) -> None:
         raise ValidationError(NO_KIT)
 
 
+def _render(template: str, request: LossRunRequest) -> bytes:
+    _check(request)
+    # Dates and times on the agency's clock, whoever prints it (agency page or staff admin).
+    with timezone.override(request.agency.tz):
+        return letter_pdf(template, _context(request))
+
+
 def kit_letter_pdf(*, request: LossRunRequest) -> bytes:
     """The certified-mail letter to the carrier citing the statute."""
-    _check(request)
-    return letter_pdf("escalation/certified_letter.html", _context(request))
+    return _render("escalation/certified_letter.html", request)
 
 
 def kit_complaint_pdf(*, request: LossRunRequest) -> bytes:
     """The draft complaint to the state's department of insurance, history attached."""
-    _check(request)
-    return letter_pdf("escalation/doi_complaint.html", _context(request))
+    return _render("escalation/doi_complaint.html", request)
 
 
 def kit_filename(request: LossRunRequest, what: str) -> str:
