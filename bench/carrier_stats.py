@@ -1,10 +1,11 @@
 """Carrier figures (median / p90 business days, 2nd-request and Help Desk shares) for 1,000
 carriers over 1,000,000 requests on PostgreSQL.
 
-    createdb -h localhost -U <user> bench_carriers            # once
-    DATABASE_URL=postgres://<user>:<pw>@localhost:5432/bench_carriers \\
-        .venv/bin/python bench/carrier_stats.py generate       # ~1 min: INSERT ... SELECT
+    createdb -h localhost -U lossrun bench_carriers         # once
+    .venv/bin/python bench/carrier_stats.py generate        # ~3 min here: INSERT ... SELECT
     .venv/bin/python bench/carrier_stats.py measure [--runs 20] [--explain]
+
+DATABASE_URL defaults to postgres://lossrun:lossrun@localhost:5432/bench_carriers.
 
 `generate` migrates, then fills 100 agencies with 10,000 requests each spread over 1,000
 platform carriers: 95% sent (a 1st-request date), of those 85% received with a stored
@@ -31,9 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-os.environ.setdefault(
-    "DATABASE_URL", "postgres://bench_statutes:bench_statutes@localhost:5432/bench_carriers"
-)
+os.environ.setdefault("DATABASE_URL", "postgres://lossrun:lossrun@localhost:5432/bench_carriers")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
 os.environ["CELERY_BROKER_URL"] = "memory://"
 
