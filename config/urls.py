@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("esign.urls")),
     path("", include("dispatch.urls")),
     path("tracker/", include("tracker.urls")),
+    path("", include("escalation.urls")),
     path("helpdesk/", include("helpdesk.urls")),
     path("claims/", include("claims.urls")),
     path("dev/", include("config.dev_urls")),  # each view answers 404 unless CAPTURED_MAIL_PAGE

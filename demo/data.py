@@ -17,6 +17,7 @@ from helpdesk import services as helpdesk
 from helpdesk.models import Ticket
 from tracker.calendar import calendar_for_agency
 from tracker.services import request_schedule_refresh
+from vault.derived import request_derived_refresh
 from vault.documents import document_create
 from vault.letters import authorization_letter_pdf
 from vault.models import Carrier, CarrierAgencyNote, Document, LossRunRequest
@@ -72,6 +73,28 @@ CARRIERS = [  # name, NAIC, group, loss-run contacts (invented, on example domai
         requirements="Fax only, with the agency's letterhead.",
     ),
 ]  # fmt: skip
+
+
+# The insureds' states, so the statutory deadlines differ: Florida's 15 calendar days (the
+# Marina Restaurant is past it, with its escalation kit), Connecticut's and Illinois' 30,
+# California's conditional rule (a sentence, no date) and Ohio with no statute on file.
+STAGE_STATES = {
+    "Marine Supply": "FL",
+    "Landscaping": "CT",
+    "Auto Body": "IL",
+    "Dental Group": "CA",
+    "Brewing Co.": "IL",
+    "Marina Restaurant": "FL",
+    "Plumbing": "OH",
+}
+ANSWERED_INSUREDS = [
+    ("Harborview Hotel Group", "FL"),
+    ("Riverside Pediatrics", "NY"),
+    ("Keystone Logistics", "KY"),
+    ("Summit Roofing", "TX"),
+]
+ANSWERED_PER_CARRIER = 4
+CARRIER_PACE = {"21415": 4, "33120": 6, "40210": 9, "18832": 5}  # business days, typical
 
 
 class DemoNotAllowed(RuntimeError):
@@ -171,7 +194,7 @@ def _requests_in_every_stage(agency, user, carriers, now, *, staff, prefix="Bays
         insured = insured_create(
             agency=agency,
             legal_name=f"{prefix} {trade} LLC",
-            state=agency.state,
+            state=STAGE_STATES.get(trade, agency.state),
             mailing_address=f"{10 + i} Main Street",
             signer_name="Pat Rivera",
             signer_title="President",
@@ -203,6 +226,7 @@ def _requests_in_every_stage(agency, user, carriers, now, *, staff, prefix="Bays
         LossRunRequest.objects.filter(pk=req.pk).update(created_at=d["created"])
         req.refresh_from_db()
         request_schedule_refresh(req)
+        request_derived_refresh(req)
         if d.get("first"):
             _demo_document(
                 req, user, Document.Kind.AUTH_SIGNED, authorization_letter_pdf(request=req)
@@ -213,6 +237,45 @@ def _requests_in_every_stage(agency, user, carriers, now, *, staff, prefix="Bays
             _demo_ticket(req, user, staff, policies)
         if d.get("received") and trade == "Hardware":
             _demo_loss_runs(req, user, policies, valued=d["received"] - dt.timedelta(days=3))
+    _answered_requests(agency, user, carriers, back, prefix=prefix)
+
+
+def _answered_requests(agency, user, carriers, back, *, prefix: str) -> None:
+    """Months of answered requests, so the carrier figures have something to show: each
+    carrier answers at its own pace, the slow ones after a 2nd request."""
+    cal = calendar_for_agency(agency)
+    insureds = [
+        insured_create(agency=agency, legal_name=f"{prefix} {name}", state=state)
+        for name, state in ANSWERED_INSUREDS
+    ]
+    for c, carrier in enumerate(carriers):
+        pace = CARRIER_PACE[carrier.naic_code]
+        for k in range(ANSWERED_PER_CARRIER):
+            first = back(45 + 9 * k + c)
+            days = pace + (k % 3) * 2
+            second = None
+            if days > 10:
+                second = dt.datetime.combine(
+                    cal.add_business_days(first, 10), dt.time(11), tzinfo=agency.tz
+                )
+            request_create(
+                agency=agency,
+                user=user,
+                insured=insureds[(c + k) % len(insureds)],
+                carrier=carrier,
+                policies=[
+                    PolicyData(
+                        f"PRI-{c}{k}00{agency.pk}",
+                        first.replace(day=1) - dt.timedelta(days=365),
+                        first.replace(day=1),
+                    )
+                ],
+                recipient_name=user.get_full_name(),
+                recipient_email=user.email,
+                first_request_on=first,
+                second_request_at=second,
+                received_on=cal.add_business_days(first, days),
+            )
 
 
 def _demo_esign(req, user, *, signed: bool, send: bool) -> None:

@@ -22,6 +22,7 @@ from tracker.services import request_schedule_refresh
 from vault.addresses import agency_sender, request_reply_address
 from vault.authorization import history_reason
 from vault.carrier_directory import carrier_route
+from vault.derived import request_derived_refresh
 from vault.documents import document_create
 from vault.letters import first_request_letter_pdf, letter_filename, second_request_letter_pdf
 from vault.models import Authorization, Document, LossRunRequest
@@ -102,6 +103,7 @@ def _record_dates(
     request._change_reason = history_reason(reason)
     request.save(update_fields=["first_request_on", "second_request_at", "updated_at"])
     request_schedule_refresh(request)
+    request_derived_refresh(request)
 
 
 def _lock(agency: Agency, request: LossRunRequest) -> LossRunRequest:

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -79,3 +81,30 @@ def test_production_settings_require_a_secret_key(monkeypatch):
         importlib.import_module("config.settings.production")
     for name in ("config.settings.production", "config.settings.base"):
         sys.modules.pop(name, None)
+
+
+def test_demo_shows_statutory_deadlines_a_kit_and_carrier_figures():
+    from escalation import kit
+    from escalation.performance import agency_carrier_figures, platform_carrier_figures
+    from vault.derived import request_deadline
+
+    seed_demo()
+    harbor = Agency.objects.get(slug="harbor-pine")
+    states = set(
+        LossRunRequest.objects.for_agency(harbor).values_list("governing_state", flat=True)
+    )
+    assert {"FL", "NY", "CA", "OH", "IL"} <= states
+    marina = LossRunRequest.objects.get(agency=harbor, insured__legal_name__contains="Marina")
+    assert marina.governing_state == "FL" and marina.statutory_due_on is not None
+    assert marina.statutory_due_on == marina.first_request_on + dt.timedelta(days=15)
+    late = kit.kit_request_get(agency=harbor, request_id=marina.pk)
+    assert kit.kit_available(late) and late.helpdesk_tickets.exists()
+    assert kit.kit_letter_pdf(request=late).startswith(b"%PDF-")
+    dental = LossRunRequest.objects.get(agency=harbor, insured__legal_name__contains="Dental")
+    assert "applies only when" in request_deadline(dental).sentence
+    plumbing = LossRunRequest.objects.get(agency=harbor, insured__legal_name__contains="Plumbing")
+    assert request_deadline(plumbing).sentence == "No statute on file for Ohio."
+    mine = agency_carrier_figures(agency=harbor)
+    platform = platform_carrier_figures()
+    assert len(mine) == 4 and all(f.median_days for f in mine.values())
+    assert 1 <= len(platform) < 4  # the carrier only Harbor & Pine uses shows no platform figure

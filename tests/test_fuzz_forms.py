@@ -317,6 +317,7 @@ PAGES = [
     ("vault:request_row", {"request_id": "request_id"}, True),
     ("vault:document_upload", {"request_id": "request_id"}, True),
     ("vault:bulk_upload", {}, True),
+    ("escalation:carrier_list", {}, True),
     ("helpdesk:submit", {"request_id": "overdue_id"}, True),
     ("helpdesk:ticket_detail", {"ticket_id": "ticket_id"}, True),
     ("dispatch:request_send", {"request_id": "request_id"}, True),

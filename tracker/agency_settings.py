@@ -13,6 +13,7 @@ from django.db import transaction
 from accounts import services as accounts_services
 from accounts.models import Agency, AgencyClosedDay
 from tracker import services as tracker_services
+from vault.derived import agency_requests_refresh
 
 # The agency settings the timeline reads (besides closed days): a change re-times requests.
 SCHEDULE_INPUT_FIELDS = ("state", "time_zone", "holiday_calendar", "notify_time")
@@ -23,6 +24,13 @@ def moves_deadlines(changed: list[str]) -> bool:
     return bool(set(changed) & set(SCHEDULE_INPUT_FIELDS))
 
 
+def _requests_refresh(agency: Agency) -> None:
+    """Every open request follows the agency's calendar: tracker deadlines and notices, and
+    the statutory due dates (a business-day rule counts on the same calendar)."""
+    agency_requests_refresh(agency=agency)
+    tracker_services.agency_schedule_refresh(agency=agency)
+
+
 @transaction.atomic
 def agency_settings_save(*, agency: Agency, **values: object) -> list[str]:
     """Store the settings; re-time every open request when a schedule input changed.
@@ -31,7 +39,7 @@ def agency_settings_save(*, agency: Agency, **values: object) -> list[str]:
     """
     changed = accounts_services.agency_settings_update(agency=agency, **values)
     if moves_deadlines(changed):
-        tracker_services.agency_schedule_refresh(agency=agency)
+        _requests_refresh(agency)
     return changed
 
 
@@ -39,7 +47,7 @@ def agency_settings_save(*, agency: Agency, **values: object) -> list[str]:
 def agency_closed_day_add(*, agency: Agency, date: dt.date, reason: str = "") -> AgencyClosedDay:
     """A new closed day, and every open request re-timed around it."""
     day = accounts_services.closed_day_add(agency=agency, date=date, reason=reason)
-    tracker_services.agency_schedule_refresh(agency=agency)
+    _requests_refresh(agency)
     return day
 
 
@@ -47,4 +55,4 @@ def agency_closed_day_add(*, agency: Agency, date: dt.date, reason: str = "") ->
 def agency_closed_day_remove(*, agency: Agency, closed_day: AgencyClosedDay) -> None:
     """The day is a business day again; every open request re-timed."""
     accounts_services.closed_day_remove(agency=agency, closed_day=closed_day)
-    tracker_services.agency_schedule_refresh(agency=agency)
+    _requests_refresh(agency)

@@ -7,7 +7,7 @@ class TrackerConfig(AppConfig):
 
     def ready(self) -> None:
         # The vault asks for schedules through its port; the tracker answers (vault/scheduling.py).
-        from tracker import services
+        from tracker import calendar, services
         from vault import scheduling
 
         scheduling.scheduler_install(
@@ -16,5 +16,7 @@ class TrackerConfig(AppConfig):
                 compute_new=lambda requests, *, agency: services.requests_schedule_new(
                     requests, agency=agency
                 ),
+                calendar_for_agency=calendar.calendar_for_agency,
+                closed_days_by_agency=calendar.closed_days_by_agency,
             )
         )

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
+from vault.derived import request_derived_refresh
 from vault.models import (
     Carrier,
     CarrierAgencyNote,
@@ -125,6 +126,8 @@ class LossRunRequestAdmin(SimpleHistoryAdmin):
         "second_request_due_at",
         "helpdesk_due_at",
         "next_due_at",
+        "statutory_due_on",
+        "turnaround_business_days",
     ]
     inlines = [PolicyInline]
     date_hierarchy = "created_at"
@@ -143,6 +146,7 @@ class LossRunRequestAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         schedule_refresh(form.instance)
+        request_derived_refresh(form.instance)
 
 
 @admin.register(Policy)

@@ -104,6 +104,18 @@ class RequestForm(forms.Form):
         help_text="The day the loss runs arrived. Stops every reminder.",
     )
 
+    governing_state = forms.ChoiceField(
+        label="Governing state",
+        required=False,
+        choices=[("", "Same as the insured's state"), *US_STATES],
+        help_text="The state whose loss-run statute sets the carrier's deadline.",
+    )
+    statute_condition_met = forms.BooleanField(
+        label="The state's rule applies to this request",
+        required=False,
+        help_text="Only for a rule that runs in some situations (e.g. cancellation, nonrenewal).",
+    )
+
     def __init__(self, *args, agency: Agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.agency = agency
@@ -226,4 +238,4 @@ class VaultFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "All statuses"), *Status.CHOICES]
+        self.fields["status"].choices = [("", "All statuses"), *Status.FILTERS.items()]

@@ -60,6 +60,11 @@ def signature_block_html(*, request: LossRunRequest, signature: dict | None) -> 
     return render_to_string("vault/letters/_signature.html", context)
 
 
+def letter_pdf(template: str, context: dict) -> bytes:
+    """Any letter template rendered the same locked-down way (the escalation kit uses it)."""
+    return _pdf(template, context)
+
+
 def authorization_letter_pdf(*, request: LossRunRequest) -> bytes:
     """The insured's signed authorization for the carrier to release its loss runs."""
     return html_document(authorization_letter_html(request=request)).write_pdf()

@@ -155,7 +155,24 @@ class LossRunRequest(models.Model):
     authorization = models.CharField(
         max_length=10, choices=Authorization.choices, default=Authorization.DRAFT, editable=False
     )
+    governing_state = models.CharField(
+        "governing state",
+        max_length=2,
+        choices=US_STATES,
+        blank=True,
+        db_default="",  # rows inserted by SQL (benchmarks, bulk loads) need no value
+        help_text="The state whose loss-run statute applies; the insured's state by default.",
+    )
+    statute_condition_met = models.BooleanField(
+        "the statute's condition applies",
+        default=False,
+        db_default=False,
+        help_text="For a state whose rule runs only in some situations (e.g. cancellation).",
+    )
 
+    # Derived by vault.derived.request_derived_refresh; never edited by hand.
+    statutory_due_on = models.DateField(null=True, blank=True, editable=False)
+    turnaround_business_days = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # Derived by tracker.services.request_schedule_refresh; never edited by hand.
     second_request_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     helpdesk_due_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -163,7 +180,14 @@ class LossRunRequest(models.Model):
 
     objects = TenantQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "second_request_due_at", "helpdesk_due_at", "next_due_at"]
+        excluded_fields=[
+            "updated_at",
+            "second_request_due_at",
+            "helpdesk_due_at",
+            "next_due_at",
+            "statutory_due_on",
+            "turnaround_business_days",
+        ]
     )
 
     class Meta:
@@ -204,6 +228,20 @@ class LossRunRequest(models.Model):
                 fields=["agency", "helpdesk_due_at"],
                 name="request_helpdesk_due",
                 condition=OPEN_SECOND_PHASE,
+            ),
+            # "Past the statutory deadline" and the kit: open requests by their due date.
+            models.Index(
+                fields=["agency", "statutory_due_on"],
+                name="request_statutory_due",
+                condition=models.Q(received_on__isnull=True, statutory_due_on__isnull=False),
+            ),
+            # The carrier figures read only sent requests, per carrier, from the index alone
+            # (PostgreSQL: the included columns make it covering).
+            models.Index(
+                fields=["carrier", "turnaround_business_days"],
+                name="request_carrier_turnaround",
+                condition=models.Q(first_request_on__isnull=False),
+                include=["id", "agency", "second_request_at"],
             ),
         ]
 

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 class Scheduler:
     refresh: Callable[[LossRunRequest], Any]  # a saved request whose dates changed
     compute_new: Callable[..., Any]  # (requests, *, agency): unsaved requests, in memory
+    calendar_for_agency: Callable[..., Any]  # (agency, closed_days=None) -> business calendar
+    closed_days_by_agency: Callable[..., Any]  # (agency ids) -> {agency id: closed days}
 
 
 _scheduler: Scheduler | None = None
@@ -44,6 +46,17 @@ def _installed() -> Scheduler:
 def schedule_refresh(request: LossRunRequest) -> None:
     """Recompute the request's deadlines and notices from its dates as they stand now."""
     _installed().refresh(request)
+
+
+def business_calendar(agency: Agency, closed_days: Any = None) -> Any:
+    """The agency's business calendar (the tracker's), for vault-side day counts such as the
+    statutory due date."""
+    return _installed().calendar_for_agency(agency, closed_days)
+
+
+def closed_days_of(agency_ids: Any) -> Any:
+    """Closed days of several agencies in one query (for batched recomputes)."""
+    return _installed().closed_days_by_agency(agency_ids)
 
 
 def schedule_new(requests: list[LossRunRequest], *, agency: Agency) -> None:

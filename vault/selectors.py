@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Agency
 from accounts.tenancy import get_for_agency, scoped
+from vault.derived import statutory_past_q
 from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
 from vault.status import Status, next_action, request_status, status_q
 
@@ -171,6 +172,8 @@ def request_list(
         qs = qs.filter(_search_q(agency=agency, q=q))
     if status in Status.LABELS:
         qs = qs.filter(status_q(status, now))
+    elif status == Status.PAST_STATUTORY:
+        qs = qs.filter(statutory_past_q(now.astimezone(agency.tz).date()))
     return qs.order_by("-created_at", "-id")
 
 

@@ -52,6 +52,7 @@ AUDITED_FIELDS = {
     "years_requested": "Years requested",
     "recipient_email": "Send the loss runs to",
     "notes": "Notes",
+    "governing_state": "Governing state",
 }
 
 

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Agency, User
 from accounts.tenancy import scoped
+from vault.derived import governing_state_default, request_derived_refresh
 from vault.models import Carrier, Insured, LossRunRequest, Policy
 from vault.rules import PolicyData, policies_errors, tracking_dates_errors
 from vault.scheduling import schedule_new, schedule_refresh
@@ -179,6 +180,8 @@ def request_create(
     first_request_on: dt.date | None = None,
     second_request_at: dt.datetime | None = None,
     received_on: dt.date | None = None,
+    governing_state: str = "",
+    statute_condition_met: bool = False,
 ) -> LossRunRequest:
     _check_parties(agency=agency, insured=insured, carrier=carrier)
     _validate(
@@ -200,12 +203,15 @@ def request_create(
         first_request_on=first_request_on,
         second_request_at=second_request_at,
         received_on=received_on,
+        governing_state=governing_state_default(chosen=governing_state, insured=insured),
+        statute_condition_met=statute_condition_met,
     )
     req.full_clean(exclude=["agency", "insured", "carrier", "created_by"])
     req._history_user = user  # type: ignore[attr-defined]  # simple_history's hook
     req.save()
     _sync_policies(req, policies)
     schedule_refresh(req)
+    request_derived_refresh(req)
     return req
 
 
@@ -325,6 +331,8 @@ def request_update(
     first_request_on: dt.date | None,
     second_request_at: dt.datetime | None,
     received_on: dt.date | None,
+    governing_state: str = "",
+    statute_condition_met: bool = False,
 ) -> LossRunRequest:
     if request.agency_id != agency.pk:
         raise ValidationError("This request belongs to another agency.")
@@ -345,11 +353,14 @@ def request_update(
     request.first_request_on = first_request_on
     request.second_request_at = second_request_at
     request.received_on = received_on
+    request.governing_state = governing_state_default(chosen=governing_state, insured=insured)
+    request.statute_condition_met = statute_condition_met
     request.full_clean(exclude=["agency", "insured", "carrier", "created_by"])
     request._history_user = user  # type: ignore[attr-defined]  # simple_history's hook
     request.save()
     _sync_policies(request, policies)
     schedule_refresh(request)
+    request_derived_refresh(request)
     return request
 
 
@@ -379,7 +390,13 @@ def request_record_received(
     req._history_user = actor
     req.save(update_fields=["received_on", "updated_at"])
     schedule_refresh(req)
+    request_derived_refresh(req)
     request.received_on = req.received_on
-    for name in ("second_request_due_at", "helpdesk_due_at", "next_due_at"):
+    for name in (
+        "second_request_due_at",
+        "helpdesk_due_at",
+        "next_due_at",
+        "turnaround_business_days",
+    ):
         setattr(request, name, getattr(req, name))
     return req

@@ -35,6 +35,9 @@ class Status:
     CHOICES = list(LABELS.items())
     BEFORE_FIRST = (DRAFT, AWAITING_SIGNATURE, SIGNED)
     NEEDS_ACTION = (DRAFT, SIGNED, SECOND_DUE, HELP_DESK)
+    # A filter of the vault list, not a status: open requests past their statutory due date.
+    PAST_STATUTORY = "past_statutory"
+    FILTERS = {**LABELS, PAST_STATUTORY: "Past the statutory deadline"}
 
 
 # Which authorization stages each before-the-1st-request status covers (a declined

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import agency_view
 from outbox.selectors import emails_about
-from vault import selectors, selectors_history, services
+from vault import derived, selectors, selectors_history, services
 from vault.carrier_directory import carrier_route
 from vault.csv_export import request_csv_rows, stream_csv
 from vault.forms import (
@@ -31,6 +31,7 @@ from vault.forms import (
     RequestForm,
     VaultFilterForm,
 )
+from vault.rules import agency_today
 from vault.status import Status
 
 MAX_PAGE = 100_000  # keeps OFFSET inside a 64-bit integer whatever ?page= says
@@ -52,13 +53,19 @@ def today(request, agency):
     now = timezone.now()
     counts = selectors.status_counts(agency=agency, now=now)
     sections = selectors.today_sections(agency=agency, now=now, counts=counts)
+    statutory, statutory_total = derived.past_statutory(
+        agency=agency, today=agency_today(agency, now), limit=selectors.TODAY_LIMIT
+    )
     return render(
         request,
         "vault/today.html",
         {
             "sections": sections,
             "counts": [(s, Status.LABELS[s], counts[s]) for s in Status.LABELS],
-            "needs_action": sum(counts[s] for s in Status.NEEDS_ACTION),
+            "needs_action": sum(counts[s] for s in Status.NEEDS_ACTION) + statutory_total,
+            "statutory_rows": [selectors.request_row(r, now) for r in statutory],
+            "statutory_total": statutory_total,
+            "past_statutory": Status.PAST_STATUTORY,
             "now": now,
         },
     )
@@ -86,7 +93,7 @@ def request_list(request, agency):
             "page": page,
             "q": q,
             "status": status,
-            "status_label": Status.LABELS.get(status, ""),
+            "status_label": Status.FILTERS.get(status, ""),
             "now": now,
         },
     )
@@ -201,6 +208,8 @@ def _save_request(request, agency, form, formset, req=None):
         "first_request_on": data["first_request_on"],
         "second_request_at": data["second_request_at"],
         "received_on": data["received_on"],
+        "governing_state": data["governing_state"],
+        "statute_condition_met": data["statute_condition_met"],
     }
     if req is None:
         return services.request_create(**fields)
@@ -282,6 +291,8 @@ def request_edit(request, agency, request_id: int):
                 "first_request_on": req.first_request_on,
                 "second_request_at": req.second_request_at,
                 "received_on": req.received_on,
+                "governing_state": req.governing_state,
+                "statute_condition_met": req.statute_condition_met,
             },
             agency=agency,
         )
@@ -290,6 +301,8 @@ def request_edit(request, agency, request_id: int):
     context["row"] = selectors.request_row(req, timezone.now())
     context["history"] = selectors_history.request_history(agency=agency, request=req)
     context["emails"] = list(emails_about(obj=req, agency=agency)[:100])
+    context["deadline"] = derived.request_deadline(req)
+    context["kit_due"] = derived.is_past_statutory(req, agency_today(agency))
     context["next"] = _safe_next(request) or ""
     return render(request, "vault/request_form.html", context)
 

@@ -44,6 +44,7 @@ class TicketStaffViewsMixin:
                 view(self.document_view),
                 name="helpdesk_ticket_document",
             ),
+            *self.statutory_urls(),
             *super().get_urls(),
         ]
 

@@ -10,6 +10,7 @@ from helpdesk.admin.filters import OverdueFilter
 from helpdesk.admin.inlines import ProofCoverageInline, TicketEventInline, TicketMessageInline
 from helpdesk.admin.panels import TicketDisplayMixin
 from helpdesk.admin.staff_views import TicketStaffViewsMixin
+from helpdesk.admin.statutory import StatutoryDeadlineFilter, StatutoryTicketAdminMixin
 from helpdesk.forms import TicketAdminForm
 from helpdesk.models import Ticket, TicketMessage
 
@@ -23,7 +24,9 @@ class StaffActionRefused(Exception):
 
 
 @admin.register(Ticket)
-class TicketAdmin(TicketDisplayMixin, TicketStaffViewsMixin, admin.ModelAdmin):
+class TicketAdmin(
+    StatutoryTicketAdminMixin, TicketDisplayMixin, TicketStaffViewsMixin, admin.ModelAdmin
+):
     form = TicketAdminForm
     list_display = [
         "id",
@@ -34,6 +37,7 @@ class TicketAdmin(TicketDisplayMixin, TicketStaffViewsMixin, admin.ModelAdmin):
         "assignee",
         "priority",
         "first_response_due",
+        "statutory_due",
         "updated_at",
     ]
     list_display_links = ["id", "insured"]
@@ -43,6 +47,7 @@ class TicketAdmin(TicketDisplayMixin, TicketStaffViewsMixin, admin.ModelAdmin):
         "agency",
         ("request__carrier", admin.RelatedOnlyFieldListFilter),
         OverdueFilter,
+        StatutoryDeadlineFilter,
         "priority",
     ]
     search_fields = [
