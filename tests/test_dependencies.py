@@ -10,7 +10,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["accounts", "vault", "tracker", "helpdesk", "claims", "demo"]
+ORDER = [
+    "outbox",
+    "accounts",
+    "statutes",
+    "vault",
+    "tracker",
+    "esign",
+    "dispatch",
+    "escalation",
+    "helpdesk",
+    "claims",
+    "demo",
+]
 
 
 def imported_apps(source: str) -> set[str]:
