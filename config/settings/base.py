@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tracker",
     "helpdesk",
     "claims",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -127,15 +128,39 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 
-# Uploaded documents live outside any public path and are served only through an agency-checked view.
+# Uploaded documents live outside any public path and are served only through an agency-checked
+# view: on the local disk (DOCUMENT_ROOT), or in a private S3-compatible bucket when
+# AWS_STORAGE_BUCKET_NAME is set, so web servers and workers on several machines share them.
 DOCUMENT_ROOT = env("DOCUMENT_ROOT", default=str(VAR_DIR / "documents"))
-STORAGES = {
-    "default": {
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    DOCUMENT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "location": env("AWS_LOCATION", default=""),
+            # Private objects; an empty AWS_DEFAULT_ACL leaves it to the bucket (ACLs disabled).
+            "default_acl": env("AWS_DEFAULT_ACL", default="private") or None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+            "max_memory_size": 2 * 1024 * 1024,  # larger downloads spool to a temp file
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
+        },
+    }
+else:
+    DOCUMENT_STORAGE = {
         "BACKEND": env(
             "DEFAULT_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"
         ),
         "OPTIONS": {"location": DOCUMENT_ROOT, "base_url": None},
-    },
+    }
+STORAGES = {
+    "default": DOCUMENT_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    """Operations: backup and restore, metrics, structured logs. The top of the dependency
+    order: it may read every app's models, and no app imports it."""
+
+    name = "ops"
+    verbose_name = "Operations"
