@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from accounts.models import Agency
 from accounts.tenancy import get_for_agency, scoped
+from vault.history import request_history  # noqa: F401 - part of the selectors' API
+from vault.keyset import Cursor, keyset_window
 from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
 from vault.status import Status, next_action, request_status, status_q
 
@@ -212,26 +214,22 @@ def request_row(req: LossRunRequest, now: dt.datetime, tz=None) -> RequestRow:
 
 @dataclass
 class RequestPage:
+    """One keyset page of the vault (see vault.keyset): links are cursors, not numbers."""
+
     rows: list[RequestRow]
-    number: int
     has_previous: bool
     has_next: bool
+    is_first: bool
+    is_last: bool
     total: int | None  # None: a search with more pages, not counted
     total_capped: bool
-    per_page: int = PAGE_SIZE
-    start_index: int = field(default=0)
+    next_cursor: str = ""  # older rows start after this one
+    previous_cursor: str = ""  # newer rows end before this one
+    start_index: int | None = None  # the first row's position, when known without counting
 
     @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def end_index(self) -> int:
-        return self.start_index + len(self.rows) - 1 if self.rows else 0
+    def end_index(self) -> int | None:
+        return None if self.start_index is None else self.start_index + len(self.rows) - 1
 
 
 def request_page(
@@ -240,36 +238,47 @@ def request_page(
     now: dt.datetime,
     q: str = "",
     status: str = "",
-    page: int = 1,
+    after: str = "",
+    before: str = "",
+    last: bool = False,
     per_page: int = PAGE_SIZE,
 ) -> RequestPage:
-    """One page of the vault: the rows (one query, per_page + 1 to know if more follow)
-    and a count capped at COUNT_CAP so a huge agency never counts every row per page."""
+    """One page of the vault: the first, the one after or before a cursor, or the last.
+
+    The rows are one keyset query (per_page + 1 rows, to know whether more follow), so every
+    page costs what the first costs; the count is capped at COUNT_CAP so a huge agency never
+    counts every row per page, and a search with more pages is not counted at all."""
     qs = request_list(agency=agency, now=now, q=q, status=status)
-    page = max(1, page)
-    offset = (page - 1) * per_page
-    fetched = list(qs[offset : offset + per_page + 1])
-    has_next = len(fetched) > per_page
-    rows = [request_row(r, now) for r in fetched[:per_page]]
+    window = keyset_window(
+        qs, per_page=per_page, after=Cursor.decode(after), before=Cursor.decode(before), last=last
+    )
+    rows = [request_row(r, now) for r in window.rows]
     capped = False
-    if not has_next and (rows or page == 1):
-        total: int | None = offset + len(rows)
+    if window.is_first and window.is_last:
+        total: int | None = len(rows)
     elif q.strip():
-        total = None  # a search pages on without counting every match
+        total = None
     elif status in Status.LABELS:
         total = status_count(agency=agency, now=now, status=status)
     else:
         counted = qs.order_by()[: COUNT_CAP + 1].count()
         total, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
+    start = None
+    if rows and window.is_first:
+        start = 1
+    elif rows and window.is_last and total is not None and not capped:
+        start = total - len(rows) + 1
     return RequestPage(
         rows=rows,
-        number=page,
-        has_previous=page > 1,
-        has_next=has_next,
+        has_previous=window.has_previous,
+        has_next=window.has_next,
+        is_first=window.is_first,
+        is_last=window.is_last,
         total=total,
         total_capped=capped,
-        per_page=per_page,
-        start_index=offset + 1 if rows else 0,
+        next_cursor=Cursor.of(window.rows[-1]).encode() if window.rows else "",
+        previous_cursor=Cursor.of(window.rows[0]).encode() if window.rows else "",
+        start_index=start,
     )
 
 
@@ -367,79 +376,3 @@ def today_sections(
             )
         )
     return sections
-
-
-@dataclass(frozen=True)
-class HistoryChange:
-    label: str
-    old: str
-    new: str
-
-
-def _shown(value: object, tz) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, dt.datetime):
-        return value.astimezone(tz).strftime("%m/%d/%Y %I:%M %p")
-    if isinstance(value, dt.date):
-        return value.strftime("%m/%d/%Y")
-    return str(value)
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: dt.datetime
-    who: str
-    action: str
-    changes: list[HistoryChange]
-
-    @property
-    def at_text(self) -> str:
-        return self.at.strftime("%m/%d/%Y %I:%M %p")
-
-
-AUDITED_FIELDS = {
-    "first_request_on": "1st Request",
-    "second_request_at": "2nd Request",
-    "received_on": "Received",
-    "years_requested": "Years requested",
-    "recipient_email": "Send the loss runs to",
-    "notes": "Notes",
-}
-
-
-def request_history(*, agency: Agency, request: LossRunRequest) -> list[HistoryEntry]:
-    """Who changed the request's tracking dates (and other audited fields) and when, newest first.
-
-    Built from django-simple-history's rows for this request: each row is compared with the
-    one before it, and only rows that created the request or changed an audited field appear.
-    """
-    if request.agency_id != agency.pk:
-        raise ValueError("The request belongs to another agency.")
-    records = list(
-        request.history.select_related("history_user").order_by("history_date", "history_id")
-    )
-    tz = agency.tz
-    entries: list[HistoryEntry] = []
-    previous = None
-    for record in records:
-        who = record.history_user.get_full_name() if record.history_user else "The system"
-        if previous is None:
-            entries.append(
-                HistoryEntry(record.history_date.astimezone(tz), who, "Created the request", [])
-            )
-        else:
-            changes = [
-                HistoryChange(
-                    label, _shown(getattr(previous, name), tz), _shown(getattr(record, name), tz)
-                )
-                for name, label in AUDITED_FIELDS.items()
-                if getattr(previous, name) != getattr(record, name)
-            ]
-            if changes:
-                entries.append(
-                    HistoryEntry(record.history_date.astimezone(tz), who, "Changed", changes)
-                )
-        previous = record
-    entries.reverse()
-    return entries
