@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from ops.views import metrics
 
 admin.site.site_header = "Loss Run Help Desk"
 admin.site.site_title = "Loss Run Help Desk"
@@ -10,6 +11,7 @@ admin.site.index_title = "Help desk and platform administration"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls_auth")),
     path("", include("accounts.urls")),

@@ -7,3 +7,6 @@ class OpsConfig(AppConfig):
 
     name = "ops"
     verbose_name = "Operations"
+
+    def ready(self) -> None:
+        from ops import signals  # noqa: F401 - connects the Celery signal handlers

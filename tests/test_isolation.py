@@ -48,6 +48,7 @@ PUBLIC_PATTERNS = {
     "password_reset_confirm": "password reset by e-mail (uidb64 + token)",
     "password_reset_complete": "password reset by e-mail",
     "accounts:signup": "creates a new agency; no existing agency's data",
+    "metrics": "Prometheus: token or internal network only, no agency's rows (tests/ops)",
     "accounts:invitation_accept": (
         "the signed token is the visitor's credential; expired/forged/other tokens are "
         "tested in tests/accounts"

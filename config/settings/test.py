@@ -20,3 +20,4 @@ if not AWS_STORAGE_BUCKET_NAME:
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
 DEMO_DATA_ALLOWED = True
 VAR_DIR.mkdir(exist_ok=True)
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
