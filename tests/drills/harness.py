@@ -184,11 +184,11 @@ class Drill:
         self.procs.append(proc)
         return proc
 
-    def web(self, *, wait: bool = True, **env) -> int:
+    def web(self, *, name: str = "web", wait: bool = True, **env) -> int:
         """gunicorn (as deployed) on a free port; returns the port."""
         port = free_port()
         proc = self.start(
-            "web",
+            name,
             ["-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
             + ["--workers", "1", "--timeout", "30"],
             **env,
@@ -260,6 +260,44 @@ class WebSession:
         try:
             with self.opener.open(self.base + path, timeout=15) as r:
                 return r.status, r.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode(errors="replace")
+
+    def get_bytes(self, path: str) -> tuple[int, bytes]:
+        try:
+            with self.opener.open(self.base + path, timeout=30) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    def csrf_token(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    def post_file(self, path: str, fields: dict, file_field: str, filename: str, data: bytes):
+        """A multipart POST (a form with one file), as a browser sends it: (status, url)."""
+        boundary = f"drill{os.urandom(8).hex()}"
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+            for k, v in {**fields, "csrfmiddlewaretoken": self.csrf_token()}.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+            + data
+            + b"\r\n"
+        )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
+            self.base + path,
+            data=body,
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Referer": self.base + path,
+            },
+        )
+        try:
+            with self.opener.open(request, timeout=60) as r:
+                return r.status, r.url
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode(errors="replace")
 
