@@ -6,7 +6,7 @@ requests), 50 agents of 10 agencies browsing for 2 minutes.
 
 It starts gunicorn itself on 127.0.0.1 (a free port) under the production settings (HTTPS
 assumed through X-Forwarded-Proto, as behind a proxy), signs every agent in through the
-sign-in form, then each agent loops: a page (Today, the vault, its next page, a status
+sign-in form (before the clock starts), then each agent loops: a page (Today, the vault, its next page, a status
 filter, a search, a request's edit page, a request's "+" row), then 1-3 s of thinking, as
 a person at work. Latency is measured by the client (queueing included). Afterwards it
 prints p50/p95/p99 per page and overall, and every error (status >= 400 or no answer).
@@ -157,11 +157,8 @@ class Agent(threading.Thread):
         return "/vault/"
 
     def run(self) -> None:
-        try:
-            self.sign_in()
-        except Exception as exc:  # noqa: BLE001 - counted as an error
-            self.results.append(("sign-in", 0.0, f"error: {exc}", time.monotonic()))
-            return
+        if not self.cookies.get("sessionid"):
+            return  # its sign-in failed (counted)
         names = [p for p, _ in PAGES]
         weights = [w for _, w in PAGES]
         while time.monotonic() < self.deadline:
@@ -241,6 +238,17 @@ def main() -> None:
             agency = agencies[i % len(agencies)]
             email = agency["users"][(i // len(agencies)) % USERS_PER_AGENCY]
             agents.append(Agent(port, email, agency["terms"], deadline, results, seed=i))
+        # Agents are signed in (through the form) before the clock starts: the password
+        # hash is the sign-in's cost, paid once a day, not browsing's.
+        for agent in agents:
+            try:
+                agent.sign_in()
+            except Exception as exc:  # noqa: BLE001 - counted as an error
+                results.append(("sign-in", 0.0, f"error: {exc}", time.monotonic()))
+        deadline = time.monotonic() + args.warmup + args.seconds
+        counted_from = time.monotonic() + args.warmup
+        for agent in agents:
+            agent.deadline = deadline
         started = time.monotonic()
         for agent in agents:
             agent.start()
