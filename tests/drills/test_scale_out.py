@@ -17,7 +17,8 @@ import re
 import pytest
 
 from tests import s3
-from tests.drills.harness import WebSession, wait_until
+from tests.drills.harness import wait_until
+from tests.drills.web import WebSession
 
 pytestmark = pytest.mark.postgres
 
@@ -123,10 +124,7 @@ def test_two_webs_two_workers_one_beat_share_only_database_broker_and_bucket(
     assert not list(tmp_path.glob("*/documents/**/*.csv")), "a document reached a local folder"
 
     # ... download through web server 2 (same session: sessions live in the database).
-    two = WebSession(web2)
-    two.jar = one.jar
-    two.opener = one.opener
-    two.base = f"http://127.0.0.1:{web2}"
+    two = one.on(web2)
     status, body = two.get_bytes(f"/vault/documents/{document_id}/download/")
     assert status == 200 and body == data
 
