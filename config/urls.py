@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from ops.views import metrics
 
 admin.site.site_header = "Loss Run Help Desk"
 admin.site.site_title = "Loss Run Help Desk"
@@ -9,6 +10,7 @@ admin.site.index_title = "Help desk and platform administration"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls_auth")),
     # The accounts namespace, with the settings page whose views are the tracker's.

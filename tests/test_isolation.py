@@ -56,6 +56,7 @@ PUBLIC_PATTERNS = {
         "tests/esign"
     ),
     "esign:sign_letter": "the signing link's letter PDF, same token as esign:sign",
+    "metrics": "Prometheus: token or internal network only, no agency's rows (tests/ops)",
     "accounts:invitation_accept": (
         "the signed token is the visitor's credential; expired/forged/other tokens are "
         "tested in tests/accounts"

@@ -1,9 +1,10 @@
 """Documents: storing an agency's uploads safely and reading them back through the agency.
 
 Uploads are checked by content (never by name or the browser's content type), capped at
-settings.MAX_UPLOAD_BYTES, hashed while streaming, and stored under DOCUMENT_ROOT (outside
-any public path) with a random, sanitised name. They are served only by the agency-checked
-download view.
+settings.MAX_UPLOAD_BYTES, hashed while streaming, and stored through Django's default
+storage (DOCUMENT_ROOT outside any public path, or a private S3 bucket) with a random,
+sanitised name; nothing here touches a local path. They are served only by the
+agency-checked download view, which streams them from the storage.
 """
 
 from __future__ import annotations

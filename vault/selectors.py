@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Agency
 from accounts.tenancy import get_for_agency, scoped
 from vault.derived import statutory_past_q
+from vault.keyset import Cursor, keyset_window
 from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
 from vault.status import Status, next_action, request_status, status_q
 
@@ -236,26 +237,22 @@ def request_row(req: LossRunRequest, now: dt.datetime, tz: dt.tzinfo | None = No
 
 @dataclass
 class RequestPage:
+    """One keyset page of the vault (see vault.keyset): links are cursors, not numbers."""
+
     rows: list[RequestRow]
-    number: int
     has_previous: bool
     has_next: bool
+    is_first: bool
+    is_last: bool
     total: int | None  # None: a search with more pages, not counted
     total_capped: bool
-    per_page: int = PAGE_SIZE
-    start_index: int = field(default=0)
+    next_cursor: str = ""  # older rows start after this one
+    previous_cursor: str = ""  # newer rows end before this one
+    start_index: int | None = None  # the first row's position, when known without counting
 
     @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def end_index(self) -> int:
-        return self.start_index + len(self.rows) - 1 if self.rows else 0
+    def end_index(self) -> int | None:
+        return None if self.start_index is None else self.start_index + len(self.rows) - 1
 
 
 def request_page(
@@ -264,36 +261,47 @@ def request_page(
     now: dt.datetime,
     q: str = "",
     status: str = "",
-    page: int = 1,
+    after: str = "",
+    before: str = "",
+    last: bool = False,
     per_page: int = PAGE_SIZE,
 ) -> RequestPage:
-    """One page of the vault: the rows (one query, per_page + 1 to know if more follow)
-    and a count capped at COUNT_CAP so a huge agency never counts every row per page."""
+    """One page of the vault: the first, the one after or before a cursor, or the last.
+
+    The rows are one keyset query (per_page + 1 rows, to know whether more follow), so every
+    page costs what the first costs; the count is capped at COUNT_CAP so a huge agency never
+    counts every row per page, and a search with more pages is not counted at all."""
     qs = request_list(agency=agency, now=now, q=q, status=status)
-    page = max(1, page)
-    offset = (page - 1) * per_page
-    fetched = list(qs[offset : offset + per_page + 1])
-    has_next = len(fetched) > per_page
-    rows = [request_row(r, now) for r in fetched[:per_page]]
+    window = keyset_window(
+        qs, per_page=per_page, after=Cursor.decode(after), before=Cursor.decode(before), last=last
+    )
+    rows = [request_row(r, now) for r in window.rows]
     capped = False
-    if not has_next and (rows or page == 1):
-        total: int | None = offset + len(rows)
+    if window.is_first and window.is_last:
+        total: int | None = len(rows)
     elif q.strip():
-        total = None  # a search pages on without counting every match
+        total = None
     elif status in Status.LABELS:
         total = status_count(agency=agency, now=now, status=status)
     else:
         counted = qs.order_by()[: COUNT_CAP + 1].count()
         total, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
+    start = None
+    if rows and window.is_first:
+        start = 1
+    elif rows and window.is_last and total is not None and not capped:
+        start = total - len(rows) + 1
     return RequestPage(
         rows=rows,
-        number=page,
-        has_previous=page > 1,
-        has_next=has_next,
+        has_previous=window.has_previous,
+        has_next=window.has_next,
+        is_first=window.is_first,
+        is_last=window.is_last,
         total=total,
         total_capped=capped,
-        per_page=per_page,
-        start_index=offset + 1 if rows else 0,
+        next_cursor=Cursor.of(window.rows[-1]).encode() if window.rows else "",
+        previous_cursor=Cursor.of(window.rows[0]).encode() if window.rows else "",
+        start_index=start,
     )
 
 

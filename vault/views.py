@@ -34,8 +34,6 @@ from vault.forms import (
 from vault.rules import agency_today
 from vault.status import Status
 
-MAX_PAGE = 100_000  # keeps OFFSET inside a 64-bit integer whatever ?page= says
-
 
 def _int(value: str | None) -> int | None:
     try:
@@ -82,9 +80,16 @@ def _filters(request) -> tuple[VaultFilterForm, str, str]:
 @agency_view
 def request_list(request, agency):
     form, q, status = _filters(request)
-    page_number = min(max(1, _int(request.GET.get("page")) or 1), MAX_PAGE)
     now = timezone.now()
-    page = selectors.request_page(agency=agency, now=now, q=q, status=status, page=page_number)
+    page = selectors.request_page(
+        agency=agency,
+        now=now,
+        q=q,
+        status=status,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        last=request.GET.get("last") == "1",
+    )
     return render(
         request,
         "vault/list.html",

@@ -206,11 +206,11 @@ class Drill:
         self.procs.append(proc)
         return proc
 
-    def web(self, *, wait: bool = True, **env) -> int:
+    def web(self, *, name: str = "web", wait: bool = True, **env) -> int:
         """gunicorn (as deployed) on a free port; returns the port."""
         port = free_port()
         proc = self.start(
-            "web",
+            name,
             ["-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
             + ["--workers", "1", "--timeout", "30"],
             **env,

@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from tests.drills.harness import WebSession, wait_until
+from tests.drills.harness import wait_until
+from tests.drills.web import WebSession
 
 pytestmark = pytest.mark.postgres
 
