@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Agency, User
 from tracker.calendar import calendar_for_agency
-from tracker.services import request_schedule_refresh
+from tracker.schedule import request_schedule_refresh
 from vault.documents import document_create
 from vault.letters import authorization_letter_pdf
 from vault.models import Carrier, Document, LossRunRequest

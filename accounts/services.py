@@ -24,7 +24,14 @@ logger = logging.getLogger(__name__)
 INVITATION_SALT = "accounts.invitation"
 
 # Changing any of these moves business days or notice times, so open requests are rescheduled.
-SCHEDULE_FIELDS = ("state", "time_zone", "holiday_calendar", "notify_time")
+SCHEDULE_FIELDS = (
+    "state",
+    "time_zone",
+    "holiday_calendar",
+    "notify_time",
+    "work_opens",
+    "work_closes",
+)
 SETTINGS_FIELDS = (
     "name",
     "address",
@@ -34,6 +41,8 @@ SETTINGS_FIELDS = (
     "time_zone",
     "holiday_calendar",
     "notify_time",
+    "work_opens",
+    "work_closes",
     "copy_addresses",
     "valuation_max_age_days",
     "large_loss_threshold_pct",
@@ -314,7 +323,7 @@ def member_set_role(*, agency: Agency, actor: User, user: User, role: str) -> Us
 
 def agency_schedules_refresh(*, agency: Agency) -> int:
     """Recompute the due dates of every open request of the agency; returns how many."""
-    from tracker.services import agency_schedule_refresh
+    from tracker.schedule import agency_schedule_refresh
 
     return agency_schedule_refresh(agency=agency)
 
@@ -323,8 +332,8 @@ def agency_schedules_refresh(*, agency: Agency) -> int:
 def agency_settings_update(*, agency: Agency, **values) -> list[str]:
     """Store the agency's settings; returns the names of the fields that changed.
 
-    When the holiday calendar, state, time zone or notify time change, every open request's
-    schedule is recomputed.
+    When the holiday calendar, state, time zone, notify time or working hours change, every
+    open request's schedule is recomputed.
     """
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:

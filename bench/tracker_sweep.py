@@ -20,7 +20,8 @@ from accounts.models import Agency, User
 from config.celery_app import app
 from tracker.calendar import calendar_for_agency, closed_days_by_agency
 from tracker.models import Notification
-from tracker.services import request_milestones, sweep
+from tracker.schedule import request_milestones
+from tracker.services import sweep
 from vault.models import Carrier, Insured, LossRunRequest
 
 UTC = dt.UTC

@@ -22,6 +22,7 @@ from helpdesk.models import (
     TicketMessage,
 )
 from tracker.calendar import calendar_for_agency
+from tracker.schedule import request_helpdesk_hold
 from tracker.timeline import local_at
 from vault.documents import document_create
 from vault.models import Document, LossRunRequest
@@ -114,6 +115,7 @@ def _move(
         ticket.first_responded_at = now
         fields.append("first_responded_at")
     _touch(ticket, now, *fields)
+    _tracker_hold(ticket.request)
     event = _event(
         ticket, actor=actor, action=action, from_status=previous, to_status=to, detail=detail
     )
@@ -171,6 +173,13 @@ def _validate_submission(
         errors["confirm_common_mistakes"] = ["Confirm that you reviewed the Common Mistakes list."]
     if errors:
         raise ValidationError(errors)
+
+
+def _tracker_hold(request: LossRunRequest) -> None:
+    """The tracker stays quiet while the request has an open ticket, and resumes after."""
+    request_helpdesk_hold(
+        request=request, ticket_open=ticket_open_for_request(request=request) is not None
+    )
 
 
 def ticket_open_for_request(*, request: LossRunRequest) -> Ticket | None:
@@ -231,6 +240,7 @@ def ticket_submit(
         TicketMessage.objects.create(
             agency=agency, ticket=ticket, author=user, body=message.strip(), created_at=now
         )
+    _tracker_hold(request)
     event = _event(ticket, actor=user, action=Action.SUBMITTED, to_status=Status.SUBMITTED)
     transaction.on_commit(partial(emails.send_helpdesk_new_ticket, ticket_id=ticket.pk))
     transaction.on_commit(partial(emails.send_agency_status_change, event_id=event.pk))

@@ -1,10 +1,14 @@
-"""Deadline notices: one row per (request, milestone), claimed before it is sent.
+"""Deadline notices: one live row per (request, milestone, dates it was computed for).
 
-Life of a row: the sweep creates it `pending` (or `cancelled` when superseded, see
-tracker.timeline.plan_due) and enqueues its delivery on commit; a worker claims it with a
-conditional update (`sending`, attempts + 1), then marks it `sent`, `failed` (kept with
-its error and retried with backoff) or `cancelled` (the request was received or the
-milestone no longer applies). A row is never deleted, so it is never recreated or resent.
+Life of a row: the sweep creates it `pending` (or `superseded` when a later notice went
+instead, see tracker.timeline.plan_due) and enqueues its delivery on commit; a worker
+claims it with a conditional update (`sending`, attempts + 1), then marks it `sent`,
+`failed` (kept with its error and retried with backoff) or `cancelled` (the request was
+received, a Help Desk ticket opened, or the milestone no longer applies). A row is never
+deleted. A cancelled row is history only: when its milestone applies again for the same
+dates (a received date cleared, a ticket closed) the sweep creates a new row; every other
+status holds the (request, milestone, basis) slot, so a notice is never sent twice for the
+same dates, while a corrected date (a new basis) is told again.
 """
 
 from django.db import models
@@ -36,12 +40,15 @@ class Notification(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed (will retry)"
         CANCELLED = "cancelled", "Cancelled"
+        SUPERSEDED = "superseded", "Superseded (a later notice went instead)"
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     request = models.ForeignKey(
         LossRunRequest, on_delete=models.CASCADE, related_name="notifications"
     )
     milestone = models.CharField(max_length=40, choices=Milestone.choices)
+    # The dates the milestone was computed for (tracker.timeline.Milestone.basis).
+    basis = models.CharField(max_length=40, blank=True)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
@@ -61,7 +68,9 @@ class Notification(models.Model):
         ordering = ["due_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["request", "milestone"], name="one_notice_per_milestone"
+                fields=["request", "milestone", "basis"],
+                condition=~models.Q(status="cancelled"),
+                name="one_notice_per_milestone_dates",
             )
         ]
         indexes = [models.Index(fields=["next_attempt_at"], name="notice_delivery_queue")]

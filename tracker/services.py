@@ -1,4 +1,4 @@
-"""Writes of the tracker: the request's due columns, the sweep and the delivery of notices.
+"""Writes of the tracker: the sweep and the delivery of notices (the schedule: tracker.schedule).
 
 Exactly once, in three steps:
 1. `sweep` reads only the requests whose indexed `next_due_at` has passed, creates one
@@ -25,23 +25,14 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts.tenancy import scoped
-from tracker.calendar import BusinessCalendar, calendar_for_agency, closed_days_by_agency
+from tracker.calendar import calendar_for_agency, closed_days_by_agency
 from tracker.models import Notification
-from tracker.timeline import (
-    HELPDESK_DUE,
-    SECOND_REQUEST_DUE,
-    DuePlan,
-    Milestone,
-    RequestDates,
-    milestones,
-    plan_due,
-)
+from tracker.schedule import LIVE, request_milestones
+from tracker.timeline import DuePlan, plan_due
 from vault.models import LossRunRequest
 
 logger = logging.getLogger(__name__)
 
-SCHEDULE_FIELDS = ["second_request_due_at", "helpdesk_due_at", "next_due_at"]
 # A new notice is enqueued at once; the sweep re-enqueues it if no worker claimed it by then.
 ENQUEUE_GRACE = dt.timedelta(minutes=5)
 # A claim older than this is considered abandoned (the worker died) and may be taken over.
@@ -52,118 +43,6 @@ SWEEP_MAX_BATCHES = 50
 MAX_GROUPED = 20
 FANOUT_ABOVE = 50
 FANOUT_CHUNK = 100
-LIVE = (Notification.Status.PENDING, Notification.Status.FAILED)
-
-
-def request_milestones(
-    request: LossRunRequest, cal: BusinessCalendar | None = None
-) -> list[Milestone]:
-    agency = request.agency
-    return milestones(
-        RequestDates(
-            created_at=request.created_at,
-            first_request_on=request.first_request_on,
-            second_request_at=request.second_request_at,
-            received_on=request.received_on,
-        ),
-        cal=cal or calendar_for_agency(agency),
-        tz=agency.tz,
-        notify_time=agency.notify_time,
-    )
-
-
-def _compute(
-    request: LossRunRequest, existing: set[str], cal: BusinessCalendar | None = None
-) -> list[Milestone]:
-    found = request_milestones(request, cal)
-    by_kind = {m.kind: m.due_at for m in found}
-    request.second_request_due_at = by_kind.get(SECOND_REQUEST_DUE)
-    request.helpdesk_due_at = by_kind.get(HELPDESK_DUE)
-    pending = [m.due_at for m in found if m.kind not in existing]
-    request.next_due_at = min(pending) if pending else None
-    return found
-
-
-def request_schedule_compute(request: LossRunRequest) -> None:
-    """Set the request's derived due columns from its dates (in memory; caller saves).
-
-    `next_due_at` is the earliest milestone that has no notice row yet, so the sweep only
-    ever reads requests with something due; a notice already created is never recreated.
-    It may lie in the past (a date entered late): the next sweep then handles it.
-    """
-    existing: set[str] = set()
-    if request.pk:
-        existing = set(
-            Notification.objects.filter(request=request).values_list("milestone", flat=True)
-        )
-    _compute(request, existing)
-
-
-@transaction.atomic
-def request_schedule_refresh(request: LossRunRequest) -> None:
-    """Recompute and store the due columns of a saved request after its dates changed.
-
-    Stored with a queryset update (no history row, no `updated_at` change: these columns
-    are derived). Notices not sent yet follow the new dates: one whose milestone no longer
-    applies (received, first-request date entered, second request recorded) is cancelled;
-    one whose due time moved is re-timed. Sent notices are history and stay as they are.
-    """
-    now = timezone.now()
-    rows = list(
-        Notification.objects.filter(request=request).values_list(
-            "id", "milestone", "status", "due_at"
-        )
-    )
-    found = {m.kind: m for m in _compute(request, {r[1] for r in rows})}
-    LossRunRequest.objects.filter(pk=request.pk).update(
-        **{f: getattr(request, f) for f in SCHEDULE_FIELDS}
-    )
-    _follow_dates(request, rows, found, now)
-
-
-def _follow_dates(
-    request: LossRunRequest, rows: list[tuple], found: dict[str, Milestone], now: dt.datetime
-) -> None:
-    for pk, kind, status, due_at in rows:
-        if status not in LIVE:
-            continue
-        m = found.get(kind)
-        if m is None:
-            reason = (
-                "Loss runs received."
-                if request.received_on
-                else "No longer applies: the request's dates changed."
-            )
-            Notification.objects.filter(pk=pk, status__in=LIVE).update(
-                status=Notification.Status.CANCELLED, last_error=reason, next_attempt_at=None
-            )
-        elif m.due_at != due_at:
-            Notification.objects.filter(pk=pk, status__in=LIVE).update(
-                due_at=m.due_at, next_attempt_at=max(m.due_at, now)
-            )
-
-
-@transaction.atomic
-def agency_schedule_refresh(*, agency) -> int:
-    """Recompute every open request of an agency after its calendar settings changed.
-
-    Time zone, notify time, holiday calendar (federal or federal + state) and closed days
-    all move the milestones; call this after saving any of them. Returns the number of
-    open requests recomputed. Cost: one pass over the agency's open requests.
-    """
-    now = timezone.now()
-    cal = calendar_for_agency(agency)
-    requests = list(scoped(LossRunRequest, agency).filter(received_on__isnull=True))
-    rows: dict[int, list[tuple]] = defaultdict(list)
-    open_notices = scoped(Notification, agency).filter(request__received_on__isnull=True)
-    for notice in open_notices.values_list("request_id", "id", "milestone", "status", "due_at"):
-        rows[notice[0]].append(notice[1:])
-    for r in requests:
-        r.agency = agency
-        found = {m.kind: m for m in _compute(r, {row[1] for row in rows[r.pk]}, cal)}
-        _follow_dates(r, rows[r.pk], found, now)
-    LossRunRequest.objects.bulk_update(requests, SCHEDULE_FIELDS, batch_size=500)
-    return len(requests)
 
 
 # --- the sweep ---------------------------------------------------------------------------
@@ -203,12 +82,14 @@ def _plan(
     requests: list[LossRunRequest], now: dt.datetime, result: SweepResult
 ) -> dict[int, DuePlan]:
     closed = closed_days_by_agency({r.agency_id for r in requests})
-    existing: dict[int, set[str]] = defaultdict(set)
-    rows = Notification.objects.filter(request_id__in=[r.pk for r in requests]).values_list(
-        "request_id", "milestone"
+    existing: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    rows = (
+        Notification.objects.filter(request_id__in=[r.pk for r in requests])
+        .exclude(status=Notification.Status.CANCELLED)
+        .values_list("request_id", "milestone", "basis")
     )
-    for request_id, kind in rows:
-        existing[request_id].add(kind)
+    for request_id, kind, basis in rows:
+        existing[request_id].add((kind, basis))
     plans = {}
     for r in requests:
         try:
@@ -245,6 +126,7 @@ def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int, enqueue
                         agency_id=r.agency_id,
                         request_id=r.pk,
                         milestone=plan.send.kind,
+                        basis=plan.send.basis,
                         due_at=plan.send.due_at,
                         created_at=now,
                         next_attempt_at=now + ENQUEUE_GRACE,
@@ -255,9 +137,10 @@ def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int, enqueue
                     agency_id=r.agency_id,
                     request_id=r.pk,
                     milestone=m.kind,
+                    basis=m.basis,
                     due_at=m.due_at,
                     created_at=now,
-                    status=Notification.Status.CANCELLED,
+                    status=Notification.Status.SUPERSEDED,
                     last_error=f"Superseded: {plan.send.kind.replace('_', ' ')} was due too and was sent instead.",
                 )
                 for m in plan.superseded
@@ -442,8 +325,8 @@ def notification_deliver(*, notification_id: int, now: dt.datetime | None = None
         "agency", "request__agency", "request__created_by", "request__insured", "request__carrier"
     ).get(pk=notification_id)
     req = notice.request
-    current = {m.kind: m for m in request_milestones(req)}
-    if req.received_on or notice.milestone not in current:
+    current = {(m.kind, m.basis): m for m in request_milestones(req)}
+    if req.received_on or (notice.milestone, notice.basis) not in current:
         reason = (
             "Loss runs received."
             if req.received_on
@@ -451,7 +334,7 @@ def notification_deliver(*, notification_id: int, now: dt.datetime | None = None
         )
         mine.update(status=Notification.Status.CANCELLED, last_error=reason, next_attempt_at=None)
         return "cancelled"
-    due_at = current[notice.milestone].due_at
+    due_at = current[notice.milestone, notice.basis].due_at
     if due_at > now:
         mine.update(
             status=Notification.Status.PENDING,

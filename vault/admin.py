@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker.services import request_schedule_refresh
+from tracker.schedule import request_schedule_refresh
 from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
 from vault.services import carrier_promote
 

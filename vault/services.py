@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Agency, User
-from tracker.services import request_schedule_refresh
+from tracker.schedule import request_schedule_refresh
 from vault.models import Carrier, Insured, LossRunRequest, Policy
 from vault.rules import PolicyData, policies_errors, tracking_dates_errors
 

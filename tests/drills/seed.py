@@ -27,7 +27,7 @@ def main() -> None:
 
     from accounts.models import Agency
     from tests.factories import AgencyFactory, LossRunRequestFactory, UserFactory
-    from tracker.services import request_schedule_refresh
+    from tracker.schedule import request_schedule_refresh
 
     parser = argparse.ArgumentParser()
     parser.add_argument("n", type=int)

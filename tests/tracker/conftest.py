@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Agency
 from tests.factories import AgencyFactory, LossRunRequestFactory, UserFactory
-from tracker.services import request_schedule_refresh
+from tracker.schedule import request_schedule_refresh
 
 LINK_NAMES = ["vault:request_edit", "vault:second_request_letter", "helpdesk:submit"]
 

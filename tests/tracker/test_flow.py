@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tracker.models import Notification
-from tracker.services import request_schedule_refresh
+from tracker.schedule import request_schedule_refresh
 from tracker.tasks import sweep as sweep_task
 
 NY = ZoneInfo("America/New_York")
@@ -76,7 +76,7 @@ def test_the_whole_timeline_through_the_outbox(make_request, beat):
 
     update(req, at(2026, 3, 25, 10, 0), second_request_at=at(2026, 3, 25, 10, 0))
     assert len(beat(at(2026, 3, 26, 9, 59))) == 4
-    subjects = beat(at(2026, 3, 26, 10, 0))  # 24 business hours later
+    subjects = beat(at(2026, 3, 26, 10, 0))  # 24 clock hours later
     assert len(subjects) == 5 and "Help Desk" in subjects[4]
     assert link("helpdesk:submit", req) in mail.outbox[4].body
 
@@ -100,9 +100,10 @@ def test_a_beat_that_was_down_for_weeks_sends_only_the_current_step(make_request
     with time_machine.travel(at(2026, 3, 2, 10, 0), tick=False):
         req = make_request(created_at=at(2026, 3, 2, 10, 0), first=dt.date(2026, 3, 2))
     subjects = beat(at(2026, 4, 15, 9, 0))
-    assert len(subjects) == 1 and "still due" in subjects[0]
+    assert len(subjects) == 1 and "Time for a 2nd request" in subjects[0]
     assert (
-        Notification.objects.get(request=req, milestone="second_request_due").status == "cancelled"
+        Notification.objects.get(request=req, milestone="second_request_reminder").status
+        == "superseded"
     )
 
 

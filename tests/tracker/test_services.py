@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import LossRunRequestFactory
 from tracker import services
 from tracker.models import Notification
+from tracker.schedule import request_schedule_refresh
 from tracker.services import (
     CLAIM_TIMEOUT,
     DeliveryError,
     notification_claim,
     notification_deliver,
     notifications_retry_now,
-    request_schedule_refresh,
     retry_backoff,
     sweep,
 )
@@ -130,23 +130,39 @@ def test_sweep_dry_run_writes_and_enqueues_nothing(
     assert req.next_due_at == DAY2_AT
 
 
-def test_several_overdue_milestones_send_only_the_latest(make_request):
+def test_several_overdue_milestones_send_one_that_says_what_to_do_now(make_request):
     # A first-request date entered 20 business days late: 2nd request due and its
-    # reminder are both overdue; the reminder is sent, the older one recorded as superseded.
+    # reminder are both overdue. The reminder would refer to an e-mail that never went
+    # out, so the 2nd-request notice goes and the reminder is recorded as superseded.
     now = at(2026, 4, 1, 9, 0)
     req = make_request(created_at=at(2026, 2, 27, 9, 0), first=dt.date(2026, 3, 2))
     result = sweep(now=now, enqueue=False)
     got = notices(req)
-    assert got[SECOND_REQUEST_REMINDER].status == S.PENDING
-    assert got[SECOND_REQUEST_DUE].status == S.CANCELLED
-    assert "Superseded" in got[SECOND_REQUEST_DUE].last_error
-    assert result.enqueued == [got[SECOND_REQUEST_REMINDER].pk]
-    assert notification_deliver(notification_id=got[SECOND_REQUEST_DUE].pk, now=now) == "skipped"
-    assert notification_deliver(notification_id=got[SECOND_REQUEST_REMINDER].pk, now=now) == "sent"
-    assert len(mail.outbox) == 1
+    assert got[SECOND_REQUEST_DUE].status == S.PENDING
+    assert got[SECOND_REQUEST_REMINDER].status == S.SUPERSEDED
+    assert "Superseded" in got[SECOND_REQUEST_REMINDER].last_error
+    assert result.enqueued == [got[SECOND_REQUEST_DUE].pk]
+    assert notification_deliver(notification_id=got[SECOND_REQUEST_REMINDER].pk, now=now) == (
+        "skipped"
+    )
+    assert notification_deliver(notification_id=got[SECOND_REQUEST_DUE].pk, now=now) == "sent"
+    assert len(mail.outbox) == 1 and "Time for a 2nd request" in mail.outbox[0].subject
+    assert "Send the 2nd request today" in mail.outbox[0].body
     req.refresh_from_db()
     assert req.next_due_at is None
     assert sweep(now=now + dt.timedelta(days=30), enqueue=False).created == []
+
+
+def test_the_reminder_goes_on_its_own_once_the_second_request_notice_was_sent(make_request):
+    req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
+    sweep(now=at(2026, 3, 16, 8, 0), enqueue=False)
+    notice = notices(req)[SECOND_REQUEST_DUE]
+    assert notification_deliver(notification_id=notice.pk, now=at(2026, 3, 16, 8, 0)) == "sent"
+    sweep(now=at(2026, 3, 18, 8, 0), enqueue=False)
+    reminder = notices(req)[SECOND_REQUEST_REMINDER]
+    assert reminder.status == S.PENDING
+    assert notification_deliver(notification_id=reminder.pk, now=at(2026, 3, 18, 8, 0)) == "sent"
+    assert "still due" in mail.outbox[1].subject
 
 
 def _sweep_queries(now):
@@ -309,25 +325,44 @@ def test_first_request_date_entered_cancels_the_reminder_and_schedules_the_secon
     assert sweep(now=DAY5_AT, enqueue=False).created == []  # no day-5 reminder any more
 
 
-def test_a_correction_that_moves_a_pending_notice_later_defers_it(make_request):
+def test_a_corrected_first_request_date_replaces_the_unsent_notice(make_request):
     req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
     now = at(2026, 3, 16, 8, 0)
     sweep(now=now, enqueue=False)
-    notice = notices(req)[SECOND_REQUEST_DUE]
+    old = notices(req)[SECOND_REQUEST_DUE]
     req.first_request_on = dt.date(2026, 3, 4)  # typo corrected: due two business days later
     req.save()
     request_schedule_refresh(req)
-    notice.refresh_from_db()
-    assert notice.status == S.PENDING and notice.due_at == at(2026, 3, 18, 8, 0)
-    assert notification_deliver(notification_id=notice.pk, now=now) == "deferred"
-    assert mail.outbox == []
-    assert sweep(now=at(2026, 3, 17, 8, 0), enqueue=False).requeued == []
-    assert sweep(now=at(2026, 3, 18, 8, 0), enqueue=False).requeued == [notice.pk]
-    assert notification_deliver(notification_id=notice.pk, now=at(2026, 3, 18, 8, 0)) == "sent"
+    old.refresh_from_db()
+    assert old.status == S.CANCELLED and "dates changed" in old.last_error
+    assert notification_deliver(notification_id=old.pk, now=now) == "skipped"
+    req.refresh_from_db()
+    assert req.next_due_at == at(2026, 3, 18, 8, 0)
+    assert sweep(now=at(2026, 3, 17, 8, 0), enqueue=False).created == []
+    created = sweep(now=at(2026, 3, 18, 8, 0), enqueue=False).created
+    assert [(n.milestone, n.due_at) for n in created] == [(SECOND_REQUEST_DUE, at(2026, 3, 18, 8))]
+    new = Notification.objects.get(request=req, milestone=SECOND_REQUEST_DUE, status=S.PENDING)
+    assert new.basis == "2026-03-04"
+    assert notification_deliver(notification_id=new.pk, now=at(2026, 3, 18, 8, 0)) == "sent"
     assert len(mail.outbox) == 1
 
 
-def test_a_sent_notice_is_never_sent_again_after_a_correction(make_request):
+def test_a_calendar_change_defers_a_pending_notice_of_the_same_dates(make_request, ny_agency):
+    from accounts.services import closed_day_add
+
+    req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
+    now = at(2026, 3, 16, 7, 59)
+    sweep(now=at(2026, 3, 16, 8, 0), enqueue=False)
+    notice = notices(req)[SECOND_REQUEST_DUE]
+    closed_day_add(agency=ny_agency, date=dt.date(2026, 3, 16))
+    notice.refresh_from_db()
+    assert notice.status == S.PENDING and notice.due_at == at(2026, 3, 17, 8, 0)
+    assert notification_deliver(notification_id=notice.pk, now=now) == "deferred"
+    assert mail.outbox == []
+    assert notification_deliver(notification_id=notice.pk, now=at(2026, 3, 17, 8)) == "sent"
+
+
+def test_a_sent_notice_whose_date_was_corrected_is_told_again_at_the_new_moment(make_request):
     req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
     now = at(2026, 3, 16, 8, 0)
     sweep(now=now, enqueue=False)
@@ -338,10 +373,33 @@ def test_a_sent_notice_is_never_sent_again_after_a_correction(make_request):
     req.save()
     request_schedule_refresh(req)
     req.refresh_from_db()
-    assert req.next_due_at == at(2026, 3, 19, 8, 0)  # the reminder only
-    sweep(now=at(2026, 3, 19, 8, 0), enqueue=False)
-    assert set(notices(req)) == {SECOND_REQUEST_DUE, SECOND_REQUEST_REMINDER}
+    assert req.next_due_at == at(2026, 3, 17, 8, 0)  # the moved 10th business day
+    assert sweep(now=at(2026, 3, 16, 17, 0), enqueue=False).created == []
+    sweep(now=at(2026, 3, 17, 8, 0), enqueue=False)
+    rows = Notification.objects.filter(request=req, milestone=SECOND_REQUEST_DUE)
+    assert sorted(rows.values_list("basis", "status")) == [
+        ("2026-03-02", S.SENT),
+        ("2026-03-03", S.PENDING),
+    ]
+
+
+def test_a_sent_notice_is_never_sent_twice_for_the_same_dates(make_request, ny_agency):
+    from accounts.services import closed_day_add
+
+    req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
+    now = at(2026, 3, 16, 8, 0)
+    sweep(now=now, enqueue=False)
+    notice = notices(req)[SECOND_REQUEST_DUE]
+    assert notification_deliver(notification_id=notice.pk, now=now) == "sent"
+    closed_day_add(agency=ny_agency, date=dt.date(2026, 3, 16))  # moves it, same dates
+    req.notes = "edited"
+    req.save()
+    request_schedule_refresh(req)
+    for day in (17, 18, 19, 20):
+        sweep(now=at(2026, 3, day, 8, 0), enqueue=False)
     assert Notification.objects.filter(request=req, milestone=SECOND_REQUEST_DUE).count() == 1
+    notice.refresh_from_db()
+    assert notice.status == S.SENT and notice.due_at == at(2026, 3, 16, 8, 0)
 
 
 def test_retry_now_enqueues_only_unsent_notices(due_notice, django_capture_on_commit_callbacks):
@@ -411,7 +469,7 @@ def test_delivery_task_declares_retries_with_backoff():
 
 def test_agency_schedule_refresh_follows_time_zone_and_closed_days(make_request, ny_agency):
     from accounts.models import AgencyClosedDay
-    from tracker.services import agency_schedule_refresh
+    from tracker.schedule import agency_schedule_refresh
 
     open_req = make_request(created_at=CREATED)
     received = make_request(created_at=CREATED, received=dt.date(2026, 3, 3))
@@ -427,7 +485,7 @@ def test_agency_schedule_refresh_follows_time_zone_and_closed_days(make_request,
 
 
 def test_agency_schedule_refresh_re_times_an_unsent_notice(make_request, ny_agency):
-    from tracker.services import agency_schedule_refresh
+    from tracker.schedule import agency_schedule_refresh
 
     req = make_request(created_at=CREATED)
     sweep(now=DAY2_AT, enqueue=False)
