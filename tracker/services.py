@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from tracker.calendar import calendar_for_agency, closed_days_by_agency
 from tracker.models import Notification
-from tracker.schedule import LIVE, request_milestones
-from tracker.timeline import DuePlan, plan_due
+from tracker.schedule import LIVE, agency_clock, request_milestones
+from tracker.timeline import DuePlan, notice_moment, plan_due
 from vault.models import LossRunRequest
 
 logger = logging.getLogger(__name__)
@@ -94,7 +94,10 @@ def _plan(
     for r in requests:
         try:
             cal = calendar_for_agency(r.agency, closed[r.agency_id])
-            plans[r.pk] = plan_due(request_milestones(r, cal), existing=existing[r.pk], now=now)
+            clock = agency_clock(r.agency, cal)
+            plans[r.pk] = plan_due(
+                request_milestones(r, cal), existing=existing[r.pk], now=now, clock=clock
+            )
         except Exception as exc:  # one bad row must not stop everyone's notices
             logger.exception("Tracker sweep: cannot plan request %s", r.pk)
             result.errors.append((r.pk, f"{type(exc).__name__}: {exc}"))
@@ -334,7 +337,10 @@ def notification_deliver(*, notification_id: int, now: dt.datetime | None = None
         )
         mine.update(status=Notification.Status.CANCELLED, last_error=reason, next_attempt_at=None)
         return "cancelled"
-    due_at = current[notice.milestone, notice.basis].due_at
+    # Never outside working hours, also for a delivery that comes late (a retry at 18:05).
+    due_at = max(
+        current[notice.milestone, notice.basis].due_at, notice_moment(now, agency_clock(req.agency))
+    )
     if due_at > now:
         mine.update(
             status=Notification.Status.PENDING,

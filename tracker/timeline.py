@@ -203,7 +203,11 @@ class DuePlan:
 
 
 def plan_due(
-    found: Iterable[Milestone], *, existing: Iterable[tuple[str, str]], now: dt.datetime
+    found: Iterable[Milestone],
+    *,
+    existing: Iterable[tuple[str, str]],
+    now: dt.datetime,
+    clock: AgencyClock,
 ) -> DuePlan:
     """Split a request's milestones into what to send now, what to skip and what comes next.
 
@@ -214,12 +218,17 @@ def plan_due(
     others are recorded as superseded and never sent later: one e-mail about the current
     step beats a burst of stale ones. A reminder is never that one e-mail when the notice
     it repeats is due with it: the original goes instead, so no e-mail refers to one that
-    never went out. `next_due_at` is the earliest milestone still to come.
+    never went out. Outside working hours nothing is sent: what is due (a date entered
+    late on a Saturday night) waits for the next notify time. `next_due_at` is the
+    earliest moment the sweep has something to do for this request.
     """
     done = set(existing)
     todo = sorted((m for m in found if (m.kind, m.basis) not in done), key=lambda m: m.due_at)
     due = [m for m in todo if m.due_at <= now]
     later = [m for m in todo if m.due_at > now]
+    opens_at = notice_moment(now, clock)
+    if due and opens_at > now:
+        return DuePlan(send=None, next_due_at=min([opens_at, *(m.due_at for m in later)]))
     send = due[-1] if due else None
     if send is not None:
         original = REMINDER_OF.get(send.kind)

@@ -3,14 +3,12 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
 
+from tests.tracker.conftest import update
 from tracker.models import Notification
-from tracker.schedule import request_schedule_refresh
-from tracker.tasks import sweep as sweep_task
 
 NY = ZoneInfo("America/New_York")
 LA = ZoneInfo("America/Los_Angeles")
@@ -18,29 +16,6 @@ LA = ZoneInfo("America/Los_Angeles")
 
 def at(*args, tz=NY):
     return dt.datetime(*args, tzinfo=tz)
-
-
-@pytest.fixture
-def beat(django_capture_on_commit_callbacks):
-    """Run the beat task at a moment, with on-commit deliveries executed (eager Celery)."""
-
-    def tick(moment):
-        with (
-            time_machine.travel(moment, tick=False),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            sweep_task.delay()
-        return [m.subject for m in mail.outbox]
-
-    return tick
-
-
-def update(req, moment, **dates):
-    with time_machine.travel(moment, tick=False):
-        for name, value in dates.items():
-            setattr(req, name, value)
-        req.save()
-        request_schedule_refresh(req)
 
 
 def link(name, req):

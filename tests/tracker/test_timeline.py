@@ -320,48 +320,71 @@ M1 = Milestone(SECOND_REQUEST_DUE, utc(2026, 3, 16, 12), "2026-03-02")
 M2 = Milestone(SECOND_REQUEST_REMINDER, utc(2026, 3, 18, 12), "2026-03-02")
 D2 = Milestone(DAY2, utc(2026, 3, 4, 13), "c")
 D5 = Milestone(DAY5, utc(2026, 3, 9, 12), "c")
+C = clock()
 
 
 def test_plan_nothing_due_yet():
-    plan = plan_due([M1, M2], existing=[], now=utc(2026, 3, 16, 11, 59))
+    plan = plan_due([M1, M2], existing=[], now=utc(2026, 3, 16, 11, 59), clock=C)
     assert plan.send is None and plan.superseded == [] and plan.next_due_at == M1.due_at
 
 
 def test_plan_one_due_sends_it_and_points_at_the_next():
-    plan = plan_due([M1, M2], existing=[], now=utc(2026, 3, 16, 12))
+    plan = plan_due([M1, M2], existing=[], now=utc(2026, 3, 16, 12), clock=C)
     assert plan.send == M1 and plan.superseded == [] and plan.next_due_at == M2.due_at
 
 
 def test_plan_several_overdue_sends_only_the_most_recent():
-    plan = plan_due([D5, D2], existing=[], now=utc(2026, 4, 1))
+    plan = plan_due([D5, D2], existing=[], now=utc(2026, 4, 1, 14), clock=C)
     assert plan.send == D5 and plan.superseded == [D2] and plan.next_due_at is None
 
 
 def test_plan_reminder_due_with_its_original_sends_the_original():
-    plan = plan_due([M2, M1], existing=[], now=utc(2026, 4, 1))
+    plan = plan_due([M2, M1], existing=[], now=utc(2026, 4, 1, 14), clock=C)
     assert plan.send == M1 and plan.superseded == [M2]
 
 
 def test_plan_reminder_alone_is_sent_once_the_original_went_out():
-    plan = plan_due([M1, M2], existing=[(M1.kind, M1.basis)], now=utc(2026, 4, 1))
+    plan = plan_due([M1, M2], existing=[(M1.kind, M1.basis)], now=utc(2026, 4, 1, 14), clock=C)
     assert plan.send == M2 and plan.superseded == []
 
 
 def test_plan_reminder_of_other_dates_does_not_pull_an_original_of_other_dates():
     old = Milestone(SECOND_REQUEST_DUE, utc(2026, 3, 10, 12), "2026-02-24")
-    plan = plan_due([old, M2], existing=[], now=utc(2026, 4, 1))
+    plan = plan_due([old, M2], existing=[], now=utc(2026, 4, 1, 14), clock=C)
     assert plan.send == M2 and plan.superseded == [old]
 
 
 def test_plan_skips_milestones_that_already_have_a_notice_of_the_same_dates():
-    plan = plan_due([M1, M2], existing=[(M1.kind, M1.basis)], now=utc(2026, 3, 17))
+    plan = plan_due([M1, M2], existing=[(M1.kind, M1.basis)], now=utc(2026, 3, 17, 14), clock=C)
     assert plan.send is None and plan.next_due_at == M2.due_at
     done = [(M1.kind, M1.basis), (M2.kind, M2.basis)]
-    plan = plan_due([M1, M2], existing=done, now=utc(2026, 4, 1))
+    plan = plan_due([M1, M2], existing=done, now=utc(2026, 4, 1, 14), clock=C)
     assert plan.send is None and plan.next_due_at is None
     moved = Milestone(SECOND_REQUEST_DUE, utc(2026, 3, 17, 12), "2026-03-03")
-    plan = plan_due([moved], existing=[(M1.kind, M1.basis)], now=utc(2026, 3, 17, 12))
+    plan = plan_due([moved], existing=[(M1.kind, M1.basis)], now=utc(2026, 3, 17, 12), clock=C)
     assert plan.send == moved
+
+
+def test_plan_outside_working_hours_waits_for_the_next_notify_time():
+    saturday_night = at(NY, 2026, 3, 21, 22, 1)
+    plan = plan_due([M1, M2], existing=[], now=saturday_night, clock=C)
+    assert plan.send is None and plan.superseded == []
+    assert plan.next_due_at == at(NY, 2026, 3, 23, 8, 0)
+    monday = plan_due([M1, M2], existing=[], now=at(NY, 2026, 3, 23, 8, 0), clock=C)
+    assert monday.send == M1 and monday.superseded == [M2]
+
+
+def test_plan_outside_hours_points_at_an_earlier_milestone_when_one_comes_first():
+    early = clock(notify=dt.time(9, 0))
+    due_0830 = Milestone(HELPDESK_DUE, at(NY, 2026, 3, 11, 8, 30), "x")
+    overdue = Milestone(SECOND_REQUEST_DUE, at(NY, 2026, 3, 9, 9, 0), "y")
+    plan = plan_due([overdue, due_0830], existing=[], now=at(NY, 2026, 3, 10, 19), clock=early)
+    assert plan.send is None and plan.next_due_at == at(NY, 2026, 3, 11, 8, 30)
+
+
+def test_plan_outside_hours_with_nothing_due_just_points_at_the_next():
+    plan = plan_due([M1], existing=[], now=at(NY, 2026, 3, 14, 22), clock=C)
+    assert plan.send is None and plan.next_due_at == M1.due_at
 
 
 # --- property: sweeps at any pace over random timelines --------------------------------------
@@ -402,11 +425,11 @@ def test_sweeps_at_any_pace_account_for_every_milestone_once(
     else:
         end = max((m.due_at for m in found), default=created) + sweep_every
         moments = [created + sweep_every * k for k in range((end - created) // sweep_every + 1)]
-        moments.append(end)
+        moments.append(notice_moment(end, c))  # one sweep inside working hours at the end
     for now in moments:
-        plan = plan_due(found, existing=[*sent, *superseded], now=now)
+        plan = plan_due(found, existing=[*sent, *superseded], now=now, clock=c)
         if plan.send:
-            assert plan.send.due_at <= now
+            assert plan.send.due_at <= now and in_working_hours(now, c)
             sent.append((plan.send.kind, plan.send.basis))
             superseded += [(m.kind, m.basis) for m in plan.superseded]
         if plan.next_due_at is not None:
