@@ -199,8 +199,12 @@ def test_helpdesk_due_is_24_clock_hours_later_not_business_hours():
 
 
 def test_helpdesk_due_requires_an_aware_datetime():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^second_request_at must be aware.$"):
         helpdesk_due_at(dt.datetime(2026, 3, 13, 15, 0))
+
+
+def test_helpdesk_due_is_returned_in_utc():
+    assert helpdesk_due_at(at(NY, 2026, 3, 13, 15, 0)).tzinfo is UTC
 
 
 def test_helpdesk_due_outside_working_hours_waits_for_the_notify_time():
