@@ -71,6 +71,16 @@ def test_state_union_adds_state_holidays():
     assert not ma.is_business_day(D(2026, 4, 20))
 
 
+def test_holiday_dates_adds_the_state_and_its_observed_days_for_the_years_asked():
+    # Uncached on purpose: the calendars are cached per process, this function is not.
+    ca = holiday_dates("CA", [2024])
+    assert D(2024, 4, 1) in ca  # Cesar Chavez Day (Sunday March 31) observed Monday
+    assert D(2024, 4, 1) not in holiday_dates(None, [2024])
+    assert {d.year for d in ca} == {2024}
+    assert {d.year for d in holiday_dates(None, [2027, 2028])} == {2027, 2028}
+    assert D(2021, 12, 31) in holiday_dates("CA", [2021])  # federal observed kept
+
+
 def test_state_union_keeps_every_federal_holiday():
     years = range(2020, 2031)
     federal = holiday_dates(None, years)
