@@ -81,6 +81,14 @@ def test_holiday_dates_adds_the_state_and_its_observed_days_for_the_years_asked(
     assert D(2021, 12, 31) in holiday_dates("CA", [2021])  # federal observed kept
 
 
+def test_a_calendar_built_directly_keeps_its_state():
+    # BusinessCalendar itself, not get_calendar's per-process cache.
+    ny = BusinessCalendar(state="NY")
+    assert ny.state == "NY" and not ny.is_business_day(D(2026, 2, 12))
+    assert BusinessCalendar(state="").state is None
+    assert BusinessCalendar(state="").is_business_day(D(2026, 2, 12))
+
+
 def test_state_union_keeps_every_federal_holiday():
     years = range(2020, 2031)
     federal = holiday_dates(None, years)
