@@ -185,3 +185,24 @@ def test_every_state_an_agency_can_choose_has_a_holiday_calendar():
     federal = holiday_dates(None, [2026])
     for code, _ in US_STATES:
         assert federal <= holiday_dates(code, [2026]), code
+
+
+def test_the_calendar_years_are_exact_at_both_ends():
+    cal = BusinessCalendar()
+    assert not cal.is_business_day(D(1990, 1, 1))  # New Year's Day, inside the years
+    assert cal.is_business_day(D(1990, 1, 2))
+    assert cal.add_business_days(D(1990, 1, 1), 1) == D(1990, 1, 2)
+    with pytest.raises(ValueError, match="outside the calendar's years"):
+        cal.is_business_day(D(1989, 12, 31))
+    last = next(
+        D(2100, 12, 31) - dt.timedelta(days=k)
+        for k in range(10)
+        if cal.is_business_day(D(2100, 12, 31) - dt.timedelta(days=k))
+    )
+    with pytest.raises(ValueError, match="^Result is outside the calendar's years.$"):
+        cal.add_business_days(last, 1)
+
+
+def test_add_business_days_refuses_n_below_one_with_a_clear_message():
+    with pytest.raises(ValueError, match="^n must be at least 1.$"):
+        FED.add_business_days(D(2026, 3, 2), 0)
