@@ -28,7 +28,7 @@ from django.utils import timezone
 from tracker.calendar import calendar_for_agency, closed_days_by_agency
 from tracker.models import Notification
 from tracker.schedule import LIVE, agency_clock, request_milestones
-from tracker.timeline import DuePlan, notice_moment, plan_due
+from tracker.timeline import DuePlan, plan_due
 from vault.models import LossRunRequest
 
 logger = logging.getLogger(__name__)
@@ -337,10 +337,7 @@ def notification_deliver(*, notification_id: int, now: dt.datetime | None = None
         )
         mine.update(status=Notification.Status.CANCELLED, last_error=reason, next_attempt_at=None)
         return "cancelled"
-    # Never outside working hours, also for a delivery that comes late (a retry at 18:05).
-    due_at = max(
-        current[notice.milestone, notice.basis].due_at, notice_moment(now, agency_clock(req.agency))
-    )
+    due_at = current[notice.milestone, notice.basis].due_at
     if due_at > now:
         mine.update(
             status=Notification.Status.PENDING,

@@ -42,7 +42,11 @@ def main() -> None:
         name=f"Drill agency {stamp}",
         time_zone="America/New_York",
         holiday_calendar=Agency.HolidayCalendar.FEDERAL,
-        notify_time=dt.time(8, 0),
+        # Open around the clock: a drill sweeps at the real time of the run, and notices go
+        # out only inside working hours (on a weekend or holiday a drill sends nothing).
+        notify_time=dt.time(0, 0),
+        work_opens=dt.time(0, 0),
+        work_closes=dt.time(23, 59, 59, 999999),
         copy_addresses="",
     )
     owner = UserFactory(agency=agency, email=f"owner-{stamp}@drill.test")

@@ -178,20 +178,6 @@ def test_a_date_entered_late_on_saturday_night_waits_for_monday_morning(make_req
     assert mail.outbox[1].message()["Date"]
 
 
-def test_a_late_delivery_after_closing_time_waits_for_the_next_morning(make_request):
-    from tracker.services import notification_deliver, sweep
-
-    req = make_request(created_at=at(2026, 3, 2, 10), first=dt.date(2026, 3, 2))
-    sweep(now=at(2026, 3, 16, 17, 59), enqueue=False)
-    (notice,) = Notification.objects.filter(request=req)
-    assert notification_deliver(notification_id=notice.pk, now=at(2026, 3, 16, 18, 5)) == (
-        "deferred"
-    )
-    notice.refresh_from_db()
-    assert notice.status == S.PENDING and notice.next_attempt_at == at(2026, 3, 17, 8, 0)
-    assert notification_deliver(notification_id=notice.pk, now=at(2026, 3, 17, 8, 0)) == "sent"
-
-
 def test_the_agency_working_hours_setting_moves_the_notice(make_request, beat):
     agency = AgencyFactory(
         time_zone="America/Los_Angeles",
