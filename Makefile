@@ -57,6 +57,8 @@ mutation: deps
 	$(BIN)/mutmut results --all true > var/mutmut-results.txt || true
 	@grep -c ": killed" var/mutmut-results.txt | sed 's/^/killed: /'
 	@grep -vc ": killed" var/mutmut-results.txt | sed 's/^/not killed: /'
+	@# The mutated copy of the project must not stay in the tree (template scans would read it).
+	rm -rf mutants
 
 ci:
 	bash .ci/run
