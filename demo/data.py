@@ -16,7 +16,7 @@ from claims.services import loss_run_import
 from helpdesk import services as helpdesk
 from helpdesk.models import Ticket
 from tracker.calendar import calendar_for_agency
-from tracker.services import request_schedule_refresh
+from tracker.schedule import request_schedule_refresh
 from vault.documents import document_create
 from vault.letters import authorization_letter_pdf
 from vault.models import Carrier, Document, LossRunRequest
@@ -118,6 +118,23 @@ def seed_demo(*, now: dt.datetime | None = None) -> bool:
     return True
 
 
+WEEKEND_NOTE = (
+    "Demo: this request's next reminder falls on a Saturday or Sunday, so it waits for the "
+    "notify time of the next business day."
+)
+
+
+def _weekend_reminder_day(today: dt.date) -> dt.date:
+    """A creation date this week whose day-2 or day-5 reminder falls on the coming weekend.
+
+    Monday + 5 days is Saturday, Thursday + 2 is Saturday, Friday + 2 is Sunday; the date is
+    never after today, so the demo shows a reminder waiting over a weekend on any day.
+    """
+    monday = today - dt.timedelta(days=today.weekday())
+    offset = {0: 0, 1: 0, 2: 0, 3: 3, 4: 3, 5: 3, 6: 4}[today.weekday()]
+    return monday + dt.timedelta(days=offset)
+
+
 def _requests_in_every_stage(agency, user, carriers, now, *, staff, prefix="Bayside") -> None:
     cal = calendar_for_agency(agency)
     tz = agency.tz
@@ -135,6 +152,7 @@ def _requests_in_every_stage(agency, user, carriers, now, *, staff, prefix="Bays
 
     stages = [
         ("Bakery", dict(created=at(today, 9))),
+        ("Florist", dict(created=at(_weekend_reminder_day(today)), notes=WEEKEND_NOTE)),
         ("Marine Supply", dict(created=at(back(6)))),
         ("Landscaping", dict(created=at(back(4)), first=back(3))),
         ("Auto Body", dict(created=at(back(14)), first=back(11))),
@@ -181,6 +199,7 @@ def _requests_in_every_stage(agency, user, carriers, now, *, staff, prefix="Bays
             first_request_on=d.get("first"),
             second_request_at=d.get("second"),
             received_on=d.get("received"),
+            notes=d.get("notes", ""),
         )
         # Back-date the request as if it had been created on its day, then recompute.
         LossRunRequest.objects.filter(pk=req.pk).update(created_at=d["created"])

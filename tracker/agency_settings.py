@@ -12,10 +12,17 @@ from django.db import transaction
 
 from accounts import services as accounts_services
 from accounts.models import Agency, AgencyClosedDay
-from tracker import services as tracker_services
+from tracker import schedule as tracker_schedule
 
 # The agency settings the timeline reads (besides closed days): a change re-times requests.
-SCHEDULE_INPUT_FIELDS = ("state", "time_zone", "holiday_calendar", "notify_time")
+SCHEDULE_INPUT_FIELDS = (
+    "state",
+    "time_zone",
+    "holiday_calendar",
+    "notify_time",
+    "work_opens",
+    "work_closes",
+)
 
 
 def moves_deadlines(changed: list[str]) -> bool:
@@ -31,7 +38,7 @@ def agency_settings_save(*, agency: Agency, **values: object) -> list[str]:
     """
     changed = accounts_services.agency_settings_update(agency=agency, **values)
     if moves_deadlines(changed):
-        tracker_services.agency_schedule_refresh(agency=agency)
+        tracker_schedule.agency_schedule_refresh(agency=agency)
     return changed
 
 
@@ -39,7 +46,7 @@ def agency_settings_save(*, agency: Agency, **values: object) -> list[str]:
 def agency_closed_day_add(*, agency: Agency, date: dt.date, reason: str = "") -> AgencyClosedDay:
     """A new closed day, and every open request re-timed around it."""
     day = accounts_services.closed_day_add(agency=agency, date=date, reason=reason)
-    tracker_services.agency_schedule_refresh(agency=agency)
+    tracker_schedule.agency_schedule_refresh(agency=agency)
     return day
 
 
@@ -47,4 +54,4 @@ def agency_closed_day_add(*, agency: Agency, date: dt.date, reason: str = "") ->
 def agency_closed_day_remove(*, agency: Agency, closed_day: AgencyClosedDay) -> None:
     """The day is a business day again; every open request re-timed."""
     accounts_services.closed_day_remove(agency=agency, closed_day=closed_day)
-    tracker_services.agency_schedule_refresh(agency=agency)
+    tracker_schedule.agency_schedule_refresh(agency=agency)

@@ -117,14 +117,23 @@ class LossRunRequest(models.Model):
     received_on = models.DateField("received on", null=True, blank=True)
     notes = models.TextField(blank=True)
 
-    # Derived by tracker.services.request_schedule_refresh; never edited by hand.
+    # Derived by tracker.schedule.request_schedule_refresh; never edited by hand.
     second_request_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     helpdesk_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    # Set by helpdesk.services while a ticket is open: the tracker then sends no deadline
+    # notice (the ticket's e-mails take over). A flag here keeps the tracker below helpdesk.
+    helpdesk_open = models.BooleanField(default=False, editable=False)
 
     objects = TenantQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "second_request_due_at", "helpdesk_due_at", "next_due_at"]
+        excluded_fields=[
+            "updated_at",
+            "second_request_due_at",
+            "helpdesk_due_at",
+            "next_due_at",
+            "helpdesk_open",
+        ]
     )
 
     class Meta:

@@ -128,6 +128,7 @@ def _validate(
     first_request_on: dt.date | None,
     second_request_at: dt.datetime | None,
     received_on: dt.date | None,
+    created_at: dt.datetime | None = None,
 ) -> None:
     errors = policies_errors(policies)
     errors.update(
@@ -136,6 +137,7 @@ def _validate(
             first_request_on=first_request_on,
             second_request_at=second_request_at,
             received_on=received_on,
+            created_at=created_at,
         )
     )
     if errors:
@@ -333,6 +335,7 @@ def request_update(
         first_request_on=first_request_on,
         second_request_at=second_request_at,
         received_on=received_on,
+        created_at=request.created_at,
     )
     request.insured = insured
     request.carrier = carrier
@@ -370,6 +373,7 @@ def request_record_received(
         first_request_on=req.first_request_on,
         second_request_at=None,
         received_on=received_on,
+        created_at=req.created_at,
     )
     if errors:
         raise ValidationError(errors)
