@@ -7,12 +7,17 @@ attach every message to its field and a service can raise one ValidationError.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Agency
+
+if TYPE_CHECKING:  # vault.models imports this module
+    from vault.models import Carrier, Insured, LossRunRequest
 
 Errors = dict[str, list[str]]
 
@@ -128,7 +133,13 @@ def tracking_dates_errors(
     return errors
 
 
-def duplicate_open_request_errors(*, agency: Agency, insured, carrier, existing) -> Errors:
+def duplicate_open_request_errors(
+    *,
+    agency: Agency,
+    insured: Insured | None,
+    carrier: Carrier | None,
+    existing: Sequence[LossRunRequest],
+) -> Errors:
     """A second open request for the same insured and carrier needs a confirmation.
 
     Usually the first one is still waiting and a duplicate would double the notices and
