@@ -474,3 +474,23 @@ def test_a_large_backlog_is_fanned_out_and_each_notice_delivered_once(
         callbacks[0]()
     assert len(mail.outbox) == n
     assert set(Email.objects.values_list("status", flat=True)) == {Email.Status.SENT}
+
+
+def test_a_re_timed_notice_found_after_closing_time_waits_for_working_hours(
+    make_request, ny_agency
+):
+    from tracker.schedule import agency_schedule_refresh
+
+    req = make_request(created_at=CREATED)
+    sweep(now=DAY2_AT)
+    ny_agency.notify_time = dt.time(9, 30)
+    ny_agency.save()
+    agency_schedule_refresh(agency=ny_agency)  # the day-2 notice is due at 09:30 now
+    notice = notices(req)[DAY2]
+    assert sweep(now=at(2026, 3, 4, 18, 30)).enqueued == []  # no sweep ran during the day
+    notice.refresh_from_db()
+    assert notice.status == S.PENDING and notice.email is None
+    assert sweep(now=at(2026, 3, 5, 8, 0)).enqueued == [notice.pk]
+    notice.refresh_from_db()
+    assert notice.status == S.QUEUED
+    assert notice.email.next_attempt_at >= at(2026, 3, 5, 8, 0)
