@@ -119,6 +119,8 @@ class AgencySettingsForm(forms.ModelForm):
             "time_zone": "Time zone",
             "holiday_calendar": "Holiday calendar",
             "notify_time": "Notices go out at",
+            "work_opens": "Working hours from",
+            "work_closes": "Working hours until",
             "copy_addresses": "Copy deadline e-mails to",
             "valuation_max_age_days": "Loss runs count as current for",
             "large_loss_threshold_pct": "Large loss at (% of term premium)",
@@ -126,6 +128,8 @@ class AgencySettingsForm(forms.ModelForm):
         help_texts = {
             "holiday_calendar": "Holidays on this calendar are not business days.",
             "notify_time": "Local time of day deadline e-mails are sent.",
+            "work_opens": "No deadline e-mail goes out before this time, or on a closed day.",
+            "work_closes": "A deadline that falls after this time waits for the next business day.",
             "copy_addresses": "One e-mail address per line.",
             "valuation_max_age_days": "Underwriters usually want a valuation within 90 days; some markets 60.",
         }
@@ -133,6 +137,8 @@ class AgencySettingsForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 3}),
             "copy_addresses": forms.Textarea(attrs={"rows": 3}),
             "notify_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "work_opens": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "work_closes": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "large_loss_threshold_pct": forms.NumberInput(attrs={"min": 1, "max": 100}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         }

@@ -5,6 +5,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -61,6 +62,9 @@ class Agency(models.Model):
         max_length=20, choices=HolidayCalendar.choices, default=HolidayCalendar.FEDERAL
     )
     notify_time = models.TimeField(default=dt.time(8, 0), help_text="Local time notices go out.")
+    # No deadline notice goes out outside these hours (local); see tracker.timeline.
+    work_opens = models.TimeField("working hours from", default=dt.time(8, 0))
+    work_closes = models.TimeField("working hours until", default=dt.time(18, 0))
     copy_addresses = models.TextField(
         blank=True, help_text="Extra addresses copied on every deadline e-mail, one per line."
     )
@@ -78,6 +82,19 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Working hours run forward, and notices go out inside them (tracker.timeline)."""
+        errors = {}
+        if self.work_opens >= self.work_closes:
+            errors["work_closes"] = "Working hours must end after they start."
+        elif not self.work_opens <= self.notify_time < self.work_closes:
+            errors["notify_time"] = (
+                "Choose a time within your working hours "
+                f"({self.work_opens:%H:%M} to {self.work_closes:%H:%M})."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -31,6 +31,8 @@ SETTINGS_FIELDS = (
     "time_zone",
     "holiday_calendar",
     "notify_time",
+    "work_opens",
+    "work_closes",
     "copy_addresses",
     "valuation_max_age_days",
     "large_loss_threshold_pct",

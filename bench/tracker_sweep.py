@@ -21,7 +21,8 @@ from config.celery_app import app
 from outbox.models import Email
 from tracker.calendar import calendar_for_agency, closed_days_by_agency
 from tracker.models import Notification
-from tracker.services import request_milestones, sweep
+from tracker.schedule import request_milestones
+from tracker.services import sweep
 from vault.models import Carrier, Insured, LossRunRequest
 
 UTC = dt.UTC

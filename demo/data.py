@@ -16,7 +16,7 @@ from claims.services import loss_run_import
 from helpdesk import services as helpdesk
 from helpdesk.models import Ticket
 from tracker.calendar import calendar_for_agency
-from tracker.services import request_schedule_refresh
+from tracker.schedule import request_schedule_refresh
 from vault.derived import request_derived_refresh
 from vault.documents import document_create
 from vault.letters import authorization_letter_pdf
@@ -156,6 +156,23 @@ def seed_demo(*, now: dt.datetime | None = None) -> bool:
     return True
 
 
+WEEKEND_NOTE = (
+    "Demo: this request's next reminder falls on a Saturday or Sunday, so it waits for the "
+    "notify time of the next business day."
+)
+
+
+def _weekend_reminder_day(today: dt.date) -> dt.date:
+    """A creation date this week whose day-2 or day-5 reminder falls on the coming weekend.
+
+    Monday + 5 days is Saturday, Thursday + 2 is Saturday, Friday + 2 is Sunday; the date is
+    never after today, so the demo shows a reminder waiting over a weekend on any day.
+    """
+    monday = today - dt.timedelta(days=today.weekday())
+    offset = {0: 0, 1: 0, 2: 0, 3: 3, 4: 3, 5: 3, 6: 4}[today.weekday()]
+    return monday + dt.timedelta(days=offset)
+
+
 def _requests_in_every_stage(agency, user, carriers, now, *, staff, prefix="Bayside") -> None:
     cal = calendar_for_agency(agency)
     tz = agency.tz
@@ -176,6 +193,7 @@ def _requests_in_every_stage(agency, user, carriers, now, *, staff, prefix="Bays
         ("Marine Supply", dict(created=at(back(6)), esign="awaiting")),
         ("Florist", dict(created=at(back(3)), esign="signed")),
         ("Catering", dict(created=at(back(2)), esign="signed", send=True)),
+        ("Bookshop", dict(created=at(_weekend_reminder_day(today)), notes=WEEKEND_NOTE)),
         ("Landscaping", dict(created=at(back(4)), first=back(3))),
         ("Auto Body", dict(created=at(back(14)), first=back(11))),
         (
@@ -221,6 +239,7 @@ def _requests_in_every_stage(agency, user, carriers, now, *, staff, prefix="Bays
             first_request_on=d.get("first"),
             second_request_at=d.get("second"),
             received_on=d.get("received"),
+            notes=d.get("notes", ""),
         )
         # Back-date the request as if it had been created on its day, then recompute.
         LossRunRequest.objects.filter(pk=req.pk).update(created_at=d["created"])
@@ -258,7 +277,7 @@ def _answered_requests(agency, user, carriers, back, *, prefix: str) -> None:
                 second = dt.datetime.combine(
                     cal.add_business_days(first, 10), dt.time(11), tzinfo=agency.tz
                 )
-            request_create(
+            req = request_create(
                 agency=agency,
                 user=user,
                 insured=insureds[(c + k) % len(insureds)],
@@ -272,10 +291,20 @@ def _answered_requests(agency, user, carriers, back, *, prefix: str) -> None:
                 ],
                 recipient_name=user.get_full_name(),
                 recipient_email=user.email,
+            )
+            # History: created the day before its 1st request, months ago (a date entered
+            # today could not lie that far before the request's creation).
+            LossRunRequest.objects.filter(pk=req.pk).update(
+                created_at=dt.datetime.combine(
+                    first - dt.timedelta(days=1), dt.time(9), tzinfo=agency.tz
+                ),
                 first_request_on=first,
                 second_request_at=second,
                 received_on=cal.add_business_days(first, days),
             )
+            req.refresh_from_db()
+            request_schedule_refresh(req)
+            request_derived_refresh(req)
 
 
 def _demo_esign(req, user, *, signed: bool, send: bool) -> None:

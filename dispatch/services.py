@@ -18,7 +18,7 @@ from accounts.models import Agency, User
 from dispatch.models import CarrierSend
 from outbox.services import email_queue
 from outbox.types import Attachment
-from tracker.services import request_schedule_refresh
+from tracker.schedule import request_schedule_refresh
 from vault.addresses import agency_sender, request_reply_address
 from vault.authorization import history_reason
 from vault.carrier_directory import carrier_route
@@ -96,6 +96,7 @@ def _record_dates(
         first_request_on=request.first_request_on,
         second_request_at=request.second_request_at,
         received_on=request.received_on,
+        created_at=request.created_at,
     )
     if errors:
         raise ValidationError(errors)

@@ -41,6 +41,38 @@ def test_demo_has_two_agencies_and_every_stage_of_the_timeline():
     assert User.objects.get(email="staff@lossrun.demo").agency is None
 
 
+@pytest.mark.parametrize("day", [0, 2, 3, 5, 6])  # every branch: Mon-Wed, Thu-Sat, Sun
+def test_demo_shows_a_reminder_waiting_over_a_weekend(day):
+    import datetime as dt
+
+    import time_machine
+
+    from tracker.calendar import calendar_for_agency
+    from tracker.schedule import request_milestones
+
+    # Any weekday of a week without holidays: Monday 2026-03-16 + day, 07:00 in New York.
+    now = dt.datetime(2026, 3, 16, 11, 0, tzinfo=dt.UTC) + dt.timedelta(days=day)
+    with time_machine.travel(now, tick=False):
+        assert seed_demo(now=now) is True
+    agency = Agency.objects.get(slug="harbor-pine")
+    req = LossRunRequest.objects.get(agency=agency, insured__legal_name__contains="Bookshop")
+    created = req.created_at.astimezone(agency.tz).date()
+    days = {"first_request_reminder_day2": 2, "first_request_reminder_day5": 5}
+    waiting = []
+    for m in request_milestones(req):
+        day = created + dt.timedelta(days=days[m.kind])
+        due = m.due_at.astimezone(agency.tz)
+        if day.weekday() >= 5 and due > now:
+            waiting.append((day, due))
+    assert len(waiting) == 1, (created, waiting)
+    ((day, due),) = waiting
+    assert due.time() == agency.notify_time and due.weekday() == 0  # the Monday after
+    assert (due.date() - day).days in (1, 2)
+    assert calendar_for_agency(agency).is_business_day(due.date())
+    assert req.next_due_at is not None and req.next_due_at <= due
+    assert "waits for the notify time" in req.notes
+
+
 def test_demo_is_loaded_once():
     assert seed_demo() is True
     assert seed_demo() is False

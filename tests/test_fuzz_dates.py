@@ -55,21 +55,19 @@ def far_date_cases(world):  # noqa: F811
                     yield client, form, target.name, value
 
 
-# Issue 11 (another engineer) owns this 500: the tracker's business calendar starts in 1990 and
-# raises ValueError for an earlier 1st-request date. Its strict xfail below turns red once fixed.
-ISSUE_11 = {("vault:request_edit", "first_request_on")}
+# The request's edit page once gave a 500 for a 1st-request date before the calendar's first
+# year (1990); the tracking-date rules now refuse such a date with a field error (issue 11).
+PRE_CALENDAR = {("vault:request_edit", "first_request_on")}
 
 
-def _issue_11(form, field_name: str, value: str) -> bool:
+def _pre_calendar(form, field_name: str, value: str) -> bool:
     route = resolve(urlsplit(form.action).path).view_name
-    return (route, field_name) in ISSUE_11 and int(re.findall(r"\d{4}", value)[0]) < 1990
+    return (route, field_name) in PRE_CALENDAR and int(re.findall(r"\d{4}", value)[0]) < 1990
 
 
 def test_far_dates_on_every_date_field_are_never_a_500(world):  # noqa: F811
     checked = 0
     for client, form, field_name, value in far_date_cases(world):
-        if _issue_11(form, field_name, value):
-            continue
         data = {**_base_data(form), field_name: value}
         response = client.post(form.action, data)
         assert response.status_code < 500, (form.action, field_name, value)
@@ -77,15 +75,12 @@ def test_far_dates_on_every_date_field_are_never_a_500(world):  # noqa: F811
     assert checked > 30  # every date field of the request, claims, closed-day, ... forms
 
 
-@pytest.mark.xfail(
-    strict=True, raises=ValueError, reason="issue 11: calendar years start at 1990 (500)"
-)
 @pytest.mark.parametrize("value", ["1899-12-31", "0001-01-01"])
 def test_first_request_date_before_the_calendar_is_not_a_500(world, value):  # noqa: F811
     cases = [
         (client, form, name)
         for client, form, name, v in far_date_cases(world)
-        if v == value and _issue_11(form, name, value)
+        if v == value and _pre_calendar(form, name, value)
     ]
     assert cases
     for client, form, name in cases:

@@ -36,6 +36,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "agency",
         "request",
         "milestone",
+        "basis",
         "due_at",
         "status",
         "created_at",

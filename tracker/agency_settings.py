@@ -12,11 +12,18 @@ from django.db import transaction
 
 from accounts import services as accounts_services
 from accounts.models import Agency, AgencyClosedDay
-from tracker import services as tracker_services
+from tracker import schedule as tracker_schedule
 from vault.derived import agency_requests_refresh
 
 # The agency settings the timeline reads (besides closed days): a change re-times requests.
-SCHEDULE_INPUT_FIELDS = ("state", "time_zone", "holiday_calendar", "notify_time")
+SCHEDULE_INPUT_FIELDS = (
+    "state",
+    "time_zone",
+    "holiday_calendar",
+    "notify_time",
+    "work_opens",
+    "work_closes",
+)
 
 
 def moves_deadlines(changed: list[str]) -> bool:
@@ -28,7 +35,7 @@ def _requests_refresh(agency: Agency) -> None:
     """Every open request follows the agency's calendar: tracker deadlines and notices, and
     the statutory due dates (a business-day rule counts on the same calendar)."""
     agency_requests_refresh(agency=agency)
-    tracker_services.agency_schedule_refresh(agency=agency)
+    tracker_schedule.agency_schedule_refresh(agency=agency)
 
 
 @transaction.atomic

@@ -7,13 +7,13 @@ class TrackerConfig(AppConfig):
 
     def ready(self) -> None:
         # The vault asks for schedules through its port; the tracker answers (vault/scheduling.py).
-        from tracker import calendar, services
+        from tracker import calendar, schedule
         from vault import scheduling
 
         scheduling.scheduler_install(
             scheduling.Scheduler(
-                refresh=lambda request: services.request_schedule_refresh(request),
-                compute_new=lambda requests, *, agency: services.requests_schedule_new(
+                refresh=lambda request: schedule.request_schedule_refresh(request),
+                compute_new=lambda requests, *, agency: schedule.requests_schedule_new(
                     requests, agency=agency
                 ),
                 calendar_for_agency=calendar.calendar_for_agency,

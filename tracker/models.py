@@ -1,11 +1,15 @@
-"""Deadline notices: one row per (request, milestone), the tracker's bookkeeping.
+"""Deadline notices: one live row per (request, milestone, dates it was computed for).
 
-Life of a row: the sweep creates it when its milestone falls due (`cancelled` at once when
-superseded, see tracker.timeline.plan_due) and, in the same transaction, queues its e-mail
-in the outbox (`queued`, `email` set); delivery, retries and errors are the e-mail's. A
-notice whose e-mail was withdrawn before it went out (dates corrected) is `pending` again
-until its milestone is due, or `cancelled` when it no longer applies. A row is never
-deleted, so a milestone's notice is never recreated or sent twice.
+Life of a row: the sweep creates it when its milestone falls due (`superseded` at once
+when a later notice went instead, see tracker.timeline.plan_due) and, in the same
+transaction, queues its e-mail in the outbox (`queued`, `email` set); delivery, retries and
+errors are the e-mail's. A notice whose e-mail was withdrawn before it went out is
+`pending` again until its new moment (agency settings moved it), or `cancelled` when it no
+longer applies (received, a date entered or corrected, a Help Desk ticket opened). A row
+is never deleted. A cancelled row is history only: when its milestone applies again for
+the same dates (a received date cleared, a ticket closed) the sweep creates a new row;
+every other status holds the (request, milestone, basis) slot, so a notice is never sent
+twice for the same dates, while a corrected date (a new basis) is told again.
 """
 
 from django.db import models
@@ -35,12 +39,15 @@ class Notification(models.Model):
         PENDING = "pending", "Due, e-mail not queued yet"
         QUEUED = "queued", "E-mail queued"
         CANCELLED = "cancelled", "Cancelled"
+        SUPERSEDED = "superseded", "Superseded (a later notice went instead)"
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     request = models.ForeignKey(
         LossRunRequest, on_delete=models.CASCADE, related_name="notifications"
     )
     milestone = models.CharField(max_length=40, choices=MilestoneKind.choices)
+    # The dates the milestone was computed for (tracker.timeline.Milestone.basis).
+    basis = models.CharField(max_length=40, blank=True)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
@@ -60,7 +67,9 @@ class Notification(models.Model):
         ordering = ["due_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["request", "milestone"], name="one_notice_per_milestone"
+                fields=["request", "milestone", "basis"],
+                condition=~models.Q(status="cancelled"),
+                name="one_notice_per_milestone_dates",
             )
         ]
         indexes = [

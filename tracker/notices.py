@@ -61,9 +61,13 @@ def _build_one(notice: Notification) -> Email | None:
         )
 
 
-def notices_queue(notice_ids: Iterable[int]) -> list[Notification]:
+def notices_queue(
+    notice_ids: Iterable[int], *, not_before: dt.datetime | None = None
+) -> list[Notification]:
     """Queue the e-mail of each pending notice, in the caller's transaction.
 
+    `not_before`: the sweep's moment (inside the agency's working hours); the outbox never
+    re-enqueues the e-mail before it, even when the sweep runs ahead of the clock.
     Returns the notices handled (queued, or cancelled for want of a recipient).
     """
     notices = list(
@@ -75,6 +79,9 @@ def notices_queue(notice_ids: Iterable[int]) -> list[Notification]:
     )
     built = [(notice, _build_one(notice)) for notice in notices]
     to_send = [(notice, email) for notice, email in built if email is not None]
+    for _, email in to_send:
+        if not_before is not None and email.next_attempt_at < not_before:
+            email.next_attempt_at = not_before
     queued = []
     for (notice, _), email in zip(to_send, emails_queue([e for _, e in to_send]), strict=True):
         notice.email = email

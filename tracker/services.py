@@ -1,10 +1,16 @@
-"""Writes of the tracker: the request's due columns and the sweep that creates notices.
+"""Writes of the tracker: the sweep that creates notices (the schedule: tracker.schedule).
 
 Exactly once: `sweep` reads only the requests whose indexed `next_due_at` has passed,
-creates one Notification row per due (request, milestone) under the unique constraint,
-advances `next_due_at` and, in the same transaction, queues each notice's e-mail in the
-outbox (tracker.notices). Delivery, claim, retry and backoff are the outbox's
-(outbox.delivery); a notice is never recreated, so its e-mail is never queued twice.
+creates one Notification row per due (request, milestone, dates) under the unique
+constraint, advances `next_due_at` and, in the same transaction, queues each notice's
+e-mail in the outbox (tracker.notices). Delivery, claim, retry and backoff are the
+outbox's (outbox.delivery); a notice holds its slot unless cancelled, so its e-mail is
+never queued twice for the same dates.
+
+Working hours are enforced here, where an e-mail is queued: the sweep queues one only at a
+moment inside the agency's working hours on a business day (tracker.timeline.plan_due,
+notice_moment), and the outbox's first attempt is that moment. A worker that delivers
+later (a backlog, a retry) is not held back again: the notice was due when it was queued.
 """
 
 from __future__ import annotations
@@ -18,139 +24,21 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Agency
-from accounts.tenancy import scoped
 from outbox.delivery import enqueue_batched
 from outbox.models import Email
 from outbox.services import emails_retry_now
-from tracker.calendar import BusinessCalendar, calendar_for_agency, closed_days_by_agency
+from tracker.calendar import calendar_for_agency, closed_days_by_agency
 from tracker.models import Notification
-from tracker.notice_changes import NoticeChanges
 from tracker.notices import notice_retime, notice_withdraw, notices_queue, notices_waiting
-from tracker.timeline import (
-    HELPDESK_DUE,
-    SECOND_REQUEST_DUE,
-    DuePlan,
-    Milestone,
-    RequestDates,
-    milestones,
-    plan_due,
-)
+from tracker.schedule import agency_clock, request_milestones, withdraw_reason
+from tracker.timeline import DuePlan, notice_moment, plan_due
 from vault.models import LossRunRequest
 
 logger = logging.getLogger(__name__)
 
-SCHEDULE_FIELDS = ["second_request_due_at", "helpdesk_due_at", "next_due_at"]
 SWEEP_BATCH = 1000
 SWEEP_MAX_BATCHES = 50
 MAX_GROUPED = 20
-LIVE = (Notification.Status.PENDING, Notification.Status.QUEUED)
-
-
-def request_milestones(
-    request: LossRunRequest, cal: BusinessCalendar | None = None
-) -> list[Milestone]:
-    agency = request.agency
-    return milestones(
-        RequestDates(
-            created_at=request.created_at,
-            first_request_on=request.first_request_on,
-            second_request_at=request.second_request_at,
-            received_on=request.received_on,
-        ),
-        cal=cal or calendar_for_agency(agency),
-        tz=agency.tz,
-        notify_time=agency.notify_time,
-    )
-
-
-def _compute(
-    request: LossRunRequest, existing: set[str], cal: BusinessCalendar | None = None
-) -> list[Milestone]:
-    found = request_milestones(request, cal)
-    by_kind = {m.kind: m.due_at for m in found}
-    request.second_request_due_at = by_kind.get(SECOND_REQUEST_DUE)
-    request.helpdesk_due_at = by_kind.get(HELPDESK_DUE)
-    pending = [m.due_at for m in found if m.kind not in existing]
-    request.next_due_at = min(pending) if pending else None
-    return found
-
-
-def requests_schedule_new(requests: list[LossRunRequest], *, agency: Agency) -> None:
-    """Set the derived due columns of new requests of one agency in memory (caller saves).
-
-    For bulk creation: a request not saved yet has no notice, so nothing is read but the
-    agency's calendar (one query for its closed days, however many requests).
-    """
-    cal = calendar_for_agency(agency)
-    for request in requests:
-        request.agency = agency
-        _compute(request, set(), cal)
-
-
-@transaction.atomic
-def request_schedule_refresh(request: LossRunRequest) -> None:
-    """Recompute and store the due columns of a saved request after its dates changed.
-
-    Stored with a queryset update (no history row, no `updated_at` change: these columns
-    are derived). Notices not sent yet follow the new dates: one whose milestone no longer
-    applies (received, first-request date entered, second request recorded) is cancelled;
-    one whose due time moved is re-timed. Sent notices are history and stay as they are.
-    """
-    rows = list(
-        Notification.objects.filter(request=request).values_list(
-            "id", "milestone", "status", "due_at"
-        )
-    )
-    found = {m.kind: m for m in _compute(request, {r[1] for r in rows})}
-    LossRunRequest.objects.filter(pk=request.pk).update(
-        **{f: getattr(request, f) for f in SCHEDULE_FIELDS}
-    )
-    changes = NoticeChanges()
-    _follow_dates(request, rows, found, changes)
-    changes.apply()
-
-
-def _follow_dates(
-    request: LossRunRequest, rows: list[tuple], found: dict[str, Milestone], changes: NoticeChanges
-) -> None:
-    for pk, kind, status, due_at in rows:
-        if status not in LIVE:
-            continue
-        m = found.get(kind)
-        if m is None:
-            reason = (
-                "Loss runs received."
-                if request.received_on
-                else "No longer applies: the request's dates changed."
-            )
-            changes.cancel(pk, reason)
-        elif m.due_at != due_at:
-            changes.retime(pk, m.due_at)
-
-
-@transaction.atomic
-def agency_schedule_refresh(*, agency: Agency) -> int:
-    """Recompute every open request of an agency after its calendar settings changed.
-
-    Time zone, notify time, holiday calendar (federal or federal + state) and closed days
-    all move the milestones; call this after saving any of them. Returns the number of
-    open requests recomputed. Cost: one pass over the agency's open requests.
-    """
-    cal = calendar_for_agency(agency)
-    requests = list(scoped(LossRunRequest, agency).filter(received_on__isnull=True))
-    rows: dict[int, list[tuple]] = defaultdict(list)
-    open_notices = scoped(Notification, agency).filter(request__received_on__isnull=True)
-    for notice in open_notices.values_list("request_id", "id", "milestone", "status", "due_at"):
-        rows[notice[0]].append(notice[1:])
-    changes = NoticeChanges()
-    for r in requests:
-        r.agency = agency
-        found = {m.kind: m for m in _compute(r, {row[1] for row in rows[r.pk]}, cal)}
-        _follow_dates(r, rows[r.pk], found, changes)
-    changes.apply()
-    LossRunRequest.objects.bulk_update(requests, SCHEDULE_FIELDS, batch_size=500)
-    return len(requests)
 
 
 # --- the sweep ---------------------------------------------------------------------------
@@ -190,17 +78,24 @@ def _plan(
     requests: list[LossRunRequest], now: dt.datetime, result: SweepResult
 ) -> dict[int, DuePlan]:
     closed = closed_days_by_agency({r.agency_id for r in requests})
-    existing: dict[int, set[str]] = defaultdict(set)
-    rows = Notification.objects.filter(request_id__in=[r.pk for r in requests]).values_list(
-        "request_id", "milestone"
+    existing: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    rows = (
+        Notification.objects.filter(request_id__in=[r.pk for r in requests])
+        .exclude(status=Notification.Status.CANCELLED)
+        .values_list("request_id", "milestone", "basis")
     )
-    for request_id, kind in rows:
-        existing[request_id].add(kind)
+    for request_id, kind, basis in rows:
+        existing[request_id].add((kind, basis))
     plans = {}
     for r in requests:
         try:
             cal = calendar_for_agency(r.agency, closed[r.agency_id])
-            plans[r.pk] = plan_due(request_milestones(r, cal), existing=existing[r.pk], now=now)
+            plans[r.pk] = plan_due(
+                request_milestones(r, cal),
+                existing=existing[r.pk],
+                now=now,
+                clock=agency_clock(r.agency, cal),
+            )
         except Exception as exc:  # one bad row must not stop everyone's notices
             logger.exception("Tracker sweep: cannot plan request %s", r.pk)
             result.errors.append((r.pk, f"{type(exc).__name__}: {exc}"))
@@ -232,6 +127,7 @@ def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int) -> int:
                         agency_id=r.agency_id,
                         request_id=r.pk,
                         milestone=plan.send.kind,
+                        basis=plan.send.basis,
                         due_at=plan.send.due_at,
                         created_at=now,
                     )
@@ -242,9 +138,10 @@ def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int) -> int:
                     agency_id=r.agency_id,
                     request_id=r.pk,
                     milestone=m.kind,
+                    basis=m.basis,
                     due_at=m.due_at,
                     created_at=now,
-                    status=Notification.Status.CANCELLED,
+                    status=Notification.Status.SUPERSEDED,
                     last_error=f"Superseded: {sent} was due too and was sent instead.",
                 )
                 for m in plan.superseded
@@ -254,10 +151,14 @@ def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int) -> int:
         _store_next_due(requests)
         sending = [r.pk for r in requests if plans[r.pk].send]
         if sending:
+            # The rows created just now (a re-timed notice waiting for a later moment is not).
             ids = Notification.objects.filter(
-                request_id__in=sending, status=Notification.Status.PENDING, email__isnull=True
+                request_id__in=sending,
+                status=Notification.Status.PENDING,
+                email__isnull=True,
+                created_at=now,
             ).values_list("id", flat=True)
-            queued = notices_queue(list(ids))
+            queued = notices_queue(list(ids), not_before=now)
             result.enqueued += [n.pk for n in queued if n.email_id]
     result.requests_read += len(requests)
     return len(requests)
@@ -283,8 +184,9 @@ def _store_next_due(requests: list[LossRunRequest]) -> None:
 def _queue_waiting(now: dt.datetime, result: SweepResult, limit: int) -> None:
     """Queue the e-mail of notices waiting again (withdrawn by a date change, now due).
 
-    Each is re-checked first: cancelled when received or no longer applying, re-timed
-    when its milestone moved into the future.
+    Each is re-checked first: cancelled when received or no longer applying for the dates
+    it was computed for, re-timed when its milestone moved into the future. Outside the
+    agency's working hours it waits (pending) for the next sweep inside them.
     """
     ids = notices_waiting(now=now, limit=limit)
     if not ids:
@@ -298,20 +200,16 @@ def _queue_waiting(now: dt.datetime, result: SweepResult, limit: int) -> None:
         ready = []
         for notice in notices:
             req = notice.request
-            current = {m.kind: m for m in request_milestones(req)}
-            found = current.get(notice.milestone)
+            clock = agency_clock(req.agency)
+            current = {(m.kind, m.basis): m for m in request_milestones(req, clock.cal)}
+            found = current.get((notice.milestone, notice.basis))
             if req.received_on or found is None:
-                notice_withdraw(
-                    notice_id=notice.pk,
-                    reason="Loss runs received."
-                    if req.received_on
-                    else "No longer applies: the request's dates changed.",
-                )
+                notice_withdraw(notice_id=notice.pk, reason=withdraw_reason(req))
             elif found.due_at > now:
                 notice_retime(notice_id=notice.pk, due_at=found.due_at)
-            else:
+            elif notice_moment(now, clock) == now:  # inside working hours
                 ready.append(notice.pk)
-        queued = notices_queue(ready)
+        queued = notices_queue(ready, not_before=now)
         result.enqueued += [n.pk for n in queued if n.email_id]
 
 

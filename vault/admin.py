@@ -1,5 +1,6 @@
 """Staff admin for the carrier directory and every agency's vault (help-desk work)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
@@ -13,6 +14,7 @@ from vault.models import (
     LossRunRequest,
     Policy,
 )
+from vault.rules import tracking_dates_errors
 from vault.scheduling import schedule_refresh
 from vault.services import carrier_promote
 
@@ -97,8 +99,47 @@ class PolicyInline(admin.TabularInline):
     fields = ["policy_number", "line_of_business", "term_start", "term_end"]
 
 
+class LossRunRequestAdminForm(forms.ModelForm):
+    """Staff edit tracking dates too: the same rules as the builder, as field errors."""
+
+    class Meta:
+        model = LossRunRequest
+        fields = [
+            "agency",
+            "insured",
+            "carrier",
+            "years_requested",
+            "recipient_name",
+            "recipient_email",
+            "created_by",
+            "first_request_on",
+            "second_request_at",
+            "received_on",
+            "notes",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        agency = cleaned.get("agency") or getattr(self.instance, "agency", None)
+        dates = ("first_request_on", "second_request_at", "received_on")
+        if agency is None or any(name in self.errors for name in dates):
+            return cleaned
+        errors = tracking_dates_errors(
+            agency=agency,
+            first_request_on=cleaned.get("first_request_on"),
+            second_request_at=cleaned.get("second_request_at"),
+            received_on=cleaned.get("received_on"),
+            created_at=self.instance.created_at if self.instance.pk else None,
+        )
+        for name, messages_ in errors.items():
+            for message in messages_:
+                self.add_error(name, message)
+        return cleaned
+
+
 @admin.register(LossRunRequest)
 class LossRunRequestAdmin(SimpleHistoryAdmin):
+    form = LossRunRequestAdminForm
     list_display = [
         "id",
         "insured",

@@ -173,10 +173,13 @@ class LossRunRequest(models.Model):
     # Derived by vault.derived.request_derived_refresh; never edited by hand.
     statutory_due_on = models.DateField(null=True, blank=True, editable=False)
     turnaround_business_days = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    # Derived by tracker.services.request_schedule_refresh; never edited by hand.
+    # Derived by tracker.schedule.request_schedule_refresh; never edited by hand.
     second_request_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     helpdesk_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    # Set by helpdesk.services while a ticket is open: the tracker then sends no deadline
+    # notice (the ticket's e-mails take over). A flag here keeps the tracker below helpdesk.
+    helpdesk_open = models.BooleanField(default=False, editable=False)
 
     objects = TenantQuerySet.as_manager()
     history = HistoricalRecords(
@@ -187,6 +190,7 @@ class LossRunRequest(models.Model):
             "next_due_at",
             "statutory_due_on",
             "turnaround_business_days",
+            "helpdesk_open",
         ]
     )
 

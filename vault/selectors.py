@@ -63,6 +63,17 @@ def request_get_expanded(*, agency: Agency, request_id: int) -> LossRunRequest:
     )
 
 
+def open_requests_for(
+    *, agency: Agency, insured: Insured, carrier: Carrier
+) -> list[LossRunRequest]:
+    """The agency's requests for this insured and carrier still waiting for loss runs."""
+    return list(
+        scoped(LossRunRequest, agency)
+        .filter(insured=insured, carrier=carrier, received_on__isnull=True)
+        .order_by("-created_at", "-id")[:5]
+    )
+
+
 def insured_get(*, agency: Agency, insured_id: int) -> Insured:
     return get_for_agency(Insured, agency=agency, pk=insured_id)
 

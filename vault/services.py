@@ -131,6 +131,7 @@ def _validate(
     first_request_on: dt.date | None,
     second_request_at: dt.datetime | None,
     received_on: dt.date | None,
+    created_at: dt.datetime | None = None,
 ) -> None:
     errors = policies_errors(policies)
     errors.update(
@@ -139,6 +140,7 @@ def _validate(
             first_request_on=first_request_on,
             second_request_at=second_request_at,
             received_on=received_on,
+            created_at=created_at,
         )
     )
     if errors:
@@ -343,6 +345,7 @@ def request_update(
         first_request_on=first_request_on,
         second_request_at=second_request_at,
         received_on=received_on,
+        created_at=request.created_at,
     )
     request.insured = insured
     request.carrier = carrier
@@ -383,6 +386,7 @@ def request_record_received(
         first_request_on=req.first_request_on,
         second_request_at=None,
         received_on=received_on,
+        created_at=req.created_at,
     )
     if errors:
         raise ValidationError(errors)

@@ -135,7 +135,7 @@ def next_action(req, now: dt.datetime) -> NextAction:
         )
     if status == Status.WAITING_AFTER_SECOND:
         return NextAction(
-            "Wait 24 business hours after the 2nd request",
+            "Wait 24 hours after the 2nd request",
             req.helpdesk_due_at,
             "vault:request_edit",
         )

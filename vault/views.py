@@ -274,7 +274,7 @@ def _safe_next(request) -> str | None:
 def request_edit(request, agency, request_id: int):
     req = selectors.request_get_for_edit(agency=agency, request_id=request_id)
     if request.method == "POST":
-        form = RequestForm(request.POST, agency=agency)
+        form = RequestForm(request.POST, agency=agency, current=req)
         formset = PolicyFormSet(request.POST, prefix="policies")
         if form.is_valid() and formset.is_valid():
             try:
@@ -300,6 +300,7 @@ def request_edit(request, agency, request_id: int):
                 "statute_condition_met": req.statute_condition_met,
             },
             agency=agency,
+            current=req,
         )
         formset = PolicyFormSet(prefix="policies", initial=_initial_policies(req))
     context = _builder_context(request, agency, form, formset, req=req)

@@ -9,12 +9,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.tenancy import scoped
 from helpdesk import emails, rules
 from helpdesk.models import (
     CommonMistake,
     Ticket,
     TicketEvent,
 )
+from tracker.schedule import request_helpdesk_hold
+from vault.models import LossRunRequest
 
 Status = Ticket.Status
 Action = TicketEvent.Action
@@ -42,6 +45,16 @@ def event_record(
 
 def is_staff_actor(ticket: Ticket, user: User | None) -> bool:
     return user is not None and user.is_staff and user.agency_id != ticket.agency_id
+
+
+def tracker_hold(request: LossRunRequest) -> None:
+    """The tracker stays quiet while the request has an open ticket, and resumes after."""
+    open_ticket = (
+        scoped(Ticket, request.agency)
+        .filter(request=request, status__in=Ticket.OPEN_STATUSES)
+        .exists()
+    )
+    request_helpdesk_hold(request=request, ticket_open=open_ticket)
 
 
 def ticket_touch(ticket: Ticket, now: dt.datetime, *fields: str) -> None:
@@ -77,6 +90,7 @@ def ticket_move(
         ticket.first_responded_at = now
         fields.append("first_responded_at")
     ticket_touch(ticket, now, *fields)
+    tracker_hold(ticket.request)
     event = event_record(
         ticket, actor=actor, action=action, from_status=previous, to_status=to, detail=detail
     )

@@ -658,6 +658,8 @@ def _settings_post(agency, **changes):
         "time_zone": agency.time_zone,
         "holiday_calendar": agency.holiday_calendar,
         "notify_time": agency.notify_time.strftime("%H:%M"),
+        "work_opens": agency.work_opens.strftime("%H:%M"),
+        "work_closes": agency.work_closes.strftime("%H:%M"),
         "copy_addresses": agency.copy_addresses,
         "valuation_max_age_days": agency.valuation_max_age_days,
         "large_loss_threshold_pct": agency.large_loss_threshold_pct,
@@ -673,6 +675,8 @@ def test_settings_owner_edits(owner_client, agency):
         name="Renamed Agency",
         holiday_calendar="federal_state",
         notify_time="07:15",
+        work_opens="07:00",
+        work_closes="16:30",
         copy_addresses="a@x.test\nB@x.test",
         valuation_max_age_days="60",
         large_loss_threshold_pct="30",
@@ -682,6 +686,7 @@ def test_settings_owner_edits(owner_client, agency):
     agency.refresh_from_db()
     assert agency.name == "Renamed Agency"
     assert agency.notify_time == dt.time(7, 15)
+    assert (agency.work_opens, agency.work_closes) == (dt.time(7, 0), dt.time(16, 30))
     assert agency.calendar_state == "NY"
     assert agency.copy_address_list == ["a@x.test", "b@x.test"]
     assert agency.valuation_max_age_days == 60
@@ -698,6 +703,10 @@ def test_settings_owner_edits(owner_client, agency):
         ({"holiday_calendar": "federal_state", "state": ""}, "state", "Choose the state"),
         ({"time_zone": "Europe/Paris"}, "time_zone", "Select a valid choice"),
         ({"notify_time": "25:00"}, "notify_time", "Enter a valid time"),
+        ({"notify_time": "07:30"}, "notify_time", "within your working hours (08:00 to 18:00)"),
+        ({"notify_time": "18:00"}, "notify_time", "within your working hours"),
+        ({"work_opens": "18:00"}, "work_closes", "must end after they start"),
+        ({"work_closes": "bad"}, "work_closes", "Enter a valid time"),
         ({"name": ""}, "name", "required"),
     ],
 )

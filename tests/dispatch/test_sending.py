@@ -1,6 +1,5 @@
 """Sending to the carrier: e-mail with both PDFs and the request's Reply-To, or by hand."""
 
-import datetime as dt
 
 import pytest
 from django.core import mail
@@ -61,7 +60,7 @@ def test_first_request_needs_a_signature_second_does_not(
     url = reverse("dispatch:send_email", kwargs={"request_id": req.pk})
     owner_client.post(url, {"kind": "first"})
     assert not CarrierSend.objects.exists()
-    req.first_request_on = dt.date(2025, 1, 2)
+    req.first_request_on = req.created_at.date()
     req.save()
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(url, {"kind": "second"})
@@ -85,18 +84,19 @@ def test_fax_only_carrier_offers_pdfs_and_i_sent_it(owner_client, agency):
         == 302
     )
     assert not CarrierSend.objects.exists()
+    sent_on = req.created_at.astimezone(agency.tz).date()  # a date on or after the request
     response = owner_client.post(
         reverse("dispatch:send_manual", kwargs={"request_id": req.pk}),
         {
             "first-kind": "first",
             "first-method": "fax",
-            "first-sent_at": "2025-03-03T10:15",
+            "first-sent_at": f"{sent_on.isoformat()}T00:15",
             "first-to": "(555) 010-2000",
         },
     )
     assert response.status_code == 302
     req.refresh_from_db()
-    assert req.first_request_on == dt.date(2025, 3, 3)
+    assert req.first_request_on == sent_on
     assert CarrierSend.objects.get(request=req).method == "fax"
 
 

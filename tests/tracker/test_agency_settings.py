@@ -19,16 +19,16 @@ def _settings_values(agency, **changes):
 @pytest.fixture
 def refreshed(monkeypatch):
     calls = []
-    import tracker.services
+    import tracker.schedule
 
-    real = tracker.services.agency_schedule_refresh
+    real = tracker.schedule.agency_schedule_refresh
 
     def spy(*, agency):
         count = real(agency=agency)
         calls.append(count)
         return count
 
-    monkeypatch.setattr(tracker.services, "agency_schedule_refresh", spy)
+    monkeypatch.setattr(tracker.schedule, "agency_schedule_refresh", spy)
     return calls
 
 
@@ -49,7 +49,9 @@ def test_settings_update_without_schedule_change_does_not_refresh(agency, refres
     "change",
     [
         {"time_zone": "America/Chicago"},
-        {"notify_time": dt.time(6, 30)},
+        {"notify_time": dt.time(9, 30)},
+        {"work_opens": dt.time(6, 0), "notify_time": dt.time(6, 30)},
+        {"work_closes": dt.time(17, 0)},
         {"holiday_calendar": Agency.HolidayCalendar.FEDERAL_AND_STATE},
         {"state": "CA"},
     ],
@@ -65,9 +67,9 @@ def test_settings_update_refreshes_open_requests_only(agency, other_agency, refr
 @pytest.mark.django_db
 def test_settings_update_moves_due_date_with_notify_time(agency):
     req = LossRunRequestFactory(agency=agency, first_request_on=dt.date(2026, 3, 2))
-    import tracker.services
+    import tracker.schedule
 
-    tracker.services.request_schedule_refresh(req)
+    tracker.schedule.request_schedule_refresh(req)
     before = req.second_request_due_at
     agency_settings.agency_settings_save(
         **_settings_values(agency, notify_time=dt.time(10, 0)), agency=agency
@@ -80,9 +82,9 @@ def test_settings_update_moves_due_date_with_notify_time(agency):
 def test_closed_day_add_and_remove_refresh_schedule(agency, refreshed):
     # First request Mon 2026-03-02; the 10th business day after it is Mon 2026-03-16.
     req = LossRunRequestFactory(agency=agency, first_request_on=dt.date(2026, 3, 2))
-    import tracker.services
+    import tracker.schedule
 
-    tracker.services.request_schedule_refresh(req)
+    tracker.schedule.request_schedule_refresh(req)
     due_before = req.second_request_due_at.astimezone(agency.tz).date()
     assert due_before == dt.date(2026, 3, 16)
     refreshed.clear()

@@ -12,9 +12,9 @@ from outbox.delivery import email_deliver
 from outbox.models import Email
 from tests.factories import LossRunRequestFactory
 from tracker.models import Notification
+from tracker.schedule import request_schedule_refresh
 from tracker.services import (
     notifications_retry_now,
-    request_schedule_refresh,
     sweep,
 )
 from tracker.timeline import DAY2, DAY5, SECOND_REQUEST_DUE, SECOND_REQUEST_REMINDER
@@ -128,24 +128,53 @@ def test_sweep_dry_run_writes_and_enqueues_nothing(
     assert req.next_due_at == DAY2_AT
 
 
-def test_several_overdue_milestones_send_only_the_latest(make_request):
+def test_several_overdue_milestones_send_one_that_says_what_to_do_now(make_request):
     # A first-request date entered 20 business days late: 2nd request due and its
-    # reminder are both overdue; the reminder is sent, the older one recorded as superseded.
+    # reminder are both overdue. The reminder would refer to an e-mail that never went
+    # out, so the 2nd-request notice goes and the reminder is recorded as superseded.
     now = at(2026, 4, 1, 9, 0)
     req = make_request(created_at=at(2026, 2, 27, 9, 0), first=dt.date(2026, 3, 2))
     result = sweep(now=now)
     got = notices(req)
-    assert got[SECOND_REQUEST_REMINDER].status == S.QUEUED
-    assert got[SECOND_REQUEST_DUE].status == S.CANCELLED
-    assert "Superseded" in got[SECOND_REQUEST_DUE].last_error
-    assert got[SECOND_REQUEST_DUE].email is None
-    assert result.enqueued == [got[SECOND_REQUEST_REMINDER].pk]
+    assert got[SECOND_REQUEST_DUE].status == S.QUEUED
+    assert got[SECOND_REQUEST_REMINDER].status == S.SUPERSEDED
+    assert "Superseded" in got[SECOND_REQUEST_REMINDER].last_error
+    assert got[SECOND_REQUEST_REMINDER].email is None
+    assert result.enqueued == [got[SECOND_REQUEST_DUE].pk]
     assert Email.objects.count() == 1
-    assert email_deliver(email_id=got[SECOND_REQUEST_REMINDER].email_id, now=now) == "sent"
-    assert len(mail.outbox) == 1
+    assert email_deliver(email_id=got[SECOND_REQUEST_DUE].email_id, now=now) == "sent"
+    assert len(mail.outbox) == 1 and "Time for a 2nd request" in mail.outbox[0].subject
+    assert "Send the 2nd request today" in mail.outbox[0].body
     req.refresh_from_db()
     assert req.next_due_at is None
     assert sweep(now=now + dt.timedelta(days=30)).created == []
+
+
+def test_the_reminder_goes_on_its_own_once_the_second_request_notice_was_sent(make_request):
+    req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
+    sweep(now=at(2026, 3, 16, 8, 0))
+    notice = notices(req)[SECOND_REQUEST_DUE]
+    assert email_deliver(email_id=notice.email_id, now=at(2026, 3, 16, 8, 0)) == "sent"
+    sweep(now=at(2026, 3, 18, 8, 0))
+    reminder = notices(req)[SECOND_REQUEST_REMINDER]
+    assert reminder.status == S.QUEUED
+    assert email_deliver(email_id=reminder.email_id, now=at(2026, 3, 18, 8, 0)) == "sent"
+    assert "still due" in mail.outbox[1].subject
+
+
+def test_a_due_notice_waits_outside_working_hours_and_its_e_mail_is_queued_inside_them(
+    make_request,
+):
+    # 10th business day Monday 03-16 at the notify time; the sweep did not run until 18:30.
+    req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
+    assert sweep(now=at(2026, 3, 16, 18, 30)).created == []
+    assert not Email.objects.exists()
+    req.refresh_from_db()
+    assert req.next_due_at == at(2026, 3, 17, 8, 0)  # the next notify time
+    assert sweep(now=at(2026, 3, 17, 7, 59)).created == []
+    sweep(now=at(2026, 3, 17, 8, 0))
+    email = notices(req)[SECOND_REQUEST_DUE].email
+    assert email.next_attempt_at >= at(2026, 3, 17, 8, 0)
 
 
 def _sweep_queries(now):
@@ -258,30 +287,52 @@ def test_first_request_date_entered_cancels_the_reminder_and_schedules_the_secon
     assert sweep(now=DAY5_AT).created == []  # no day-5 reminder any more
 
 
-def test_a_correction_that_moves_a_pending_notice_later_defers_it(make_request):
+def test_a_corrected_first_request_date_replaces_the_unsent_notice(make_request):
     req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
     now = at(2026, 3, 16, 8, 0)
     sweep(now=now)
-    notice = notices(req)[SECOND_REQUEST_DUE]
+    old = notices(req)[SECOND_REQUEST_DUE]
     req.first_request_on = dt.date(2026, 3, 4)  # typo corrected: due two business days later
     req.save()
     request_schedule_refresh(req)
-    withdrawn = notice.email
-    notice.refresh_from_db()
-    assert notice.status == S.PENDING and notice.due_at == at(2026, 3, 18, 8, 0)
-    assert notice.email is None
+    withdrawn = old.email
+    old.refresh_from_db()
+    assert old.status == S.CANCELLED and "dates changed" in old.last_error
     withdrawn.refresh_from_db()
     assert withdrawn.status == Email.Status.CANCELLED
-    assert sweep(now=at(2026, 3, 17, 8, 0)).requeued == []
-    assert sweep(now=at(2026, 3, 18, 8, 0)).requeued == [notice.pk]
-    notice.refresh_from_db()
-    assert notice.status == S.QUEUED and "March 4, 2026" in notice.email.text_body
-    assert email_deliver(email_id=notice.email_id, now=at(2026, 3, 18, 8, 0)) == "sent"
-    assert email_deliver(email_id=withdrawn.pk, now=at(2026, 3, 18, 8, 0)) == "skipped"
+    assert email_deliver(email_id=withdrawn.pk, now=now) == "skipped"
+    req.refresh_from_db()
+    assert req.next_due_at == at(2026, 3, 18, 8, 0)
+    assert sweep(now=at(2026, 3, 17, 8, 0)).created == []
+    created = sweep(now=at(2026, 3, 18, 8, 0)).created
+    assert [(n.milestone, n.due_at) for n in created] == [(SECOND_REQUEST_DUE, at(2026, 3, 18, 8))]
+    new = Notification.objects.get(request=req, milestone=SECOND_REQUEST_DUE, status=S.QUEUED)
+    assert new.basis == "2026-03-04" and "March 4, 2026" in new.email.text_body
+    assert email_deliver(email_id=new.email_id, now=at(2026, 3, 18, 8, 0)) == "sent"
     assert len(mail.outbox) == 1
 
 
-def test_a_sent_notice_is_never_sent_again_after_a_correction(make_request):
+def test_a_calendar_change_re_times_an_unsent_notice_of_the_same_dates(make_request, ny_agency):
+    from tracker.agency_settings import agency_closed_day_add
+
+    req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
+    sweep(now=at(2026, 3, 16, 8, 0))
+    notice = notices(req)[SECOND_REQUEST_DUE]
+    withdrawn = notice.email
+    agency_closed_day_add(agency=ny_agency, date=dt.date(2026, 3, 16))
+    notice.refresh_from_db()
+    assert notice.status == S.PENDING and notice.due_at == at(2026, 3, 17, 8, 0)
+    assert notice.email is None and notice.basis == "2026-03-02"
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == Email.Status.CANCELLED
+    assert sweep(now=at(2026, 3, 16, 9, 0)).requeued == []
+    assert sweep(now=at(2026, 3, 17, 8, 0)).requeued == [notice.pk]
+    notice.refresh_from_db()
+    assert email_deliver(email_id=notice.email_id, now=at(2026, 3, 17, 8)) == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_a_sent_notice_whose_date_was_corrected_is_told_again_at_the_new_moment(make_request):
     req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
     now = at(2026, 3, 16, 8, 0)
     sweep(now=now)
@@ -290,10 +341,34 @@ def test_a_sent_notice_is_never_sent_again_after_a_correction(make_request):
     req.save()
     request_schedule_refresh(req)
     req.refresh_from_db()
-    assert req.next_due_at == at(2026, 3, 19, 8, 0)  # the reminder only
-    sweep(now=at(2026, 3, 19, 8, 0))
-    assert set(notices(req)) == {SECOND_REQUEST_DUE, SECOND_REQUEST_REMINDER}
+    assert req.next_due_at == at(2026, 3, 17, 8, 0)  # the moved 10th business day
+    assert sweep(now=at(2026, 3, 16, 17, 0)).created == []
+    sweep(now=at(2026, 3, 17, 8, 0))
+    rows = Notification.objects.filter(request=req, milestone=SECOND_REQUEST_DUE)
+    assert sorted(rows.values_list("basis", "status", "email__status")) == [
+        ("2026-03-02", S.QUEUED, Email.Status.SENT),
+        ("2026-03-03", S.QUEUED, Email.Status.PENDING),
+    ]
+
+
+def test_a_sent_notice_is_never_sent_twice_for_the_same_dates(make_request, ny_agency):
+    from tracker.agency_settings import agency_closed_day_add
+
+    req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
+    now = at(2026, 3, 16, 8, 0)
+    sweep(now=now)
+    notice = notices(req)[SECOND_REQUEST_DUE]
+    assert email_deliver(email_id=notice.email_id, now=now) == "sent"
+    agency_closed_day_add(agency=ny_agency, date=dt.date(2026, 3, 16))  # moves it, same dates
+    req.notes = "edited"
+    req.save()
+    request_schedule_refresh(req)
+    for day in (17, 18, 19, 20):
+        sweep(now=at(2026, 3, day, 8, 0))
     assert Notification.objects.filter(request=req, milestone=SECOND_REQUEST_DUE).count() == 1
+    notice.refresh_from_db()
+    assert notice.status == S.QUEUED and notice.due_at == at(2026, 3, 16, 8, 0)
+    assert notice.email.status == Email.Status.SENT
 
 
 def test_retry_now_enqueues_only_unsent_notices(
@@ -336,7 +411,7 @@ def test_sweep_task_delivers_through_the_delivery_task(
 
 def test_agency_schedule_refresh_follows_time_zone_and_closed_days(make_request, ny_agency):
     from accounts.models import AgencyClosedDay
-    from tracker.services import agency_schedule_refresh
+    from tracker.schedule import agency_schedule_refresh
 
     open_req = make_request(created_at=CREATED)
     received = make_request(created_at=CREATED, received=dt.date(2026, 3, 3))
@@ -352,7 +427,7 @@ def test_agency_schedule_refresh_follows_time_zone_and_closed_days(make_request,
 
 
 def test_agency_schedule_refresh_re_times_an_unsent_notice(make_request, ny_agency):
-    from tracker.services import agency_schedule_refresh
+    from tracker.schedule import agency_schedule_refresh
 
     req = make_request(created_at=CREATED)
     sweep(now=DAY2_AT)
@@ -399,3 +474,23 @@ def test_a_large_backlog_is_fanned_out_and_each_notice_delivered_once(
         callbacks[0]()
     assert len(mail.outbox) == n
     assert set(Email.objects.values_list("status", flat=True)) == {Email.Status.SENT}
+
+
+def test_a_re_timed_notice_found_after_closing_time_waits_for_working_hours(
+    make_request, ny_agency
+):
+    from tracker.schedule import agency_schedule_refresh
+
+    req = make_request(created_at=CREATED)
+    sweep(now=DAY2_AT)
+    ny_agency.notify_time = dt.time(9, 30)
+    ny_agency.save()
+    agency_schedule_refresh(agency=ny_agency)  # the day-2 notice is due at 09:30 now
+    notice = notices(req)[DAY2]
+    assert sweep(now=at(2026, 3, 4, 18, 30)).enqueued == []  # no sweep ran during the day
+    notice.refresh_from_db()
+    assert notice.status == S.PENDING and notice.email is None
+    assert sweep(now=at(2026, 3, 5, 8, 0)).enqueued == [notice.pk]
+    notice.refresh_from_db()
+    assert notice.status == S.QUEUED
+    assert notice.email.next_attempt_at >= at(2026, 3, 5, 8, 0)

@@ -59,7 +59,7 @@ def test_history_lists_who_changed_which_date(agency, owner, member):
 
 
 def test_schedule_refresh_adds_no_history_rows(agency, owner):
-    from tracker.services import request_schedule_refresh
+    from tracker.schedule import request_schedule_refresh
 
     req = LossRunRequestFactory(agency=agency, created_by=owner)
     before = req.history.count()
