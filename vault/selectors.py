@@ -51,7 +51,9 @@ def request_get_for_edit(*, agency: Agency, request_id: int) -> LossRunRequest:
 
 def request_get_expanded(*, agency: Agency, request_id: int) -> LossRunRequest:
     """The request with everything its "+" row shows: policies, documents, notices."""
-    notices = LossRunRequest.notifications.rel.related_model.objects.select_related("email")
+    notices = LossRunRequest.notifications.rel.related_model._default_manager.select_related(
+        "email"
+    )
     return get_for_agency(
         LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
             "policies",

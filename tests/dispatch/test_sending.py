@@ -1,6 +1,5 @@
 """Sending to the carrier: e-mail with both PDFs and the request's Reply-To, or by hand."""
 
-
 import pytest
 from django.core import mail
 from django.urls import reverse
