@@ -19,7 +19,7 @@ TWO_HOURS = 2 * 3600  # past any backoff (at most an hour): the sweep retries ev
 
 
 def live(notices):
-    return [n for n in notices if n["status"] != "cancelled"]
+    return [n for n in notices if n["status"] not in ("cancelled", "superseded")]
 
 
 def tasks_settled(log: str) -> bool:
