@@ -57,7 +57,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             rate_limits.check(request, action="signup", address=data["email"])
         except rate_limits.RateLimited as exc:
             form.add_error(None, str(exc))
-            return render(request, "accounts/signup.html", {"form": form}, status=429)
+            return render(request, "accounts/signup.html", {"form": form}, status=exc.status)
         try:
             signup_flow.signup_start(**data)
         except ValidationError as exc:
@@ -164,7 +164,7 @@ def invite(request: HttpRequest) -> HttpResponse:
             rate_limits.check(request, action="invitation", address=form.cleaned_data["email"])
         except rate_limits.RateLimited as exc:
             form.add_error(None, str(exc))
-            return render(request, "accounts/invite.html", {"form": form}, status=429)
+            return render(request, "accounts/invite.html", {"form": form}, status=exc.status)
         try:
             invitation = services.invitation_create(
                 agency=request.agency, invited_by=request.user, email=form.cleaned_data["email"]
