@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import US_STATES, Agency
 from accounts.tenancy import scoped
+from config.forms import QuickSelect
 from vault.models import Carrier, Insured, LossRunRequest, Policy
 from vault.rules import (
     PolicyData,
@@ -134,6 +135,7 @@ class RequestForm(forms.Form):
         label="Governing state",
         required=False,
         choices=[("", "Same as the insured's state"), *US_STATES],
+        widget=QuickSelect,
         help_text="The state whose loss-run statute sets the carrier's deadline.",
     )
     statute_condition_met = forms.BooleanField(
@@ -202,7 +204,7 @@ class PolicyForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     policy_number = forms.CharField(label="Policy number", max_length=60)
     line_of_business = forms.ChoiceField(
-        label="Line", choices=Policy.Line.choices, initial=Policy.Line.GL
+        label="Line", choices=Policy.Line.choices, initial=Policy.Line.GL, widget=QuickSelect
     )
     term_start = forms.DateField(label="Term start", widget=DateInput)
     term_end = forms.DateField(label="Term end", widget=DateInput)
@@ -256,7 +258,9 @@ class InsuredInlineForm(forms.Form):
 
     legal_name = forms.CharField(label="Legal name", max_length=200)
     dba = forms.CharField(label="DBA", max_length=200, required=False)
-    state = forms.ChoiceField(label="State", choices=[("", "—")] + US_STATES, required=False)
+    state = forms.ChoiceField(
+        label="State", choices=[("", "—")] + US_STATES, required=False, widget=QuickSelect
+    )
     mailing_address = forms.CharField(
         label="Mailing address", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -284,7 +288,7 @@ class VaultFilterForm(forms.Form):
         max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": "Insured, carrier or policy number"}),
     )
-    status = forms.ChoiceField(label="Status", required=False)
+    status = forms.ChoiceField(label="Status", required=False, widget=QuickSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

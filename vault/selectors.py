@@ -9,13 +9,13 @@ from types import SimpleNamespace
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Agency
 from accounts.tenancy import get_for_agency, scoped
 from vault.derived import statutory_past_q
 from vault.keyset import Cursor, keyset_window
+from vault.links import RequestLinks
 from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
 from vault.status import Status, next_action, request_status, status_q
 
@@ -224,27 +224,33 @@ class RequestRow:
     row_url: str = ""
 
 
-def request_row(req: LossRunRequest, now: dt.datetime, tz: dt.tzinfo | None = None) -> RequestRow:
-    """`tz` defaults to the current time zone (views run on the agency's clock)."""
+def request_row(
+    req: LossRunRequest,
+    now: dt.datetime,
+    tz: dt.tzinfo | None = None,
+    links: RequestLinks | None = None,
+) -> RequestRow:
+    """`tz` defaults to the current time zone (views run on the agency's clock); a page of
+    many rows passes one `links` for all of them."""
     tz = tz or timezone.get_current_timezone()
+    links = links or RequestLinks()
     status = request_status(req, now)
     action = next_action(req, now)
-    kwargs = {"request_id": req.pk}
     return RequestRow(
         req=req,
         status=status,
         status_label=Status.LABELS[status],
         action_label=action.label,
         action_due_at=action.due_at,
-        action_url=action.url(req.pk),
+        action_url=links.url(action.url_name, req.pk) if action.url_name else None,
         overdue=bool(action.due_at and action.due_at <= now and status != Status.RECEIVED),
         created=fmt_date(req.created_at.astimezone(tz).date()),
         first=fmt_date(req.first_request_on),
         second=fmt_datetime(req.second_request_at, tz),
         received=fmt_date(req.received_on),
         action_due=fmt_datetime(action.due_at, tz),
-        edit_url=reverse("vault:request_edit", kwargs=kwargs),
-        row_url=reverse("vault:request_row", kwargs=kwargs),
+        edit_url=links.url("vault:request_edit", req.pk),
+        row_url=links.url("vault:request_row", req.pk),
     )
 
 
@@ -288,7 +294,8 @@ def request_page(
     window = keyset_window(
         qs, per_page=per_page, after=Cursor.decode(after), before=Cursor.decode(before), last=last
     )
-    rows = [request_row(r, now) for r in window.rows]
+    links = RequestLinks()
+    rows = [request_row(r, now, links=links) for r in window.rows]
     capped = False
     if window.is_first and window.is_last:
         total: int | None = len(rows)
@@ -392,7 +399,11 @@ def status_counts(*, agency: Agency, now: dt.datetime) -> dict[str, int]:
 
 
 def today_sections(
-    *, agency: Agency, now: dt.datetime, counts: dict[str, int]
+    *,
+    agency: Agency,
+    now: dt.datetime,
+    counts: dict[str, int],
+    links: RequestLinks | None = None,
 ) -> list[TodaySection]:
     """What needs action today: each actionable status, most overdue first."""
     base = scoped(LossRunRequest, agency).select_related("insured", "carrier")
@@ -404,13 +415,14 @@ def today_sections(
         (Status.AWAITING_SIGNATURE, "Awaiting the insured's signature", ["created_at", "id"]),
     ]
     sections = []
+    links = links or RequestLinks()
     for status, title, order in plan:
         reqs = list(base.filter(status_q(status, now)).order_by(*order)[:TODAY_LIMIT])
         sections.append(
             TodaySection(
                 status=status,
                 title=title,
-                rows=[request_row(r, now) for r in reqs],
+                rows=[request_row(r, now, links=links) for r in reqs],
                 total=counts[status],
             )
         )

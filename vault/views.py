@@ -31,6 +31,7 @@ from vault.forms import (
     RequestForm,
     VaultFilterForm,
 )
+from vault.links import RequestLinks
 from vault.rules import agency_today
 from vault.status import Status
 
@@ -50,7 +51,8 @@ def _int(value: str | None) -> int | None:
 def today(request, agency):
     now = timezone.now()
     counts = selectors.status_counts(agency=agency, now=now)
-    sections = selectors.today_sections(agency=agency, now=now, counts=counts)
+    links = RequestLinks()
+    sections = selectors.today_sections(agency=agency, now=now, counts=counts, links=links)
     statutory, statutory_total = derived.past_statutory(
         agency=agency, today=agency_today(agency, now), limit=selectors.TODAY_LIMIT
     )
@@ -61,7 +63,7 @@ def today(request, agency):
             "sections": sections,
             "counts": [(s, Status.LABELS[s], counts[s]) for s in Status.LABELS],
             "needs_action": sum(counts[s] for s in Status.NEEDS_ACTION) + statutory_total,
-            "statutory_rows": [selectors.request_row(r, now) for r in statutory],
+            "statutory_rows": [selectors.request_row(r, now, links=links) for r in statutory],
             "statutory_total": statutory_total,
             "past_statutory": Status.PAST_STATUTORY,
             "now": now,
