@@ -2,9 +2,11 @@
 requests), 50 agents of 10 agencies browsing for 2 minutes.
 
     .venv/bin/python bench/vault_list.py generate     # once, if not done yet
-    .venv/bin/python bench/load.py [--agents 50] [--agencies 10] [--seconds 120] [--workers 3]
+    .venv/bin/python bench/load.py [--agents 50] [--agencies 10] [--seconds 120] [--workers N]
 
-It starts gunicorn itself on 127.0.0.1 (a free port) under the production settings (HTTPS
+It starts gunicorn itself on 127.0.0.1 (a free port) with config/gunicorn.py (the
+production web servers' settings; --workers overrides its worker count) and a private
+redis-server on another free loopback port (production's cache), under the production settings (HTTPS
 assumed through X-Forwarded-Proto, as behind a proxy), signs every agent in through the
 sign-in form (before the clock starts), then each agent loops: a page (Today, the vault, its next page, a status
 filter, a search, a request's edit page, a request's "+" row), then 1-3 s of thinking, as
@@ -49,7 +51,7 @@ PAGES = [  # (name, weight)
 STATUSES = ["awaiting_first", "first_sent", "second_due", "waiting", "help_desk", "received"]
 
 
-def server_env(static_root: str) -> dict:
+def server_env(static_root: str, redis_port: int) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -60,6 +62,7 @@ def server_env(static_root: str) -> dict:
             "DATABASE_URL", "postgres://lossrun:lossrun@localhost:5432/bench_vault"
         ),
         CELERY_BROKER_URL="memory://",
+        CACHE_URL=f"redis://{HOST}:{redis_port}/0",
         STATIC_ROOT=static_root,
         ACCESS_LOG_LEVEL="WARNING",
         AXES_FAILURE_LIMIT="1000",
@@ -189,12 +192,21 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=50)
     parser.add_argument("--agencies", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=120)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, help="gunicorn workers (config/gunicorn.py's)")
     parser.add_argument("--warmup", type=float, default=10, help="seconds not counted first")
     args = parser.parse_args()
 
+    sys.path.insert(0, str(ROOT))
+    from tests.live import free_port, wait_until
+
+    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
     static_root = tempfile.mkdtemp(prefix="load-static-")
-    env = server_env(static_root)
+    redis_port = free_port()
+    redis = subprocess.Popen(  # noqa: S603, S607 - fixed arguments, loopback only
+        ["redis-server", "--bind", HOST, "--port", str(redis_port), "--save", ""],
+        stdout=subprocess.DEVNULL,
+    )
+    env = server_env(static_root, redis_port)
     python = str(ROOT / ".venv" / "bin" / "python")
     subprocess.run(  # noqa: S603
         [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
@@ -206,14 +218,12 @@ def main() -> None:
     import json
 
     agencies = json.loads(done.stdout.strip().splitlines()[-1])
-    sys.path.insert(0, str(ROOT))
-    from tests.live import free_port, wait_until
-
     port = free_port()
     log = open(Path(tempfile.gettempdir()) / "bench-load-gunicorn.log", "wb")  # noqa: SIM115
     server = subprocess.Popen(  # noqa: S603
-        [python, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{HOST}:{port}"]
-        + ["--workers", str(args.workers), "--timeout", "60"],
+        [python, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]
+        + ["--bind", f"{HOST}:{port}"]
+        + (["--workers", str(args.workers)] if args.workers else []),
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -259,6 +269,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(20)
+        redis.terminate()
+        redis.wait(20)
         log.close()
         shutil.rmtree(static_root, ignore_errors=True)
 
@@ -273,7 +285,9 @@ def main() -> None:
     every = [s for page, s, _, _ in results if page != "sign-in"]
     print(
         f"{args.agents} agents of {len(agencies)} agencies, {elapsed:.0f} s, gunicorn "
-        f"{args.workers} workers: {len(every)} requests ({len(every) / elapsed:.1f}/s)\n"
+        f"{args.workers or 'config/gunicorn.py'} workers: {len(every)} requests "
+        f"({len(every) / elapsed:.1f}/s)\nload average before {load_before}, after "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)\n"
     )
     print(f"{'page':24} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for page, _ in PAGES:

@@ -61,7 +61,8 @@ REQUESTS_SQL = """
 INSERT INTO vault_lossrunrequest (
     agency_id, insured_id, carrier_id, years_requested, recipient_name, recipient_email,
     created_by_id, created_at, updated_at, first_request_on, second_request_at, received_on,
-    notes, second_request_due_at, helpdesk_due_at, next_due_at)
+    notes, second_request_due_at, helpdesk_due_at, next_due_at, "authorization", helpdesk_open,
+    governing_state, statutory_due_on)
 SELECT %(agency)s, %(ins0)s + (g %% %(nins)s), %(car0)s + ((g * 7919) %% %(ncar)s), 5,
        'Bench Agent', 'agent@bench.test', %(user)s, created, created,
        first_on, second_at, received,
@@ -72,9 +73,13 @@ SELECT %(agency)s, %(ins0)s + (g %% %(nins)s), %(car0)s + ((g * 7919) %% %(ncar)
        CASE WHEN received IS NOT NULL THEN NULL
             WHEN first_on IS NULL THEN created + interval '2 days'
             WHEN second_at IS NULL THEN first_on + 14 + time '13:00'
-            ELSE second_at + interval '1 day' END
+            ELSE second_at + interval '1 day' END,
+       CASE WHEN first_on IS NOT NULL OR u < 0.02 THEN 'signed'
+            WHEN u < 0.035 THEN 'awaiting' ELSE 'draft' END,
+       false, 'NY',
+       CASE WHEN first_on IS NOT NULL AND received IS NULL THEN first_on + 45 END
 FROM (
-    SELECT g, created,
+    SELECT g, u, created,
            CASE WHEN u < 0.05 THEN NULL ELSE (created + interval '1 day')::date END AS first_on,
            CASE WHEN u >= 0.28 AND u < 0.40 THEN created + interval '20 days' END AS second_at,
            CASE WHEN u >= 0.40 THEN (created + interval '9 days')::date END AS received
@@ -116,9 +121,9 @@ def generate() -> None:
     with connection.cursor() as cur:
         cur.execute(
             """INSERT INTO vault_carrier (legal_name, naic_code, group_name, states, loss_run_email,
-                   fax, phone, mailing_address, notes, created_at)
+                   fax, phone, mailing_address, notes, created_at, portal_url, requirements)
                SELECT 'Carrier ' || md5(g::text) || ' Mutual Insurance Company', (10000 + g)::text,
-                      '', '', 'lossruns' || g || '@carrier.test', '', '', '', '', now()
+                      '', '', 'lossruns' || g || '@carrier.test', '', '', '', '', now(), '', ''
                FROM generate_series(1, %s) AS g""",
             [CARRIERS],
         )
