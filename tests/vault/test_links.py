@@ -14,9 +14,7 @@ NAMES = ["vault:request_edit", "vault:request_row", "dispatch:request_send", "he
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("request_id", [1, 7, 42, 987_654_321, 2**62])
 def test_same_url_as_reverse(name, request_id):
-    assert RequestLinks().url(name, request_id) == reverse(
-        name, kwargs={"request_id": request_id}
-    )
+    assert RequestLinks().url(name, request_id) == reverse(name, kwargs={"request_id": request_id})
 
 
 def test_one_reverse_per_name_for_a_page_of_rows():
