@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from vault import views, views_carriers
+from vault import views, views_carriers, views_dates
 
 app_name = "vault"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("vault/export.csv", views.export_csv, name="export_csv"),
     path("vault/requests/new/", views.request_create, name="request_create"),
     path("vault/requests/<int:request_id>/edit/", views.request_edit, name="request_edit"),
+    path("vault/requests/<int:request_id>/dates/", views_dates.request_dates, name="request_dates"),
     path("vault/requests/<int:request_id>/row/", views.request_row, name="request_row"),
     path("vault/insureds/search/", views.insured_search, name="insured_search"),
     path("vault/insureds/new/", views.insured_create_inline, name="insured_create_inline"),

@@ -20,17 +20,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import agency_view
-from outbox.selectors import emails_about
-from vault import derived, selectors, selectors_history, services
+from vault import derived, selectors, services
 from vault.carrier_directory import carrier_route
 from vault.csv_export import request_csv_rows, stream_csv
 from vault.forms import (
+    TRACKING_DATES,
     CarrierInlineForm,
     InsuredInlineForm,
     PolicyFormSet,
     RequestForm,
     VaultFilterForm,
 )
+from vault.request_page import request_page_context
 from vault.rules import agency_today
 from vault.status import Status
 
@@ -210,9 +211,8 @@ def _save_request(request, agency, form, formset, req=None):
         "recipient_name": data["recipient_name"],
         "recipient_email": data["recipient_email"],
         "notes": data["notes"],
-        "first_request_on": data["first_request_on"],
-        "second_request_at": data["second_request_at"],
-        "received_on": data["received_on"],
+        # The edit page's dates are saved by the next-step card: keep the stored ones.
+        **{name: data[name] if req is None else getattr(req, name) for name in TRACKING_DATES},
         "governing_state": data["governing_state"],
         "statute_condition_met": data["statute_condition_met"],
     }
@@ -243,7 +243,6 @@ def request_create(request, agency):
         initial = {
             "recipient_name": request.user.get_full_name(),
             "recipient_email": request.user.email,
-            "years_requested": 5,
         }
         insured_id = _int(request.GET.get("insured"))
         carrier_id = _int(request.GET.get("carrier"))
@@ -269,48 +268,45 @@ def _safe_next(request) -> str | None:
     return None
 
 
+def _edit_form(agency, req) -> RequestForm:
+    """The edit page's details form as stored (its dates are the next-step card's)."""
+    fields = ("insured", "carrier", "years_requested", "recipient_name", "recipient_email")
+    fields += ("notes", "governing_state", "statute_condition_met")
+    return RequestForm(
+        initial={name: getattr(req, name) for name in fields},
+        agency=agency,
+        current=req,
+        with_dates=False,
+    )
+
+
+def edit_page(request, agency, req, *, form=None, formset=None, dates_form=None, status=200):
+    """The request page: the next-step card, then the details form and the rest."""
+    form = form or _edit_form(agency, req)
+    formset = formset or PolicyFormSet(prefix="policies", initial=_initial_policies(req))
+    context = _builder_context(request, agency, form, formset, req=req)
+    context.update(request_page_context(request, agency, req, dates_form=dates_form))
+    context["next"] = _safe_next(request) or ""
+    return render(request, "vault/request_form.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 @agency_view
 def request_edit(request, agency, request_id: int):
     req = selectors.request_get_for_edit(agency=agency, request_id=request_id)
-    if request.method == "POST":
-        form = RequestForm(request.POST, agency=agency, current=req)
-        formset = PolicyFormSet(request.POST, prefix="policies")
-        if form.is_valid() and formset.is_valid():
-            try:
-                _save_request(request, agency, form, formset, req=req)
-            except ValidationError as exc:
-                _apply_service_errors(exc, form, formset)
-            else:
-                messages.success(request, f"Request for {req.insured} updated.")
-                return redirect(_safe_next(request) or reverse("vault:list"))
-    else:
-        form = RequestForm(
-            initial={
-                "insured": req.insured,
-                "carrier": req.carrier,
-                "years_requested": req.years_requested,
-                "recipient_name": req.recipient_name,
-                "recipient_email": req.recipient_email,
-                "notes": req.notes,
-                "first_request_on": req.first_request_on,
-                "second_request_at": req.second_request_at,
-                "received_on": req.received_on,
-                "governing_state": req.governing_state,
-                "statute_condition_met": req.statute_condition_met,
-            },
-            agency=agency,
-            current=req,
-        )
-        formset = PolicyFormSet(prefix="policies", initial=_initial_policies(req))
-    context = _builder_context(request, agency, form, formset, req=req)
-    context["row"] = selectors.request_row(req, timezone.now())
-    context["history"] = selectors_history.request_history(agency=agency, request=req)
-    context["emails"] = list(emails_about(obj=req, agency=agency)[:100])
-    context["deadline"] = derived.request_deadline(req)
-    context["kit_due"] = derived.is_past_statutory(req, agency_today(agency))
-    context["next"] = _safe_next(request) or ""
-    return render(request, "vault/request_form.html", context)
+    if request.method != "POST":
+        return edit_page(request, agency, req)
+    form = RequestForm(request.POST, agency=agency, current=req, with_dates=False)
+    formset = PolicyFormSet(request.POST, prefix="policies")
+    if form.is_valid() and formset.is_valid():
+        try:
+            _save_request(request, agency, form, formset, req=req)
+        except ValidationError as exc:
+            _apply_service_errors(exc, form, formset)
+        else:
+            messages.success(request, f"Request for {req.insured} updated.")
+            return redirect(_safe_next(request) or reverse("vault:list"))
+    return edit_page(request, agency, req, form=form, formset=formset)
 
 
 # Typeahead and inline create (htmx) ---------------------------------------------------

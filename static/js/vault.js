@@ -164,6 +164,26 @@
     }
   });
 
+  // ---- The request page's next-step card -------------------------------------------------
+  // An e-mail link (?focus=<field>#next-step) renders that field with autofocus, but browsers
+  // skip autofocus when the URL names a #fragment: focus it here once the page has loaded.
+  function focusAsked() {
+    const field = document.querySelector("#next-step [autofocus]");
+    const active = document.activeElement;
+    if (field && (!active || active === document.body || active.id === "next-step")) field.focus();
+  }
+  document.addEventListener("DOMContentLoaded", focusAsked);
+  window.addEventListener("load", focusAsked);
+
+  // After the card saved (htmx swaps it), focus the first refused date, else the card.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const target = event.detail.target;
+    const card = document.getElementById("next-step");
+    if (!card || !target || target.id !== "next-step") return;
+    const invalid = card.querySelector(".has-error input");
+    (invalid || card).focus();
+  });
+
   // Focus the error summary after a failed save so screen readers announce it.
   document.addEventListener("DOMContentLoaded", function () {
     const summary = document.getElementById("form-errors");

@@ -224,9 +224,11 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     steps.shot(page, "signed-copy-uploaded")
 
     # 5. The 1st request's date ----------------------------------------------------------
-    page.get_by_label("1st Request").fill(first_request_on.isoformat())
-    page.get_by_role("button", name="Save changes").click()
-    page.get_by_text(f"Request for {insured} updated.").wait_for()
+    # The next-step card, at the top of the page, saves the date on its own (htmx).
+    card = page.locator("#next-step")
+    card.get_by_label("Date the 1st request was sent").fill(first_request_on.isoformat())
+    card.get_by_role("button", name="Save the date").click()
+    page.locator("#next-step").get_by_text("Dates saved").wait_for()
     steps.shot(page, "first-request-entered")
     # Ten business days are long gone in real time: Today lists it as a 2nd request due.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
@@ -280,9 +282,11 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     stranger.close()
 
     # 7. Record the 2nd request (date and time, in the agency's time) ---------------------
-    page.get_by_label("2nd Request").fill(second_request_at.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_role("button", name="Save changes").click()
-    page.get_by_text(f"Request for {insured} updated.").wait_for()
+    # The e-mail's link landed on the card with the 2nd request's field focused.
+    assert page.evaluate("document.activeElement.id") == "id_dates-second_request_at"
+    page.locator("#id_dates-second_request_at").fill(second_request_at.strftime("%Y-%m-%dT%H:%M"))
+    page.locator("#next-step").get_by_role("button", name="Save the date").click()
+    page.locator("#next-step").get_by_text("Dates saved").wait_for()
     steps.shot(page, "second-request-recorded")
 
     # 8. Past the 24 hours: the help-desk notice --------------------------------
