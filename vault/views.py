@@ -7,17 +7,15 @@ wall clock (timezone.override) so dates and the 2nd-request time read as the age
 from __future__ import annotations
 
 import contextlib
-import json
-import secrets
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import agency_view
 from vault import derived, selectors, services
@@ -307,107 +305,3 @@ def request_edit(request, agency, request_id: int):
             messages.success(request, f"Request for {req.insured} updated.")
             return redirect(_safe_next(request) or reverse("vault:list"))
     return edit_page(request, agency, req, form=form, formset=formset)
-
-
-# Typeahead and inline create (htmx) ---------------------------------------------------
-
-
-def _query(request, name: str) -> str:
-    text = request.GET.get("q") or request.GET.get(f"{name}_q") or ""
-    return text.replace("\x00", "")[:100]  # PostgreSQL text cannot hold NUL
-
-
-@require_GET
-@agency_view
-def insured_search(request, agency):
-    q = _query(request, "insured")
-    results = selectors.insured_search(agency=agency, q=q)
-    options = [
-        {"id": i.pk, "label": str(i), "detail": i.get_state_display() if i.state else ""}
-        for i in results
-    ]
-    return render(
-        request,
-        "vault/_typeahead.html",
-        {"field": "insured", "options": options, "q": q, "noun": "insured"},
-    )
-
-
-@require_GET
-@agency_view
-def carrier_search(request, agency):
-    q = _query(request, "carrier")
-    results = selectors.carrier_search(agency=agency, q=q)
-    options = [
-        {
-            "id": c.pk,
-            "label": str(c),
-            "detail": "Your agency's private carrier" if c.is_private else c.group_name,
-        }
-        for c in results
-    ]
-    return render(
-        request,
-        "vault/_typeahead.html",
-        {"field": "carrier", "options": options, "q": q, "noun": "carrier"},
-    )
-
-
-def _fresh_auto_id() -> str:
-    """Field ids for an htmx-swapped inline form that differ from the ones on the page, so
-    htmx's settle step never copies a `style` attribute across (CSP forbids inline style)."""
-    return f"id_%s_{secrets.token_hex(3)}"
-
-
-def _picked_response(request, template: str, context: dict, field: str, obj) -> HttpResponse:
-    response = render(request, template, context)
-    response["HX-Trigger"] = json.dumps(
-        {"vault:picked": {"field": field, "id": obj.pk, "label": str(obj)}}
-    )
-    return response
-
-
-@require_POST
-@agency_view
-def insured_create_inline(request, agency):
-    form = InsuredInlineForm(request.POST, prefix="ni", auto_id=_fresh_auto_id())
-    if form.is_valid():
-        try:
-            insured = services.insured_create(agency=agency, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return _picked_response(
-                request,
-                "vault/_insured_inline.html",
-                {
-                    "insured_form": InsuredInlineForm(prefix="ni", auto_id=_fresh_auto_id()),
-                    "created": insured,
-                },
-                "insured",
-                insured,
-            )
-    return render(request, "vault/_insured_inline.html", {"insured_form": form})
-
-
-@require_POST
-@agency_view
-def carrier_create_inline(request, agency):
-    form = CarrierInlineForm(request.POST, prefix="nc", auto_id=_fresh_auto_id())
-    if form.is_valid():
-        try:
-            carrier = services.carrier_create_private(agency=agency, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return _picked_response(
-                request,
-                "vault/_carrier_inline.html",
-                {
-                    "carrier_form": CarrierInlineForm(prefix="nc", auto_id=_fresh_auto_id()),
-                    "created": carrier,
-                },
-                "carrier",
-                carrier,
-            )
-    return render(request, "vault/_carrier_inline.html", {"carrier_form": form})

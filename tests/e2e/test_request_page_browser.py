@@ -130,3 +130,42 @@ def test_screens(new_context, seeded, browser_log, key, size, viewport):
 def _today(page) -> str:
     """Today in the agency's zone as the date input's max says it (the server's clock)."""
     return page.locator("#id_dates-first_request_on").get_attribute("max")
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_typeahead_adds_the_typed_name_from_the_dropdown(
+    new_context, seeded, browser_log, size, viewport
+):
+    page = new_context(viewport=viewport).new_page()
+    sign_in(page, seeded)
+    page.goto("/vault/requests/new/")
+    name = f"Coastal Brew {size} {seeded['awaiting']['id']}"
+    box = page.get_by_label("Named insured")
+    box.click()
+    page.keyboard.type(name)
+    add = page.locator("#insured-results .typeahead-add")
+    add.wait_for()
+    assert add.inner_text() == f"+ Add “{name}” as a new insured"
+    assert (
+        page.locator("#insured-results").get_by_text(f"No insured matches “{name}”.").is_visible()
+    )
+    screenshot(page, SHOTS / f"typeahead-no-match-{size}.png")
+
+    # Keyboard only: down to the add choice, Enter: the add form opens with the name typed.
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.className") == "typeahead-add"
+    page.keyboard.press("Enter")
+    details = page.locator('details[data-inline-for="insured"]')
+    assert details.get_attribute("open") is not None
+    assert page.locator("#insured-create input[name='ni-legal_name']").input_value() == name
+    assert page.locator("#insured-results .typeahead-add").count() == 0  # the list closed
+    screenshot(page, SHOTS / f"typeahead-add-open-{size}.png")
+    page.locator("#insured-create").get_by_role("button", name="Add this insured").click()
+
+    page.get_by_text(f"Added {name} and chose it for this request.").wait_for()
+    assert page.locator("input[type=hidden][name=insured]").input_value()
+    assert box.input_value() == name
+    assert details.get_attribute("open") is None  # the add form folded away
+    assert page.evaluate("document.activeElement.id") == "id_insured_q"
+    screenshot(page, SHOTS / f"typeahead-added-{size}.png")
+    browser_log.assert_clean()
