@@ -365,6 +365,8 @@ def test_resolving_with_the_loss_runs_keeps_them_on_the_request_and_links_the_im
         assert staff_client.post(change_url(ticket), data).status_code == 302
     doc = Document.objects.get(request=ticket.request, kind=Document.Kind.LOSS_RUN)
     assert doc.original_name == "runs.csv" and doc.agency == ticket.agency
+    # The ticket page points to it.
+    assert "Loss runs on file</th><td>runs.csv" in staff_client.get(change_url(ticket)).text
     event = ticket.events.get(action=TicketEvent.Action.RESOLVED)
     assert "The loss runs are on the request: runs.csv." in event.detail
     edit = reverse("vault:request_edit", args=[ticket.request_id]) + "#next-step"
