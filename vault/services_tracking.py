@@ -47,7 +47,7 @@ def request_dates_update(
     req.first_request_on = first_request_on
     req.second_request_at = second_request_at
     req.received_on = received_on
-    req._history_user = user  # type: ignore[attr-defined]  # simple_history's hook
+    req._history_user = user  # simple_history reads it
     req.save(update_fields=[*DATE_FIELDS, "updated_at"])
     schedule_refresh(req)
     request_derived_refresh(req)
