@@ -77,6 +77,7 @@ class TicketDisplayMixin:
             ),
             ("Received", f"{req.received_on:%m/%d/%Y}" if req.received_on else "not yet"),
             ("Years requested", str(req.years_requested)),
+            ("Loss runs on file", _loss_runs_on_file(req)),
         ]
         return format_html(
             '<table class="hd-panel">{}</table>',
@@ -204,3 +205,12 @@ class TicketThreadMixin:
             '<table class="hd-panel hd-documents">{}</table>',
             format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
         )
+
+
+def _loss_runs_on_file(req) -> str:
+    """The request's loss-run documents (the agency imports them), newest first."""
+    names = [
+        d.original_name
+        for d in req.documents.filter(kind=Document.Kind.LOSS_RUN).order_by("-uploaded_at")
+    ]
+    return ", ".join(names) or "none yet: attach them when resolving as received"
