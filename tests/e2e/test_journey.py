@@ -373,7 +373,7 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     staff.locator("#id_status").select_option(label="Resolved: received")
     staff.locator("#id_received_on").fill(today.isoformat())
     steps.shot(staff, "admin-resolve")
-    staff.locator("input[name=_save]").click()
+    staff.locator("input[name=_save]").first.click()
     staff.locator(".messagelist .success").wait_for()
     assert staff.locator(".errornote").count() == 0
     steps.shot(staff, "admin-resolved")
