@@ -12,7 +12,7 @@ import secrets
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,16 +23,13 @@ from accounts.decorators import agency_view
 from outbox.selectors import emails_about
 from vault import derived, selectors, selectors_history, services
 from vault.carrier_directory import carrier_route
-from vault.csv_export import request_csv_rows, stream_csv
 from vault.forms import (
     CarrierInlineForm,
     InsuredInlineForm,
     PolicyFormSet,
     RequestForm,
-    VaultFilterForm,
 )
 from vault.rules import agency_today
-from vault.status import Status
 
 
 def _int(value: str | None) -> int | None:
@@ -40,97 +37,6 @@ def _int(value: str | None) -> int | None:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
-
-
-# Today and the vault ------------------------------------------------------------------
-
-
-@require_GET
-@agency_view
-def today(request, agency):
-    now = timezone.now()
-    counts = selectors.status_counts(agency=agency, now=now)
-    sections = selectors.today_sections(agency=agency, now=now, counts=counts)
-    statutory, statutory_total = derived.past_statutory(
-        agency=agency, today=agency_today(agency, now), limit=selectors.TODAY_LIMIT
-    )
-    return render(
-        request,
-        "vault/today.html",
-        {
-            "sections": sections,
-            "counts": [(s, Status.LABELS[s], counts[s]) for s in Status.LABELS],
-            "needs_action": sum(counts[s] for s in Status.NEEDS_ACTION) + statutory_total,
-            "statutory_rows": [selectors.request_row(r, now) for r in statutory],
-            "statutory_total": statutory_total,
-            "past_statutory": Status.PAST_STATUTORY,
-            "now": now,
-        },
-    )
-
-
-def _filters(request) -> tuple[VaultFilterForm, str, str]:
-    form = VaultFilterForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        return form, form.cleaned_data["q"], form.cleaned_data["status"]
-    return form, "", ""
-
-
-@require_GET
-@agency_view
-def request_list(request, agency):
-    form, q, status = _filters(request)
-    now = timezone.now()
-    page = selectors.request_page(
-        agency=agency,
-        now=now,
-        q=q,
-        status=status,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        last=request.GET.get("last") == "1",
-    )
-    return render(
-        request,
-        "vault/list.html",
-        {
-            "form": form,
-            "page": page,
-            "q": q,
-            "status": status,
-            "status_label": Status.FILTERS.get(status, ""),
-            "now": now,
-        },
-    )
-
-
-@require_GET
-@agency_view
-def export_csv(request, agency):
-    _form, q, status = _filters(request)
-    now = timezone.now()
-    rows = selectors.request_export_rows(agency=agency, now=now, q=q, status=status)
-    response = StreamingHttpResponse(
-        stream_csv(request_csv_rows(rows, tz=agency.tz, now=now)),
-        content_type="text/csv; charset=utf-8",
-    )
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="loss-run-requests-{stamp}.csv"'
-    return response
-
-
-@require_GET
-@agency_view
-def request_row(request, agency, request_id: int):
-    req = selectors.request_get_expanded(agency=agency, request_id=request_id)
-    return render(
-        request,
-        "vault/_request_detail.html",
-        {
-            "req": req,
-            "row": selectors.request_row(req, timezone.now()),
-        },
-    )
 
 
 # Request Builder ----------------------------------------------------------------------
@@ -215,6 +121,7 @@ def _save_request(request, agency, form, formset, req=None):
         "received_on": data["received_on"],
         "governing_state": data["governing_state"],
         "statute_condition_met": data["statute_condition_met"],
+        "owner": data.get("owner"),
     }
     if req is None:
         return services.request_create(**fields)
@@ -244,6 +151,7 @@ def request_create(request, agency):
             "recipient_name": request.user.get_full_name(),
             "recipient_email": request.user.email,
             "years_requested": 5,
+            "owner": request.user,
         }
         insured_id = _int(request.GET.get("insured"))
         carrier_id = _int(request.GET.get("carrier"))
@@ -298,6 +206,7 @@ def request_edit(request, agency, request_id: int):
                 "received_on": req.received_on,
                 "governing_state": req.governing_state,
                 "statute_condition_met": req.statute_condition_met,
+                "owner": req.owner,
             },
             agency=agency,
             current=req,
