@@ -27,6 +27,7 @@ __all__ = [
 PAGE_SIZE = 50
 COUNT_CAP = 10_000  # unfiltered: an index-only count of the agency's rows, stopped here
 TYPEAHEAD_LIMIT = 10
+ROW_RELATED = ("insured", "carrier", "owner", "created_by")  # what a RequestRow reads
 
 
 # Single objects -----------------------------------------------------------------------
@@ -34,7 +35,7 @@ TYPEAHEAD_LIMIT = 10
 
 def request_get(*, agency: Agency, request_id: int) -> LossRunRequest:
     return get_for_agency(
-        LossRunRequest.objects.select_related("insured", "carrier", "agency"),
+        LossRunRequest.objects.select_related(*ROW_RELATED, "agency"),
         agency=agency,
         pk=request_id,
     )
@@ -46,7 +47,7 @@ def _documents_with_uploader() -> Prefetch:
 
 def request_get_for_edit(*, agency: Agency, request_id: int) -> LossRunRequest:
     return get_for_agency(
-        LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
+        LossRunRequest.objects.select_related(*ROW_RELATED).prefetch_related(
             "policies", _documents_with_uploader()
         ),
         agency=agency,
@@ -60,7 +61,7 @@ def request_get_expanded(*, agency: Agency, request_id: int) -> LossRunRequest:
         "email"
     )
     return get_for_agency(
-        LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
+        LossRunRequest.objects.select_related(*ROW_RELATED).prefetch_related(
             "policies",
             _documents_with_uploader(),
             Prefetch("notifications", queryset=notices.order_by("due_at", "id")),
@@ -179,9 +180,6 @@ def _search_q(*, agency: Agency, q: str) -> Q:
         | Q(carrier_id__in=found["carrier"])
         | Q(pk__in=found["policy"])
     )
-
-
-ROW_RELATED = ("insured", "carrier", "owner", "created_by")
 
 
 def request_list(
