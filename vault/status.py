@@ -37,8 +37,6 @@ class Status:
     CHOICES = list(LABELS.items())
     BEFORE_FIRST = (DRAFT, AWAITING_SIGNATURE, SIGNED)
     NEEDS_ACTION = (DRAFT, SIGNED, SECOND_DUE, HELP_DESK)
-    OPEN = (DRAFT, AWAITING_SIGNATURE, SIGNED, WAITING_ON_CARRIER, SECOND_DUE)
-    OPEN += (WAITING_AFTER_SECOND, HELP_DESK, WITH_HELP_DESK)
     # A filter of the vault list, not a status: open requests past their statutory due date.
     PAST_STATUTORY = "past_statutory"
     FILTERS = {**LABELS, PAST_STATUTORY: "Past the statutory deadline"}
