@@ -152,8 +152,8 @@ def _queue(digest: Digest, agency: Agency, row: WeeklyDigest) -> None:
         "digest": digest,
         "agent": digest.agent,
         "site_url": absolute_url(""),
-        "today_url": absolute_url("/?mine=1"),
-        "vault_url": absolute_url("/vault/?owner=me"),
+        "today_url": absolute_url("/"),
+        "vault_url": absolute_url("/vault/"),
         "preferences_url": absolute_url("/agency/team/#digest"),
     }
     with timezone.override(agency.tz):
