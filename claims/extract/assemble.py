@@ -1,0 +1,427 @@
+"""One pass over the document's lines that turns tables, cards and ledgers into claims.
+
+Every line is one of: a column header, a "no claims" line, a total or summary line, a
+policy-term heading, label/value pairs, a table or ledger row, or the continuation of the
+claim above (a wrapped cell, a second description line, the rest of a claim after a page
+break). Running headers and footers only ever change the context, never a claim.
+"""
+
+from __future__ import annotations
+
+import re
+
+from claims.extract.columns import MEASURES, Columns, header_at
+from claims.extract.labels import CLAIM_FIELDS, DATE_FIELDS, MONEY_FIELDS, TEXT_FIELDS, field_for
+from claims.extract.pairs import (
+    Pair,
+    claim_count,
+    is_no_claims,
+    labeled_pairs,
+    section_of,
+    segment_pairs,
+    total_kind,
+)
+from claims.extract.result import ExtractedClaim, ExtractedTerm
+from claims.extract.values import amount_text, claim_like, date_iso, period_in, status_of
+from claims.extract.words import Line, Segment, Word
+
+OCR_DOUBT = 60.0  # Tesseract confidence below which a field is flagged as doubtful
+_CATEGORY = (
+    (re.compile(r"^(claim\s+)?totals?\b", re.I), "total"),
+    (re.compile(r"recover|subro|salvage|deductible", re.I), "recovery"),
+    (re.compile(r"medical|\bmed\b", re.I), "medical"),
+    (re.compile(r"expense|alae|legal|\blae\b", re.I), "expense"),
+    (
+        re.compile(r"indemnity|\bind\b|loss|bodily|property damage|\bbi\b|\bpd\b|comp", re.I),
+        "indemnity",
+    ),
+)
+_LEDGER_FIELD = {
+    ("indemnity", "paid"): "paid_indemnity",
+    ("medical", "paid"): "paid_medical",
+    ("expense", "paid"): "paid_expense",
+    ("recovery", "paid"): "recoveries",
+    ("total", "paid"): "paid_total",
+    ("total", "reserve"): "reserves",
+    ("total", "incurred"): "total_incurred",
+}
+
+
+class Assembler:
+    def __init__(
+        self, *, status_codes: dict[str, str], other_codes: dict[str, str], skip: set[int]
+    ):
+        self.status_codes = status_codes
+        self.other_codes = other_codes
+        self.skip = skip
+        self.claims: list[ExtractedClaim] = []
+        self.terms: dict[tuple[str, str, str], ExtractedTerm] = {}
+        self.grand: dict[str, str] = {}
+        self.context = ("", "", "")
+        self.columns: Columns | None = None
+        self.current: ExtractedClaim | None = None
+        self.card = False  # the current claim was built from label/value pairs
+        self.last_field: str | None = None
+        self.last_line: Line | None = None
+        self.ledger_reserves: dict[int, list[str]] = {}
+
+    # -- driving -------------------------------------------------------------------------
+    def run(self, lines: list[Line]) -> None:
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            if id(line) in self.skip:
+                i += 1
+                continue
+            found = header_at(lines, i)
+            if found:
+                self.columns, taken = found
+                self.last_line = lines[i + taken - 1]
+                i += taken
+                continue
+            if line.running:
+                section = section_of(line.text)
+                if section and not self._is_claim_row(line):
+                    self._section(section)
+            else:
+                self._line(line)
+            i += 1
+        self._close()
+
+    def _line(self, line: Line) -> None:
+        text = line.text
+        if is_no_claims(text) and not self._is_claim_row(line):
+            self._close()
+            section = section_of(text)
+            if section:
+                self._section(section)
+            self._term(self.context).no_claims = True
+            self.last_line = line
+            return
+        kind = total_kind(line)
+        if kind and self._total(line, kind):
+            self.last_line = line
+            return
+        if self.columns and self.columns.kind in ("claims", "summary") and self._is_claim_row(line):
+            self._row(line) if self.columns.kind == "claims" else self._summary_row(line)
+            self.last_line = line
+            return
+        pairs = labeled_pairs(line) or ([] if self.columns else segment_pairs(line))
+        known = [p for p in pairs if p.field]
+        if known:
+            if any(p.field in CLAIM_FIELDS for p in known):
+                self._pairs(line, known)
+            else:
+                self._section_pairs(line, known)
+            self.last_line = line
+            return
+        section = section_of(text)
+        if section and len(line.segments) <= 4 and not self._has_amount(line):
+            self._section(section)
+            self.last_line = line
+            return
+        if self.columns:
+            handler = {"claims": self._row, "more": self._row, "summary": self._summary_row,
+                       "ledger": self._ledger_row}[self.columns.kind]  # fmt: skip
+            handler(line)
+        else:
+            self._continuation(line, line.segments)
+        self.last_line = line
+
+    # -- claims --------------------------------------------------------------------------
+    def _new(self, line: Line) -> ExtractedClaim:
+        self._close()
+        policy, start, end = self.context
+        claim = ExtractedClaim(values={"policy_number": policy, "term_start": start, "term_end": end},
+                               page=line.page)  # fmt: skip
+        self.current, self.card, self.last_field = claim, False, None
+        return claim
+
+    def _close(self) -> None:
+        claim, self.current = self.current, None
+        if claim is None:
+            return
+        useful = {k for k, v in claim.values.items() if v} - {
+            "policy_number",
+            "term_start",
+            "term_end",
+        }
+        if not useful or not ({"claim_number", "date_of_loss"} & useful or useful & MONEY_FIELDS):
+            return
+        reserves = self.ledger_reserves.pop(id(claim), None)
+        if reserves and not claim.get("reserves"):
+            from decimal import Decimal
+
+            claim.values["reserves"] = str(sum(Decimal(r) for r in reserves))
+        self.claims.append(claim)
+        term = self._term(
+            (claim.get("policy_number"), claim.get("term_start"), claim.get("term_end"))
+        )
+        term.claim_count += 1
+
+    def _set(
+        self, claim: ExtractedClaim, field: str, text: str, words: list[Word], page: int
+    ) -> None:
+        text = text.strip(" |")
+        if not text:
+            return
+        if field in DATE_FIELDS:
+            value = date_iso(text)
+            if value is None:
+                claim.flags.append(f"{field.replace('_', ' ')} '{text}' is not a date")
+                return
+        elif field in MONEY_FIELDS:
+            value = amount_text(text)
+            if value is None:
+                claim.flags.append(f"{field.replace('_', ' ')} '{text}' is not an amount")
+                return
+        elif field == "status":
+            claim.values["status_as_printed"] = text
+            value = status_of(text, self.status_codes)
+            if not value:
+                claim.flags.append(f"status '{text}' is not one the product knows")
+        elif field == "cause_of_loss":
+            value = self.other_codes.get(text.upper(), text)
+        elif field == "policy_period":
+            period = period_in(text)
+            if period:
+                claim.values["term_start"], claim.values["term_end"] = period
+                claim.explicit_term = True
+            return
+        else:
+            value = text
+        if field in TERM_FIELDS_SET:
+            claim.explicit_term = True
+        claim.values[field] = value
+        if words and min(w.conf for w in words) < OCR_DOUBT:
+            claim.doubtful.add(field)
+        for word in words:
+            claim.boxes.append((page, word.x0, word.top, word.x1, word.bottom))
+        self.last_field = field
+
+    def _append(
+        self, claim: ExtractedClaim, field: str, segments: list[Segment], page: int
+    ) -> None:
+        text = " ".join(s.text for s in segments).strip(" |")
+        if not text:
+            return
+        old = claim.values.get(field, "")
+        joined = old + text if old.endswith("-") and old[-2:-1].isalpha() else f"{old} {text}"
+        claim.values[field] = joined.strip() if old else text
+        if field == "cause_of_loss":
+            claim.values[field] = self.other_codes.get(
+                claim.values[field].upper(), claim.values[field]
+            )
+        for segment in segments:
+            for word in segment.words:
+                claim.boxes.append((page, word.x0, word.top, word.x1, word.bottom))
+                if word.conf < OCR_DOUBT:
+                    claim.doubtful.add(field)
+        self.last_field = field
+
+    def _pairs(self, line: Line, pairs: list[Pair]) -> None:
+        for pair in pairs:
+            field = pair.field
+            claim = self.current
+            if field not in CLAIM_FIELDS and field not in TERM_FIELDS_SET:
+                continue
+            if (
+                claim is None
+                or (field in CLAIM_FIELDS and claim.get(field) and field != "description")
+                or field == "description"
+                and claim.get(field)
+                and not self.card
+            ):
+                claim = self._new(line)
+            self.card = True
+            self._set(claim, field, pair.value, pair.words, line.page)
+
+    def _row(self, line: Line) -> None:
+        assert self.columns is not None
+        cells, spanning = self.columns.assign(line)
+        number = " ".join(s.text for s in cells.get("claim_number", []))
+        values = {
+            f
+            for f, segs in cells.items()
+            if f in DATE_FIELDS | MONEY_FIELDS and self._fits(f, segs)
+        }
+        if number and claim_like(number):
+            claim = self._new(line)
+        elif values and self.current and not any(self.current.get(f) for f in values):
+            claim = self.current
+        elif values:
+            claim = self._new(line)
+            claim.flags.append("no claim number printed")
+        else:
+            self._continuation(line, line.segments, cells=cells, spanning=spanning)
+            return
+        for field, segments in cells.items():
+            if field.startswith("?") or field in ("category", "claim_count", "premium"):
+                continue
+            words = [w for s in segments for w in s.words]
+            self._set(claim, field, " ".join(s.text for s in segments), words, line.page)
+        if spanning:
+            self._append(claim, "description", spanning, line.page)
+
+    def _continuation(
+        self, line: Line, segments: list[Segment], *, cells=None, spanning=None
+    ) -> None:
+        claim = self.current
+        if claim is None or not self._close_below(line):
+            return
+        if cells is None:
+            field = self.last_field if self.last_field in TEXT_FIELDS else "description"
+            self._append(claim, field, segments, line.page)
+            return
+        for field, segs in cells.items():
+            target = field if field in TEXT_FIELDS else "description"
+            self._append(claim, target, segs, line.page)
+        if spanning:
+            self._append(claim, "description", spanning, line.page)
+
+    def _close_below(self, line: Line) -> bool:
+        last = self.last_line
+        if last is None:
+            return False
+        if last.page != line.page:
+            return True
+        return line.top - last.bottom < 1.6 * max(line.height, last.height)
+
+    def _ledger_row(self, line: Line) -> None:
+        claim = self.current
+        assert self.columns is not None
+        if claim is None:
+            return
+        head = line.segments[0].text
+        category = next((name for rx, name in _CATEGORY if rx.search(head)), None)
+        if category is None:
+            self._continuation(line, line.segments)
+            return
+        rest = Line(line.page, line.top, line.bottom, line.segments[1:], line.page_height)
+        cells, _ = self.columns.assign(rest)
+        for field, segments in cells.items():
+            measure = MEASURES.get(field)
+            text = " ".join(s.text for s in segments)
+            if measure is None or amount_text(text) is None:
+                continue
+            target = _LEDGER_FIELD.get((category, measure))
+            if target is None and measure == "reserve" and category != "recovery":
+                self.ledger_reserves.setdefault(id(claim), []).append(amount_text(text) or "0")
+                continue
+            if target and not claim.get(target):
+                self._set(claim, target, text, [w for s in segments for w in s.words], line.page)
+
+    # -- terms and totals ----------------------------------------------------------------
+    def _term(self, key: tuple[str, str, str]) -> ExtractedTerm:
+        if key not in self.terms:
+            self.terms[key] = ExtractedTerm(*key)
+        return self.terms[key]
+
+    def _section(self, section: tuple[str, tuple[str, str] | None]) -> None:
+        policy, period = section
+        old_policy, start, end = self.context
+        if period:
+            start, end = period
+        elif policy and policy != old_policy:
+            start = end = ""
+        new = (policy or old_policy, start, end)
+        if new == self.context:
+            return
+        self._close()
+        self.context = new
+        if new[1] or new[0]:
+            self._term(new)
+
+    def _section_pairs(self, line: Line, pairs: list[Pair]) -> None:
+        section = section_of(line.text)
+        policy = next((p.value for p in pairs if p.field == "policy_number"), "")
+        if section:
+            self._section((policy.split()[0] if policy else section[0], section[1]))
+        elif policy:
+            self._section((policy.split()[0], None))
+
+    def _total(self, line: Line, kind: str) -> bool:
+        if (
+            kind in ("claim", "plain")
+            and self.columns
+            and self.columns.kind == "ledger"
+            and self.current
+        ):
+            self._ledger_row(line)
+            return True
+        pairs = [p for p in labeled_pairs(line) if p.field]
+        if (
+            kind == "plain"
+            and self.current
+            and self.card
+            and pairs
+            and all(p.field in CLAIM_FIELDS and not self.current.get(p.field) for p in pairs)
+        ):
+            return False  # "Total Incurred: $500" inside a claim card
+        self._close()
+        summary = self.columns is not None and self.columns.kind == "summary"
+        target = self.grand if kind == "grand" or summary else self._term(self.context).printed
+        if pairs:
+            for pair in pairs:
+                self._total_value(target, pair.field or "", pair.value)
+        elif self.columns:
+            cells, _ = self.columns.assign(line)
+            for field, segments in cells.items():
+                self._total_value(target, field, " ".join(s.text for s in segments))
+        count = claim_count(line.text)
+        if count:
+            target["claim_count"] = count
+        return True
+
+    @staticmethod
+    def _total_value(target: dict[str, str], field: str, text: str) -> None:
+        if field in MONEY_FIELDS and (value := amount_text(text)) is not None:
+            target[field] = value
+        elif field == "claim_count" and text.strip().isdigit():
+            target["claim_count"] = text.strip()
+
+    def _summary_row(self, line: Line) -> None:
+        assert self.columns is not None
+        cells, _ = self.columns.assign(line)
+        text = {f: " ".join(s.text for s in segs) for f, segs in cells.items()}
+        period = period_in(text.get("policy_period", "")) or (
+            (date_iso(text.get("term_start", "")), date_iso(text.get("term_end", "")))
+        )
+        policy = text.get("policy_number", "").strip()
+        if not period[0] and not policy:
+            return
+        key = self._match_term(policy, period[0] or "", period[1] or "")
+        printed = self._term(key).printed
+        for field, value in text.items():
+            self._total_value(printed, field, value)
+
+    def _match_term(self, policy: str, start: str, end: str) -> tuple[str, str, str]:
+        for key in self.terms:
+            if (not policy or key[0] == policy) and (not start or key[1] == start):
+                return key
+        return (policy, start, end)
+
+    # -- tests on a line -----------------------------------------------------------------
+    def _is_claim_row(self, line: Line) -> bool:
+        if not self.columns or self.columns.kind not in ("claims", "summary"):
+            return False
+        cells, _ = self.columns.assign(line)
+        if self.columns.kind == "summary":
+            return bool(cells.get("policy_number") or cells.get("term_start")) and any(
+                f in MONEY_FIELDS or f == "claim_count" for f in cells
+            )
+        number = " ".join(s.text for s in cells.get("claim_number", []))
+        return bool(number) and claim_like(number)
+
+    @staticmethod
+    def _has_amount(line: Line) -> bool:
+        return any(amount_text(s.text) and any(c in s.text for c in ".,$(") for s in line.segments)
+
+    @staticmethod
+    def _fits(field: str, segments: list[Segment]) -> bool:
+        text = " ".join(s.text for s in segments)
+        return bool(date_iso(text) if field in DATE_FIELDS else amount_text(text) is not None)
+
+
+TERM_FIELDS_SET = frozenset({"policy_number", "term_start", "term_end", "policy_period"})
+__all__ = ["Assembler", "field_for"]

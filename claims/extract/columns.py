@@ -1,0 +1,141 @@
+"""Column tables: finding a header (one line or several stacked), and cutting rows into its cells."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claims.extract.labels import field_for
+from claims.extract.words import Line, Segment
+
+MEASURES = {"paid_total": "paid", "reserves": "reserve", "total_incurred": "incurred"}
+
+
+@dataclass
+class Column:
+    field: str | None
+    label: str
+    x0: float
+    x1: float
+
+
+@dataclass
+class Columns:
+    columns: list[Column]
+    kind: str  # "claims", "more" (a second label row of a claim), "summary", "ledger"
+
+    @property
+    def fields(self) -> set[str]:
+        return {c.field for c in self.columns if c.field}
+
+    def assign(self, line: Line) -> tuple[dict[str, list[Segment]], list[Segment]]:
+        """Each segment goes to the column it overlaps most; text across several columns is returned apart."""
+        cells: dict[str, list[Segment]] = {}
+        spanning: list[Segment] = []
+        for segment in line.segments:
+            hits = [
+                (self._overlap(segment.x0, segment.x1, c), i) for i, c in enumerate(self.columns)
+            ]
+            covered = [i for share, i in hits if share > 0.5]
+            if len(covered) >= 2 and len(segment.words) >= 4:
+                spanning.append(segment)
+                continue
+            if len(covered) >= 2:
+                for word in segment.words:
+                    self._put(cells, Segment([word]), self._best(word.x0, word.x1))
+                continue
+            self._put(cells, segment, self._best(segment.x0, segment.x1))
+        return cells, spanning
+
+    def _put(self, cells: dict[str, list[Segment]], segment: Segment, index: int) -> None:
+        column = self.columns[index]
+        cells.setdefault(column.field or f"?{index}", []).append(segment)
+
+    def _best(self, x0: float, x1: float) -> int:
+        best, best_score = 0, None
+        for i, column in enumerate(self.columns):
+            inter = min(x1, column.x1) - max(x0, column.x0)
+            score = inter if inter > 0 else -min(abs(x0 - column.x1), abs(column.x0 - x1))
+            if best_score is None or score > best_score:
+                best, best_score = i, score
+        return best
+
+    @staticmethod
+    def _overlap(x0: float, x1: float, column: Column) -> float:
+        inter = min(x1, column.x1) - max(x0, column.x0)
+        width = max(column.x1 - column.x0, 1.0)
+        return max(inter, 0.0) / width
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _label_line(line: Line) -> bool:
+    if len(line.segments) < 2:
+        return False
+    for segment in line.segments:
+        text = segment.text
+        if _DIGIT.search(text) or ":" in text or len(segment.words) > 5:
+            return False
+    return True
+
+
+def _build(line_group: list[Line]) -> list[Column]:
+    columns = [Column(None, s.text, s.x0, s.x1) for s in line_group[0].segments]
+    for line in line_group[1:]:
+        for segment in line.segments:
+            target = None
+            for column in columns:
+                if min(segment.x1, column.x1) - max(segment.x0, column.x0) > 0:
+                    target = column
+                    break
+            if target is None:
+                columns.append(Column(None, segment.text, segment.x0, segment.x1))
+            else:
+                target.label += " " + segment.text
+                target.x0, target.x1 = min(target.x0, segment.x0), max(target.x1, segment.x1)
+    columns.sort(key=lambda c: c.x0)
+    for column in columns:
+        column.field = field_for(column.label)
+    return columns
+
+
+def _score(columns: list[Column]) -> int:
+    return sum(1 for c in columns if c.field)
+
+
+def header_at(lines: list[Line], index: int) -> tuple[Columns, int] | None:
+    """The column header starting at lines[index] and how many lines it takes, or None."""
+    first = lines[index]
+    if not _label_line(first):
+        return None
+    group = [first]
+    best = _build(group)
+    for nxt in lines[index + 1 : index + 3]:
+        previous = group[-1]
+        if nxt.page != first.page or nxt.top - previous.bottom > 0.8 * previous.height:
+            break
+        if any(_DIGIT.search(s.text) or ":" in s.text or len(s.words) > 5 for s in nxt.segments):
+            break
+        merged = _build([*group, nxt])
+        if _score(merged) <= _score(best) and len(merged) > len(best):
+            break
+        if _score(merged) < _score(best):
+            break
+        group.append(nxt)
+        best = merged
+    score = _score(best)
+    if score < 2 or score < 0.6 * len(best):
+        return None
+    fields = {c.field for c in best if c.field}
+    if "claim_number" in fields:
+        kind = "claims"
+    elif "claim_count" in fields or (
+        "policy_number" in fields and fields & {"term_start", "policy_period"}
+    ):
+        kind = "summary"
+    elif "category" in fields or (fields <= set(MEASURES) | {"category"}):
+        kind = "ledger"
+    else:
+        kind = "more"
+    return Columns(best, kind), len(group)

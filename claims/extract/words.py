@@ -1,0 +1,164 @@
+"""Words with their boxes, grouped into lines and segments (runs of words split by column gaps).
+
+Text-layer pages are read with pypdfium2's character boxes (one ctypes call per character
+keeps a page under a few milliseconds); pages without a text layer go through OCR
+(claims/extract/ocr.py). Coordinates are PDF points from the page's top-left corner.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+# A gap wider than this share of the line's height separates two segments (column cells);
+# a word space is about 0.3 em, table cell padding at least one em.
+SEGMENT_GAP = 0.55
+# A gap wider than this share of the height inside a run of characters splits a word.
+WORD_GAP = 0.18
+
+
+_HYPHENS = str.maketrans({"\ufffe": "-", "\u00ad": "-", "\u2010": "-", "\u2011": "-"})
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    conf: float = 100.0  # OCR confidence (0-100); text-layer words are certain
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(slots=True)
+class Segment:
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def conf(self) -> float:
+        return min(w.conf for w in self.words)
+
+
+@dataclass(slots=True)
+class Line:
+    page: int  # 1-based
+    top: float
+    bottom: float
+    segments: list[Segment]
+    page_height: float
+    running: bool = False  # a running header or footer repeated on several pages
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "  ".join(s.text for s in self.segments)
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def x0(self) -> float:
+        return self.segments[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.segments[-1].x1
+
+    def box(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+def page_words(page: pdfium.PdfPage) -> list[Word]:
+    """The page's words from its text layer ([] when it has none)."""
+    textpage = page.get_textpage()
+    height = page.get_height()
+    raw = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(raw)
+    words: list[Word] = []
+    if count <= 0:
+        return words
+    # pdfium marks a hyphen that ends a line as U+FFFE; a soft hyphen may stay U+00AD.
+    text = textpage.get_text_range(0, count, errors="replace").translate(_HYPHENS)
+    rect = pdfium_c.FS_RECTF()
+    ref = ctypes.byref(rect)
+    get_box = pdfium_c.FPDFText_GetLooseCharBox
+    chars: list[str] = []
+    x0 = top = x1 = bottom = 0.0
+    for i in range(min(count, len(text))):
+        ch = text[i]
+        if ch.isspace():
+            if chars:
+                words.append(Word("".join(chars), x0, top, x1, bottom))
+                chars = []
+            continue
+        get_box(raw, i, ref)
+        c_top, c_bottom = height - rect.top, height - rect.bottom
+        if chars:
+            h = bottom - top
+            if rect.left - x1 > WORD_GAP * h or abs(c_top - top) > 0.5 * h:
+                words.append(Word("".join(chars), x0, top, x1, bottom))
+                chars = []
+        if not chars:
+            x0, top, x1, bottom = rect.left, c_top, rect.right, c_bottom
+        else:
+            x1 = max(x1, rect.right)
+            top, bottom = min(top, c_top), max(bottom, c_bottom)
+        chars.append(ch)
+    if chars:
+        words.append(Word("".join(chars), x0, top, x1, bottom))
+    textpage.close()
+    return words
+
+
+def group_lines(words: list[Word], *, page: int, page_height: float) -> list[Line]:
+    """Words whose vertical centres meet form a line; a line splits into segments at column gaps."""
+    ordered = sorted(words, key=lambda w: (w.top + w.bottom) / 2)
+    rows: list[list[Word]] = []
+    centre = band = 0.0
+    for word in ordered:
+        mid = (word.top + word.bottom) / 2
+        if rows and abs(mid - centre) <= band:
+            rows[-1].append(word)
+            continue
+        rows.append([word])
+        centre, band = mid, max(word.height * 0.45, 1.0)
+    lines = []
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+        height = sorted(w.height for w in row)[len(row) // 2]
+        segments = [Segment([row[0]])]
+        for word in row[1:]:
+            if word.x0 - segments[-1].x1 > SEGMENT_GAP * height:
+                segments.append(Segment([word]))
+            else:
+                segments[-1].words.append(word)
+        lines.append(
+            Line(
+                page=page,
+                top=min(w.top for w in row),
+                bottom=max(w.bottom for w in row),
+                segments=segments,
+                page_height=page_height,
+            )
+        )
+    return lines
