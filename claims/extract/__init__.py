@@ -11,18 +11,20 @@ and terms (assemble.py) and the result is reconciled with the carrier's printed 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pypdfium2 as pdfium
 
 from claims.extract.assemble import Assembler
 from claims.extract.context import legend_codes, mark_running, report_facts
-from claims.extract.ocr import OcrUnavailable, ocr_words
+from claims.extract.ocr import OcrUnavailable, ocr_png, page_png, tesseract
 from claims.extract.reconcile import check
 from claims.extract.result import CLAIM_KEYS, ExtractedClaim, ExtractedTerm, Extraction
 from claims.extract.words import Line, group_lines, page_words
 
 MAX_PAGES = 500
 MIN_TEXT_WORDS = 3  # fewer words than this on a page: it is a scan
+OCR_WORKERS = 2  # Tesseract processes at once (one per core here)
 
 
 class PdfRejected(ValueError):
@@ -52,23 +54,47 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
     return doc
 
 
-def read_lines(doc: pdfium.PdfDocument, *, progress: Callable[[int, int], None] | None = None,
-               ocr_pages: list[int] | None = None) -> list[list[Line]]:  # fmt: skip
-    """Every page's lines; pages without a text layer are OCR'd (their numbers go to ocr_pages)."""
-    pages = []
+def read_lines(
+    doc: pdfium.PdfDocument,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    ocr_pages: list[int] | None = None,
+) -> list[list[Line]]:
+    """Every page's lines; pages without a text layer are OCR'd (their numbers go to ocr_pages).
+
+    Scanned pages are rendered here, one at a time, and read by OCR_WORKERS Tesseract
+    processes side by side; at most that many page images are held at once.
+    """
     total = len(doc)
-    for index in range(total):
-        page = doc[index]
-        words = page_words(page)
-        if len(words) < MIN_TEXT_WORDS:
-            words = ocr_words(page)
-            if ocr_pages is not None:
-                ocr_pages.append(index + 1)
-        pages.append(group_lines(words, page=index + 1, page_height=page.get_height()))
-        page.close()
-        if progress:
-            progress(index + 1, total)
-    return pages
+    pages: list[list[Line] | None] = [None] * total
+    pending: dict[int, tuple[Future, float]] = {}
+    done = 0
+    with ThreadPoolExecutor(max_workers=OCR_WORKERS) as pool:
+        for index in range(total):
+            page = doc[index]
+            words = page_words(page)
+            height = page.get_height()
+            if len(words) < MIN_TEXT_WORDS:
+                tesseract()  # says what to install before any work is queued
+                pending[index] = (pool.submit(ocr_png, page_png(page)), height)
+                if ocr_pages is not None:
+                    ocr_pages.append(index + 1)
+            else:
+                pages[index] = group_lines(words, page=index + 1, page_height=height)
+                done += 1
+            page.close()
+            while len(pending) >= OCR_WORKERS or (index == total - 1 and pending):
+                first = next(iter(pending))
+                future, page_height = pending.pop(first)
+                pages[first] = group_lines(
+                    future.result(), page=first + 1, page_height=page_height, ocr=True
+                )
+                done += 1
+                if progress:
+                    progress(done, total)
+            if progress and pages[index] is not None:
+                progress(done, total)
+    return [lines or [] for lines in pages]
 
 
 def extract_pdf(data: bytes, *, progress: Callable[[int, int], None] | None = None) -> Extraction:

@@ -110,7 +110,7 @@ def report_facts(lines: list[Line]) -> tuple[str, str, str]:
         for line in sorted(first, key=lambda line: line.running):
             text = line.text.strip()
             if ":" not in text and _CARRIER_WORDS.search(text) and len(text) < 80:
-                carrier = line.segments[0].text.strip()
+                carrier = " ".join(s.text for s in line.segments).strip()
                 break
     return carrier, insured, valuation
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import subprocess  # noqa: S404 (a fixed local program, arguments not from the user)
 
@@ -30,25 +31,36 @@ def tesseract() -> str:
     return path
 
 
-def ocr_words(page: pdfium.PdfPage, *, dpi: int = DPI) -> list[Word]:
-    """The page rendered at `dpi` and read by Tesseract; boxes scaled back to PDF points."""
-    program = tesseract()
+def page_png(page: pdfium.PdfPage, *, dpi: int = DPI) -> bytes:
+    """The page as a grey PNG for Tesseract (pdfium is not thread-safe: render on one thread)."""
     image = page.render(scale=dpi / 72, grayscale=True).to_pil()
     png = io.BytesIO()
     image.save(png, "PNG")
+    return png.getvalue()
+
+
+def ocr_png(png: bytes, *, dpi: int = DPI) -> list[Word]:
+    """Tesseract's words of one page image, boxes scaled back to PDF points.
+
+    One OpenMP thread per Tesseract: on a shared 2-core machine its own threads make a page
+    3-4 times slower; pages run side by side instead (see claims.extract.read_lines).
+    """
+    program = tesseract()
     done = subprocess.run(  # noqa: S603
         [program, "stdin", "stdout", "--psm", "11", "-c", "tessedit_create_tsv=1", "quiet"],
-        input=png.getvalue(),
+        input=png,
         capture_output=True,
         check=False,
-        timeout=120,
+        timeout=300,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
     )
     if done.returncode != 0:
         raise RuntimeError(f"Tesseract failed: {done.stderr.decode(errors='replace')[:200]}")
     scale = 72 / dpi
     words = []
-    reader = csv.DictReader(io.StringIO(done.stdout.decode("utf-8", "replace")), delimiter="\t",
-                            quoting=csv.QUOTE_NONE)  # fmt: skip
+    reader = csv.DictReader(
+        io.StringIO(done.stdout.decode("utf-8", "replace")), delimiter="\t", quoting=csv.QUOTE_NONE
+    )
     for row in reader:
         text = (row.get("text") or "").strip()
         if not text or row.get("level") != "5":

@@ -77,7 +77,7 @@ def labeled_pairs(line: Line) -> list[Pair]:
             labels.append(found)
             floor = p + 1
     if not labels:
-        return []
+        return _bare_description(words)
     pairs: list[Pair] = []
     head = words[: labels[0][0]]
     if head and (m := _CLAIM_PREFIX.match(" ".join(w.text for w in head))) and claim_like(m["num"]):
@@ -89,6 +89,15 @@ def labeled_pairs(line: Line) -> list[Pair]:
         label = " ".join(w.text for w in words[k : p + 1]).rstrip(":")
         pairs.append(Pair(field, label, value, value_words))
     return pairs
+
+
+def _bare_description(words: list[Word]) -> list[Pair]:
+    """'Description Customer slipped ...' when OCR lost the colon: the label leads a long text."""
+    for size in (2, 1):
+        if len(words) >= size + 3 and field_for(" ".join(w.text for w in words[:size])) == "description":
+            value = words[size:]
+            return [Pair("description", "Description", " ".join(w.text for w in value), value)]
+    return []
 
 
 def segment_pairs(line: Line) -> list[Pair]:

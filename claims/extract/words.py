@@ -16,6 +16,7 @@ import pypdfium2.raw as pdfium_c
 # A gap wider than this share of the line's height separates two segments (column cells);
 # a word space is about 0.3 em, table cell padding at least one em.
 SEGMENT_GAP = 0.55
+OCR_GAP_SHARE = 0.9
 # A gap wider than this share of the height inside a run of characters splits a word.
 WORD_GAP = 0.18
 
@@ -130,25 +131,36 @@ def page_words(page: pdfium.PdfPage) -> list[Word]:
     return words
 
 
-def group_lines(words: list[Word], *, page: int, page_height: float) -> list[Line]:
+def group_lines(
+    words: list[Word], *, page: int, page_height: float, ocr: bool = False
+) -> list[Line]:
     """Words whose vertical centres meet form a line; a line splits into segments at column gaps."""
-    ordered = sorted(words, key=lambda w: (w.top + w.bottom) / 2)
+    ordered = sorted(words, key=lambda w: (w.top, w.x0))
     rows: list[list[Word]] = []
-    centre = band = 0.0
+    bands: list[tuple[float, float]] = []  # each row's first word: the band others must meet
     for word in ordered:
-        mid = (word.top + word.bottom) / 2
-        if rows and abs(mid - centre) <= band:
-            rows[-1].append(word)
-            continue
-        rows.append([word])
-        centre, band = mid, max(word.height * 0.45, 1.0)
+        best, best_share = -1, 0.5
+        for index in range(max(0, len(rows) - 3), len(rows)):
+            top, bottom = bands[index]
+            inter = min(bottom, word.bottom) - max(top, word.top)
+            share = inter / max(min(bottom - top, word.height), 0.1)
+            if share > best_share:
+                best, best_share = index, share
+        if best < 0:
+            rows.append([word])
+            bands.append((word.top, word.bottom))
+        else:
+            rows[best].append(word)
     lines = []
     for row in rows:
         row.sort(key=lambda w: w.x0)
-        height = sorted(w.height for w in row)[len(row) // 2]
+        # OCR boxes hug the ink (no side bearings, short "a" boxes): measure against the
+        # tallest word and allow a wider gap.
+        heights = sorted(w.height for w in row)
+        height = heights[-1] * OCR_GAP_SHARE if ocr else heights[len(row) // 2] * SEGMENT_GAP
         segments = [Segment([row[0]])]
         for word in row[1:]:
-            if word.x0 - segments[-1].x1 > SEGMENT_GAP * height:
+            if word.x0 - segments[-1].x1 > height:
                 segments.append(Segment([word]))
             else:
                 segments[-1].words.append(word)
