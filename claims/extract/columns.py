@@ -30,21 +30,33 @@ class Columns:
 
     def assign(self, line: Line) -> tuple[dict[str, list[Segment]], list[Segment]]:
         """Each segment goes to the column it overlaps most; text across several columns is returned apart."""
+        cached = line.meta.get("cells")
+        if cached and cached[0] is self:
+            return cached[1]
+        found = self._assign(line)
+        line.meta["cells"] = (self, found)
+        return found
+
+    def _assign(self, line: Line) -> tuple[dict[str, list[Segment]], list[Segment]]:
         cells: dict[str, list[Segment]] = {}
         spanning: list[Segment] = []
         for segment in line.segments:
-            hits = [
-                (self._overlap(segment.x0, segment.x1, c), i) for i, c in enumerate(self.columns)
-            ]
-            covered = [i for share, i in hits if share > 0.5]
-            if len(covered) >= 2 and len(segment.words) >= 4:
+            x0, x1 = segment.x0, segment.x1
+            best, best_score, covered = 0, -1e9, 0
+            for i, column in enumerate(self.columns):
+                inter = min(x1, column.x1) - max(x0, column.x0)
+                if inter > 0.5 * max(column.x1 - column.x0, 1.0):
+                    covered += 1
+                score = inter if inter > 0 else -min(abs(x0 - column.x1), abs(column.x0 - x1))
+                if score > best_score:
+                    best, best_score = i, score
+            if covered >= 2 and len(segment.words) >= 4:
                 spanning.append(segment)
-                continue
-            if len(covered) >= 2:
+            elif covered >= 2:
                 for word in segment.words:
                     self._put(cells, Segment([word]), self._best(word.x0, word.x1))
-                continue
-            self._put(cells, segment, self._best(segment.x0, segment.x1))
+            else:
+                self._put(cells, segment, best)
         return cells, spanning
 
     def _put(self, cells: dict[str, list[Segment]], segment: Segment, index: int) -> None:
@@ -59,12 +71,6 @@ class Columns:
             if best_score is None or score > best_score:
                 best, best_score = i, score
         return best
-
-    @staticmethod
-    def _overlap(x0: float, x1: float, column: Column) -> float:
-        inter = min(x1, column.x1) - max(x0, column.x0)
-        width = max(column.x1 - column.x0, 1.0)
-        return max(inter, 0.0) / width
 
 
 _DIGIT = re.compile(r"\d")

@@ -8,6 +8,7 @@ phrases of each field. The same table serves column headers, card labels and tot
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _ABBREVIATIONS = {
     "clm": "claim", "clms": "claims", "no": "number", "nbr": "number", "num": "number",
@@ -117,6 +118,7 @@ for _field, _phrases in _PHRASES.items():
 _LOOKUP.pop("", None)
 
 
+@lru_cache(maxsize=8192)
 def field_for(text: str) -> str | None:
     """The field a printed label names, or None."""
     words = tokens(text)

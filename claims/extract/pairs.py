@@ -94,7 +94,10 @@ def labeled_pairs(line: Line) -> list[Pair]:
 def _bare_description(words: list[Word]) -> list[Pair]:
     """'Description Customer slipped ...' when OCR lost the colon: the label leads a long text."""
     for size in (2, 1):
-        if len(words) >= size + 3 and field_for(" ".join(w.text for w in words[:size])) == "description":
+        if (
+            len(words) >= size + 3
+            and field_for(" ".join(w.text for w in words[:size])) == "description"
+        ):
             value = words[size:]
             return [Pair("description", "Description", " ".join(w.text for w in value), value)]
     return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from claims.importers.rows import STATUS_BY_WORD
 from claims.importers.values import BadValue, parse_date
@@ -49,10 +50,16 @@ def is_amount(text: str) -> bool:
     return amount_text(text) is not None and any(ch in text for ch in ".,$()")
 
 
+_DATE_SHAPE = re.compile(
+    r"^(?:\d{1,4}[-/]\d{1,2}[-/]\d{2,4}|\d{1,2}-[A-Za-z]{3}-\d{2,4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}|\d{8})$"
+)
+
+
+@lru_cache(maxsize=4096)
 def date_iso(text: str) -> str | None:
     """A printed date as YYYY-MM-DD, or None."""
     value = text.strip().rstrip(".,;")
-    if not value or len(value) > 20:
+    if not value or len(value) > 20 or not _DATE_SHAPE.match(value):
         return None
     try:
         day = parse_date(value)

@@ -91,15 +91,25 @@ class Line:
 
 def page_words(page: pdfium.PdfPage) -> list[Word]:
     """The page's words from its text layer ([] when it has none)."""
-    textpage = page.get_textpage()
-    height = page.get_height()
-    raw = textpage.raw
+    # Raw pdfium calls: the helper objects attach a finalizer per page that costs more
+    # than reading the page.
+    raw = pdfium_c.FPDFText_LoadPage(page.raw)
+    try:
+        return _words(raw, page.get_height())
+    finally:
+        pdfium_c.FPDFText_ClosePage(raw)
+
+
+def _words(raw, height: float) -> list[Word]:
     count = pdfium_c.FPDFText_CountChars(raw)
     words: list[Word] = []
     if count <= 0:
         return words
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(raw, 0, count, buffer)
+    data = ctypes.string_at(buffer, max(written - 1, 0) * 2)
     # pdfium marks a hyphen that ends a line as U+FFFE; a soft hyphen may stay U+00AD.
-    text = textpage.get_text_range(0, count, errors="replace").translate(_HYPHENS)
+    text = data.decode("utf-16-le", errors="replace").translate(_HYPHENS)
     rect = pdfium_c.FS_RECTF()
     ref = ctypes.byref(rect)
     get_box = pdfium_c.FPDFText_GetLooseCharBox
@@ -127,7 +137,6 @@ def page_words(page: pdfium.PdfPage) -> list[Word]:
         chars.append(ch)
     if chars:
         words.append(Word("".join(chars), x0, top, x1, bottom))
-    textpage.close()
     return words
 
 
@@ -139,16 +148,19 @@ def group_lines(
     rows: list[list[Word]] = []
     bands: list[tuple[float, float]] = []  # each row's first word: the band others must meet
     for word in ordered:
+        w_top, w_bottom = word.top, word.bottom
         best, best_share = -1, 0.5
         for index in range(max(0, len(rows) - 3), len(rows)):
             top, bottom = bands[index]
-            inter = min(bottom, word.bottom) - max(top, word.top)
-            share = inter / max(min(bottom - top, word.height), 0.1)
+            inter = (bottom if bottom < w_bottom else w_bottom) - (top if top > w_top else w_top)
+            if inter <= 0:
+                continue
+            share = inter / max(min(bottom - top, w_bottom - w_top), 0.1)
             if share > best_share:
                 best, best_share = index, share
         if best < 0:
             rows.append([word])
-            bands.append((word.top, word.bottom))
+            bands.append((w_top, w_bottom))
         else:
             rows[best].append(word)
     lines = []
