@@ -53,7 +53,10 @@ def check(result: Extraction) -> None:
     for found in fits.values():
         if found:
             tally.update(found)
-    result.incurred_convention = tally.most_common(1)[0][0] if tally else ""
+    order = list(CONVENTIONS)  # on a tie the simpler convention, listed first, wins
+    result.incurred_convention = (
+        max(tally, key=lambda name: (tally[name], -order.index(name))) if tally else ""
+    )
     for claim in result.claims:
         for key, label in REQUIRED.items():
             if not claim.get(key):
