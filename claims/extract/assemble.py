@@ -47,6 +47,13 @@ _LEDGER_FIELD = {
 }
 
 
+def _sum_text(amounts: list[str]) -> str:
+    from decimal import Decimal
+
+    total = sum((Decimal(a) for a in amounts), Decimal(0))
+    return str(total)
+
+
 class Assembler:
     def __init__(
         self, *, status_codes: dict[str, str], other_codes: dict[str, str], skip: set[int]
@@ -109,7 +116,12 @@ class Assembler:
         pairs = labeled_pairs(line) or ([] if self.columns else segment_pairs(line))
         known = [p for p in pairs if p.field]
         if known:
-            if any(p.field in CLAIM_FIELDS for p in known):
+            if all(p.field in ("claim_count", "premium") for p in known):
+                self._close()
+                printed = self._term(self.context).printed
+                for pair in known:
+                    self._total_value(printed, pair.field or "", pair.value)
+            elif any(p.field in CLAIM_FIELDS for p in known):
                 self._pairs(line, known)
             else:
                 self._section_pairs(line, known)
@@ -182,6 +194,8 @@ class Assembler:
                 claim.flags.append(f"status '{text}' is not one the product knows")
         elif field == "cause_of_loss":
             value = self.other_codes.get(text.upper(), text)
+        elif field == "claim_number" and not claim_like(text) and claim_like(text.split()[0]):
+            value = text.split()[0]  # "Claim #: 1234 - J. Smith"
         elif field == "policy_period":
             period = period_in(text)
             if period:
@@ -241,9 +255,9 @@ class Assembler:
         cells, spanning = self.columns.assign(line)
         number = " ".join(s.text for s in cells.get("claim_number", []))
         values = {
-            f
+            f.split("+")[0]
             for f, segs in cells.items()
-            if f in DATE_FIELDS | MONEY_FIELDS and self._fits(f, segs)
+            if f.split("+")[0] in DATE_FIELDS | MONEY_FIELDS and self._fits(f.split("+")[0], segs)
         }
         if number and claim_like(number):
             claim = self._new(line)
@@ -253,15 +267,48 @@ class Assembler:
             claim = self._new(line)
             claim.flags.append("no claim number printed")
         else:
-            self._continuation(line, line.segments, cells=cells, spanning=spanning)
+            self._text_row(line, cells, spanning)
             return
-        for field, segments in cells.items():
+        added: dict[str, list[str]] = {}
+        for key, segments in cells.items():
+            field = key.split("+")[0]
             if field.startswith("?") or field in ("category", "claim_count", "premium"):
                 continue
             words = [w for s in segments for w in s.words]
-            self._set(claim, field, " ".join(s.text for s in segments), words, line.page)
+            text = " ".join(s.text for s in segments)
+            if "+" in key and field in MONEY_FIELDS:
+                added.setdefault(field, []).append(amount_text(text) or "0")
+                for word in words:
+                    claim.boxes.append((line.page, word.x0, word.top, word.x1, word.bottom))
+                continue
+            if "+" in key and claim.get(field):
+                self._append(claim, field, segments, line.page)
+                continue
+            self._set(claim, field, text, words, line.page)
+        for field, amounts in added.items():
+            claim.values[field] = _sum_text(amounts)
         if spanning:
             self._append(claim, "description", spanning, line.page)
+
+    def _text_row(self, line: Line, cells, spanning) -> None:
+        """A row with no date or amount: a wrapped cell goes on its column's text; a line that
+        crosses column bounds (a second description line) goes on the description."""
+        assert self.columns is not None
+        columns = self.columns.columns
+        crossing = []
+        for segment in line.segments:
+            inside = sum(
+                1
+                for c in columns
+                if min(segment.x1, c.x1) - max(segment.x0, c.x0) > 0.5 * max(c.x1 - c.x0, 1.0)
+            )
+            if inside >= 2:
+                crossing.append(segment)
+        if crossing:
+            if self.current is not None and self._close_below(line):
+                self._append(self.current, "description", line.segments, line.page)
+            return
+        self._continuation(line, line.segments, cells=cells, spanning=spanning)
 
     def _continuation(
         self, line: Line, segments: list[Segment], *, cells=None, spanning=None
@@ -273,7 +320,8 @@ class Assembler:
             field = self.last_field if self.last_field in TEXT_FIELDS else "description"
             self._append(claim, field, segments, line.page)
             return
-        for field, segs in cells.items():
+        for key, segs in cells.items():
+            field = key.split("+")[0]
             target = field if field in TEXT_FIELDS else "description"
             self._append(claim, target, segs, line.page)
         if spanning:
@@ -292,12 +340,16 @@ class Assembler:
         assert self.columns is not None
         if claim is None:
             return
-        head = line.segments[0].text
-        category = next((name for rx, name in _CATEGORY if rx.search(head)), None)
+        labels = [(i, s) for i, s in enumerate(line.segments) if not re.search(r"\d", s.text)]
+        category = None
+        for index, segment in labels:
+            category = next((name for rx, name in _CATEGORY if rx.search(segment.text)), None)
+            if category:
+                break
         if category is None:
             self._continuation(line, line.segments)
             return
-        rest = Line(line.page, line.top, line.bottom, line.segments[1:], line.page_height)
+        rest = Line(line.page, line.top, line.bottom, line.segments[index + 1 :], line.page_height)
         cells, _ = self.columns.assign(rest)
         for field, segments in cells.items():
             measure = MEASURES.get(field)
@@ -308,7 +360,10 @@ class Assembler:
             if target is None and measure == "reserve" and category != "recovery":
                 self.ledger_reserves.setdefault(id(claim), []).append(amount_text(text) or "0")
                 continue
-            if target and not claim.get(target):
+            if target and claim.get(target) and category != "total":
+                # Transactions: several payment lines of one kind add up.
+                claim.values[target] = _sum_text([claim.values[target], amount_text(text) or "0"])
+            elif target and not claim.get(target):
                 self._set(claim, target, text, [w for s in segments for w in s.words], line.page)
 
     # -- terms and totals ----------------------------------------------------------------
@@ -375,8 +430,12 @@ class Assembler:
 
     @staticmethod
     def _total_value(target: dict[str, str], field: str, text: str) -> None:
+        split, field = "+" in field, field.split("+")[0]
         if field in MONEY_FIELDS and (value := amount_text(text)) is not None:
-            target[field] = value
+            # Several reserve columns add up; a second total line replaces the first.
+            target[field] = (
+                _sum_text([target[field], value]) if split and field in target else value
+            )
         elif field == "claim_count" and text.strip().isdigit():
             target["claim_count"] = text.strip()
 

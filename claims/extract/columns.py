@@ -61,7 +61,10 @@ class Columns:
 
     def _put(self, cells: dict[str, list[Segment]], segment: Segment, index: int) -> None:
         column = self.columns[index]
-        cells.setdefault(column.field or f"?{index}", []).append(segment)
+        key = column.field or f"?{index}"
+        if column.field and sum(1 for c in self.columns if c.field == column.field) > 1:
+            key = f"{column.field}+{index}"  # three reserve columns: added up by the caller
+        cells.setdefault(key, []).append(segment)
 
     def _best(self, x0: float, x1: float) -> int:
         best, best_score = 0, None
@@ -87,19 +90,41 @@ def _label_line(line: Line) -> bool:
 
 
 def _build(line_group: list[Line]) -> list[Column]:
+    """Columns of a header of one or more lines. A label over two or more labels of the next
+    line ("Paid" over "Indemnity" and "Expense") is a group: each column below gets it."""
     columns = [Column(None, s.text, s.x0, s.x1) for s in line_group[0].segments]
     for line in line_group[1:]:
+        under: dict[int, list[Segment]] = {}
+        loose: list[Segment] = []
         for segment in line.segments:
-            target = None
-            for column in columns:
-                if min(segment.x1, column.x1) - max(segment.x0, column.x0) > 0:
-                    target = column
-                    break
-            if target is None:
-                columns.append(Column(None, segment.text, segment.x0, segment.x1))
+            index = next(
+                (
+                    i
+                    for i, c in enumerate(columns)
+                    if min(segment.x1, c.x1) - max(segment.x0, c.x0) > 0
+                ),
+                None,
+            )
+            if index is None:
+                loose.append(segment)
             else:
-                target.label += " " + segment.text
-                target.x0, target.x1 = min(target.x0, segment.x0), max(target.x1, segment.x1)
+                under.setdefault(index, []).append(segment)
+        rebuilt: list[Column] = []
+        for i, column in enumerate(columns):
+            below = under.get(i, [])
+            if len(below) >= 2:
+                rebuilt.extend(Column(None, f"{column.label} {s.text}", s.x0, s.x1) for s in below)
+            elif below:
+                s = below[0]
+                rebuilt.append(
+                    Column(
+                        None, f"{column.label} {s.text}", min(column.x0, s.x0), max(column.x1, s.x1)
+                    )
+                )
+            else:
+                rebuilt.append(column)
+        rebuilt.extend(Column(None, s.text, s.x0, s.x1) for s in loose)
+        columns = rebuilt
     columns.sort(key=lambda c: c.x0)
     for column in columns:
         column.field = field_for(column.label)

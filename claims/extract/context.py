@@ -16,6 +16,10 @@ _PAGE_NO = re.compile(r"^\s*(page\s*)?\d+\s*((of|/)\s*\d+)?\s*$", re.IGNORECASE)
 _LEGEND_PAIR = re.compile(
     r"(?<![\w/])([A-Z][A-Z0-9/]{0,4})\s*=\s*([A-Za-z][A-Za-z/&' .\-]*?)\s*(?=[,;|]|$|\s+[A-Z][A-Z0-9/]{0,4}\s*=)"
 )
+# "C - Closed, O - Open" (or "C: Closed") only on a line that says it is a legend.
+_DASH_PAIR = re.compile(
+    r"(?<![\w/])([A-Z][A-Z0-9/]{0,3})\s*[-–:]\s*([A-Za-z][A-Za-z/&' .]*?)\s*(?=[,;|]|$|\s+[A-Z][A-Z0-9/]{0,3}\s*[-–:]\s)"
+)
 _VALUATION = re.compile(
     r"(valu(?:ed|ation)|evaluat(?:ed|ion)|as\s+of|run\s+date|date\s+run|data\s+through|loss\s+run\s+date)",
     re.IGNORECASE,
@@ -74,13 +78,15 @@ def legend_codes(lines: list[Line]) -> tuple[dict[str, str], dict[str, str], set
     from claims.extract.values import status_of  # values imports the status words
 
     for line in lines:
+        low = line.text.lower()
+        keyword = "legend" in low or "code" in low
         pairs = _LEGEND_PAIR.findall(line.text)
-        if not pairs or (
-            len(pairs) < 2 and "legend" not in line.text.lower() and "code" not in line.text.lower()
-        ):
+        if not pairs and keyword:
+            pairs = _DASH_PAIR.findall(line.text.split(":", 1)[-1])
+        if not pairs or (len(pairs) < 2 and not keyword):
             continue
         legend_lines.add(id(line))
-        about_status = "status" in line.text.lower().split("=")[0]
+        about_status = "status" in re.split(r"[=:]|\s[-–]\s", low)[0]
         for code, meaning in pairs:
             meaning = meaning.strip(" .-")
             if about_status or (status_of(meaning, {}) and len(code) <= 2 and not other.get(code)):

@@ -26,6 +26,7 @@ _FILLER = {"of", "the", "to", "date", "amount", "amt", "a", "and", "by", "on", "
 
 _PHRASES: dict[str, tuple[str, ...]] = {
     "claim_number": ("claim number", "claim", "claim id", "claim ref", "claim reference",
+                     "reference number", "ref number", "claim key", "loss number", "incident number",
                      "file number", "occurrence number", "claim file", "carrier claim number"),
     "claimant": ("claimant", "claimant name", "injured", "injured worker", "injured party",
                  "employee", "employee name", "name", "injured employee"),
@@ -129,4 +130,23 @@ def field_for(text: str) -> str | None:
         found = _LOOKUP.get(_key(words[1:]))
         if found == "claim_number":
             found = None
-    return found
+    return found or _by_keyword(words)
+
+
+_KIND = {"indemnity": "paid_indemnity", "medical": "paid_medical", "expense": "paid_expense"}
+
+
+def _by_keyword(words: list[str]) -> str | None:
+    """Labels the phrase table does not hold, by their telling word: 'Indemnity Reserve',
+    'Medical Outstanding', 'Subrogation Received', 'Total Incurred Loss and Expense'."""
+    present = set(words)
+    if present & {"reserve", "outstanding"}:
+        return "reserves"
+    if present & {"recovery", "subrogation", "salvage"}:
+        return "recoveries"
+    if "incurred" in present:
+        return "total_incurred"
+    if "paid" in present:
+        kinds = [_KIND[w] for w in words if w in _KIND]
+        return kinds[0] if len(kinds) == 1 else "paid_total"
+    return None
