@@ -341,11 +341,11 @@ class Assembler:
         if claim is None:
             return
         labels = [(i, s) for i, s in enumerate(line.segments) if not re.search(r"\d", s.text)]
-        category = None
-        for index, segment in labels:
-            category = next((name for rx, name in _CATEGORY if rx.search(segment.text)), None)
-            if category:
-                break
+        found = next(
+            ((i, name) for i, seg in labels for rx, name in _CATEGORY if rx.search(seg.text)),
+            None,
+        )
+        index, category = found if found else (0, None)
         if category is None:
             self._continuation(line, line.segments)
             return
