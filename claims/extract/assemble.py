@@ -384,8 +384,8 @@ class Assembler:
             return
         self._close()
         self.context = new
-        if new[1] or new[0]:
-            self._term(new)
+        if new[1]:
+            self._term(new)  # listed even when no claim follows; a bare policy number waits
 
     def _section_pairs(self, line: Line, pairs: list[Pair]) -> None:
         section = section_of(line.text)

@@ -6,6 +6,7 @@ import io
 from functools import cache
 
 from tests.claims.pdfcorpus.layouts_blocks import cards, ledger, stacked
+from tests.claims.pdfcorpus.layouts_more import grouped
 from tests.claims.pdfcorpus.layouts_tables import (
     columns_first_page,
     columns_repeated,
@@ -15,7 +16,15 @@ from tests.claims.pdfcorpus.types import Sample
 
 LAYOUTS = {
     f.__name__: f
-    for f in (columns_repeated, columns_first_page, two_line_header, cards, stacked, ledger)
+    for f in (
+        columns_repeated,
+        columns_first_page,
+        two_line_header,
+        cards,
+        stacked,
+        ledger,
+        grouped,
+    )
 }
 
 
