@@ -8,7 +8,9 @@ keeps a page under a few milliseconds); pages without a text layer go through OC
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -38,11 +40,13 @@ class Word:
         return self.bottom - self.top
 
 
-@dataclass(slots=True)
+@dataclass
 class Segment:
+    """Words of one cell. Its text is read many times: cached, once the line is built."""
+
     words: list[Word]
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
@@ -59,7 +63,7 @@ class Segment:
         return min(w.conf for w in self.words)
 
 
-@dataclass(slots=True)
+@dataclass
 class Line:
     page: int  # 1-based
     top: float
@@ -69,7 +73,7 @@ class Line:
     running: bool = False  # a running header or footer repeated on several pages
     meta: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def text(self) -> str:
         return "  ".join(s.text for s in self.segments)
 
@@ -113,16 +117,38 @@ def _words(raw, height: float) -> list[Word]:
     rect = pdfium_c.FS_RECTF()
     ref = ctypes.byref(rect)
     get_box = pdfium_c.FPDFText_GetLooseCharBox
+    limit = min(count, len(text))
+    # pdfium puts a (generated) space wherever characters stand apart, so a token between
+    # spaces is a word: its first and last character boxes give its box. A token whose ends
+    # disagree (another baseline, too wide for its letters) is cut character by character.
+    for match in _TOKEN.finditer(text, 0, limit):
+        start, end = match.span()
+        get_box(raw, start, ref)
+        x0, top, bottom = rect.left, height - rect.top, height - rect.bottom
+        if end - start == 1:
+            words.append(Word(match.group(), x0, top, rect.right, bottom))
+            continue
+        get_box(raw, end - 1, ref)
+        h = bottom - top
+        if abs((height - rect.top) - top) > 0.5 * h or rect.right - x0 > (end - start) * h:
+            words.extend(_cut(raw, text, start, end, height))
+            continue
+        words.append(Word(match.group(), x0, top, rect.right, max(bottom, height - rect.bottom)))
+    return words
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _cut(raw, text: str, start: int, end: int, height: float) -> list[Word]:
+    """One token's characters regrouped by their own boxes (gaps and baselines)."""
+    rect = pdfium_c.FS_RECTF()
+    ref = ctypes.byref(rect)
+    words: list[Word] = []
     chars: list[str] = []
     x0 = top = x1 = bottom = 0.0
-    for i in range(min(count, len(text))):
-        ch = text[i]
-        if ch.isspace():
-            if chars:
-                words.append(Word("".join(chars), x0, top, x1, bottom))
-                chars = []
-            continue
-        get_box(raw, i, ref)
+    for i in range(start, end):
+        pdfium_c.FPDFText_GetLooseCharBox(raw, i, ref)
         c_top, c_bottom = height - rect.top, height - rect.bottom
         if chars:
             h = bottom - top
@@ -134,7 +160,7 @@ def _words(raw, height: float) -> list[Word]:
         else:
             x1 = max(x1, rect.right)
             top, bottom = min(top, c_top), max(bottom, c_bottom)
-        chars.append(ch)
+        chars.append(text[i])
     if chars:
         words.append(Word("".join(chars), x0, top, x1, bottom))
     return words
