@@ -160,3 +160,36 @@ class AttestationForm(forms.Form):
         if start and end and end <= start:
             self.add_error("term_end", "The term must end after it starts.")
         return data
+
+
+class PdfUploadForm(CarrierChoiceMixin, forms.Form):
+    """A loss-run PDF (new upload or one already in the vault) and the carrier that issued it."""
+
+    carrier = forms.ModelChoiceField(queryset=None, label="Carrier that issued the loss run")
+    file = forms.FileField(label="Loss-run PDF", required=False)
+    document = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="…or a received loss run already in the vault",
+        empty_label="— upload a new PDF instead —",
+    )
+
+    def set_documents(self, documents) -> None:
+        self.fields["document"].queryset = documents
+        self.fields["document"].label_from_instance = lambda d: (
+            f"{d.original_name} (uploaded {d.uploaded_at:%Y-%m-%d})"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("file") and data.get("document"):
+            self.add_error("document", "Upload a PDF or pick one from the vault, not both.")
+        elif not data.get("file") and not data.get("document") and "file" not in self.errors:
+            self.add_error("file", "Choose the loss-run PDF.")
+        return data
+
+
+class PdfCommitForm(forms.Form):
+    valuation_date = forms.DateField(
+        label="Valuation date", widget=DATE, help_text="The 'valued as of' date of the report."
+    )

@@ -249,3 +249,67 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(100, round(100 * self.progress / self.total_rows))
+
+
+class PdfImport(models.Model):
+    """A loss-run PDF on its way to claims: extraction (Celery), a person's review, commit.
+
+    `result` is the extraction (claims with their source boxes and flags, terms with printed
+    totals, warnings); `edits` the reviewer's corrections, {claim index: {field: value}}.
+    """
+
+    class Status(models.TextChoices):
+        EXTRACTING = "extracting", "Reading the PDF"
+        REVIEW = "review", "Ready to review"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Could not be read"
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    insured = models.ForeignKey(Insured, on_delete=models.CASCADE, related_name="+")
+    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.EXTRACTING)
+    pages_done = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    edits = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    report = models.ForeignKey(
+        LossRunReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"PDF import {self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.pages_done / self.pages)) if self.pages else 0
+
+
+class CarrierPdfCorrection(models.Model):
+    """What reviewers corrected in this carrier's PDFs, applied to the next extraction:
+    `fixes` is {field: {value as extracted: value as corrected}}."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    carrier = models.ForeignKey(Carrier, on_delete=models.CASCADE, related_name="+")
+    fixes = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "carrier"], name="one_pdf_correction_per_carrier")
+        ]
+
+    def __str__(self) -> str:
+        return f"PDF corrections for {self.carrier}"

@@ -101,6 +101,7 @@ def extract_pdf(data: bytes, *, progress: Callable[[int, int], None] | None = No
     """Claims, terms and warnings of a loss-run PDF. Raises PdfRejected or OcrUnavailable."""
     doc = open_pdf(data)
     result = Extraction(pages=len(doc))
+    result.page_sizes = [doc.get_page_size(i) for i in range(len(doc))]
     try:
         pages = read_lines(doc, progress=progress, ocr_pages=result.ocr_pages)
     finally:

@@ -69,6 +69,7 @@ class Extraction:
     insured: str = ""
     valuation_date: str = ""
     pages: int = 0
+    page_sizes: list[tuple[float, float]] = field(default_factory=list)  # points, per page
     ocr_pages: list[int] = field(default_factory=list)
     grand_totals: dict[str, str] = field(default_factory=dict)
     incurred_convention: str = ""
