@@ -308,7 +308,9 @@ class CarrierPdfCorrection(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["agency", "carrier"], name="one_pdf_correction_per_carrier")
+            models.UniqueConstraint(
+                fields=["agency", "carrier"], name="one_pdf_correction_per_carrier"
+            )
         ]
 
     def __str__(self) -> str:

@@ -33,6 +33,7 @@ ROW_FIELDS = (
     "paid_expense", "paid_total", "recoveries", "reserves", "total_incurred", "premium",
 )  # fmt: skip
 MAX_PROBLEMS_SHOWN = 20
+NOT_A_PDF = "This is not a PDF: spreadsheets go through the CSV/XLSX import."
 
 
 def pdf_import_start(
@@ -48,6 +49,10 @@ def pdf_import_start(
     if insured.agency_id != agency.pk or carrier.agency_id not in (None, agency.pk):
         raise ValueError("The insured or carrier belongs to another agency.")
     if document is None:
+        head = uploaded_file.read(1024)
+        uploaded_file.seek(0)
+        if b"%PDF" not in head:  # refused before anything is stored
+            raise ValidationError(NOT_A_PDF)
         document = document_create(
             agency=agency,
             uploaded_by=user,
@@ -58,7 +63,7 @@ def pdf_import_start(
     elif document.agency_id != agency.pk:
         raise ValueError("Another agency's document.")
     if document.content_type != PDF_TYPE:
-        raise ValidationError("This is not a PDF: spreadsheets go through the CSV/XLSX import.")
+        raise ValidationError(NOT_A_PDF)
     return PdfImport.objects.create(
         agency=agency, insured=insured, carrier=carrier, document=document, created_by=user
     )
