@@ -19,7 +19,9 @@ from claims.models import PdfImport
 from vault.views_documents import limit_upload_size
 
 PAGE_IMAGE_SCALE = 1.5  # 108 dpi: readable beside the table, small enough to load fast
-COLUMNS = [k for k in CLAIM_KEYS if k != "page"]
+_TERM = ("policy_number", "term_start", "term_end")
+# The claim's own fields first (what a reviewer checks), its policy term last.
+COLUMNS = [k for k in CLAIM_KEYS if k != "page" and k not in _TERM] + list(_TERM)
 
 
 @limit_upload_size
