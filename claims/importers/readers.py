@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from claims.headers import looks_like_header_row
+from claims.importers.zipcheck import ZipBomb, check_workbook_zip
 
 HEADER_SCAN_ROWS = 25
 NOT_A_WORKBOOK = "The XLSX file cannot be opened: it is damaged or not an Excel workbook."
@@ -42,7 +43,12 @@ class SheetFile:
         head = fileobj.read(1 << 20)
         fileobj.seek(0)
         self.is_xlsx = _is_xlsx(head)
-        if not self.is_xlsx:
+        if self.is_xlsx:
+            try:
+                check_workbook_zip(fileobj)
+            except ZipBomb as exc:
+                raise UnreadableFile(str(exc)) from exc
+        else:
             if b"\x00" in head[:4096]:
                 raise UnreadableFile(
                     "The file is neither CSV nor XLSX (Excel 97 .xls is not read)."
