@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from claims.labels import field_for
+
 # Field name -> label shown in the mapping form. Order is the order of the form's choices.
 FIELDS: dict[str, str] = {
     "claim_number": "Claim number",
@@ -272,6 +274,13 @@ def recognize_header(text: object) -> str:
     return ALIASES.get(normalize_header(text), "")
 
 
+def _by_tokens(header: object) -> str:
+    """Headers the alias table lacks ("Pol Eff", "Policy Exp Date", "Gross Incurred", "BI Paid"),
+    by tokens and abbreviations: the PDF engine's label table (claims/labels.py)."""
+    field = field_for(str(header or ""))
+    return field if field in FIELDS else ""
+
+
 def recognize_columns(headers: list[str], remembered: dict[str, str] | None = None) -> list[str]:
     """A field per column ('' = ignore). Each non-additive field goes to its first column only."""
     remembered = remembered or {}
@@ -279,7 +288,7 @@ def recognize_columns(headers: list[str], remembered: dict[str, str] | None = No
     taken: set[str] = set()
     for header in headers:
         key = normalize_header(header)
-        field = remembered[key] if key in remembered else ALIASES.get(key, "")
+        field = remembered[key] if key in remembered else ALIASES.get(key) or _by_tokens(header)
         if field and field in taken and field not in ADDITIVE_FIELDS:
             field = ""
         if field:

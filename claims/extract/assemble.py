@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from claims.extract.columns import MEASURES, Columns, header_at
-from claims.extract.labels import CLAIM_FIELDS, DATE_FIELDS, MONEY_FIELDS, TEXT_FIELDS, field_for
 from claims.extract.pairs import (
     Pair,
     claim_count,
@@ -24,6 +23,7 @@ from claims.extract.pairs import (
 from claims.extract.result import ExtractedClaim, ExtractedTerm
 from claims.extract.values import amount_text, claim_like, date_iso, period_in, status_of
 from claims.extract.words import Line, Segment, Word
+from claims.labels import CLAIM_FIELDS, DATE_FIELDS, MONEY_FIELDS, TEXT_FIELDS, field_for
 
 OCR_DOUBT = 60.0  # Tesseract confidence below which a field is flagged as doubtful
 _CATEGORY = (

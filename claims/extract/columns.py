@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claims.extract.labels import field_for
 from claims.extract.words import Line, Segment
+from claims.labels import field_for
 
 MEASURES = {"paid_total": "paid", "reserves": "reserve", "total_incurred": "incurred"}
 

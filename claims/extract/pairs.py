@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claims.extract.labels import field_for
 from claims.extract.values import claim_like, dates_in, period_in
 from claims.extract.words import Line, Word
+from claims.labels import field_for
 
 _NO_CLAIMS = re.compile(
     r"\bno\s+(?:open\s+or\s+closed\s+|reported\s+|known\s+)?(?:claims?|loss(?:es)?|accidents|"

@@ -2,9 +2,9 @@
 
 import pytest
 
-from claims.extract.labels import field_for
 from claims.extract.pairs import is_no_claims, section_of
 from claims.extract.values import amount_text, claim_like, date_iso, period_in, status_of
+from claims.labels import field_for
 
 
 @pytest.mark.parametrize(

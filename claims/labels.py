@@ -1,4 +1,4 @@
-"""Recognising the labels carriers print ("Clm #", "Date of Loss", "O/S Reserve", "Examiner").
+"""Recognising the labels carriers print (PDF column headers, card labels, spreadsheet headers) ("Clm #", "Date of Loss", "O/S Reserve", "Examiner").
 
 A label is cut into tokens, abbreviations are expanded ("clm" -> claim, "pd" -> paid,
 "o/s" -> outstanding), filler words dropped, and the token string is looked up among the
@@ -21,6 +21,7 @@ _ABBREVIATIONS = {
     "expenses": "expense", "losses": "loss", "subro": "subrogation", "cls": "closed",
     "dol": "date loss", "doi": "date injury", "exp": "exp", "expiry": "expiration",
     "rep": "reported", "rec": "recovery", "recd": "received", "inj": "injury", "ee": "employee",
+    "lob": "line business",
 }  # fmt: skip
 _FILLER = {"of", "the", "to", "date", "amount", "amt", "a", "and", "by", "on", "for", "in"}
 
@@ -75,6 +76,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
                     "number of claims", "claims count"),
     "premium": ("premium", "subject premium", "earned premium", "written premium"),
     "category": ("category", "coverage", "transaction type", "benefit type", "component"),
+    "line": ("line", "line business", "coverage line", "policy type"),
 }  # fmt: skip
 
 # Fields a claim has (the rest describe its term or the report).
@@ -117,6 +119,7 @@ for _field, _phrases in _PHRASES.items():
         _LOOKUP.setdefault(_key(tokens(_phrase)), _field)
 # "date" alone is no field; "Date of Loss" keeps its date: the filler rule must not eat it.
 _LOOKUP.pop("", None)
+_LOOKUP["paid paid"] = "paid_indemnity"  # "PD Paid": property damage paid ("pd" reads as paid)
 
 
 @lru_cache(maxsize=8192)
@@ -147,6 +150,6 @@ def _by_keyword(words: list[str]) -> str | None:
     if "incurred" in present:
         return "total_incurred"
     if "paid" in present:
-        kinds = [_KIND[w] for w in words if w in _KIND]
+        kinds = list(dict.fromkeys(_KIND[w] for w in words if w in _KIND))
         return kinds[0] if len(kinds) == 1 else "paid_total"
     return None
