@@ -15,10 +15,13 @@ FIELDS: dict[str, str] = {
     "claim_number": "Claim number",
     "date_of_loss": "Date of loss",
     "date_reported": "Date reported",
+    "date_closed": "Date closed",
     "status": "Status",
     "cause_of_loss": "Cause of loss",
     "claimant": "Claimant",
     "description": "Description",
+    "adjuster": "Adjuster",
+    "driver": "Driver (auto)",
     "paid_indemnity": "Paid indemnity",
     "paid_medical": "Paid medical",
     "paid_expense": "Paid expense (ALAE)",
@@ -148,8 +151,10 @@ _alias(
     "Injured Worker",
     "Employee",
     "Claimant/Driver",
-    "Driver",
 )
+_alias("driver", "Driver", "Driver Name", "Operator")
+_alias("adjuster", "Adjuster", "Examiner", "Claim Handler", "Adjuster Name")
+_alias("date_closed", "Date Closed", "Closed Date", "Close Date", "Closed")
 _alias(
     "description",
     "Description",

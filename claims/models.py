@@ -124,6 +124,14 @@ class Claim(models.Model):
     claimant = models.CharField(max_length=150, blank=True)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=12, choices=Status.choices)
+    status_as_printed = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The status as the carrier printed it ('Pending', 'C').",
+    )
+    date_closed = models.DateField(null=True, blank=True)
+    adjuster = models.CharField(max_length=120, blank=True)
+    driver = models.CharField(max_length=120, blank=True, help_text="Auto claims: the driver.")
     paid_indemnity = models.DecimalField(**MONEY, default=0)
     paid_medical = models.DecimalField(**MONEY, default=0)
     paid_expense = models.DecimalField(**MONEY, default=0)

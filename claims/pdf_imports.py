@@ -29,7 +29,8 @@ EDITABLE = tuple(k for k in CLAIM_KEYS if k != "page")
 # The order RowValidator reads a row in (names from claims.headers.FIELDS).
 ROW_FIELDS = (
     "claim_number", "policy_number", "term_start", "term_end", "date_of_loss", "date_reported",
-    "status", "cause_of_loss", "claimant", "description", "paid_indemnity", "paid_medical",
+    "date_closed", "status", "cause_of_loss", "claimant", "description", "adjuster", "driver",
+    "paid_indemnity", "paid_medical",
     "paid_expense", "paid_total", "recoveries", "reserves", "total_incurred", "premium",
 )  # fmt: skip
 MAX_PROBLEMS_SHOWN = 20
@@ -193,6 +194,7 @@ def _validate(job: PdfImport, valuation_date: dt.date):
         cells = [str(values.get(f, "")) for f in fields[:-1]] + [premiums.get(key, "")]
         claim, found = validator.validate(number, cells)
         if claim is not None:
+            claim.status_as_printed = str(values.get("status_as_printed", ""))[:40]
             parsed.append(claim)
         label = values.get("claim_number") or f"claim {number}"
         problems.extend(p.replace(f"row {number}:", f"{label}:", 1) for p in found)

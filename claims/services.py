@@ -53,6 +53,10 @@ CLAIM_FIELDS = (
     "recoveries",
     "reserves",
     "total_incurred",
+    "status_as_printed",
+    "date_closed",
+    "adjuster",
+    "driver",
 )
 
 

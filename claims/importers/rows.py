@@ -44,6 +44,7 @@ LABELS = {
     "claim_number": "claim number",
     "date_of_loss": "date of loss",
     "date_reported": "date reported",
+    "date_closed": "date closed",
     "paid_indemnity": "paid indemnity",
     "paid_medical": "paid medical",
     "paid_expense": "paid expense",
@@ -128,6 +129,10 @@ class ParsedClaim:
     recoveries: Decimal
     reserves: Decimal
     total_incurred: Decimal
+    status_as_printed: str = ""
+    date_closed: dt.date | None = None
+    adjuster: str = ""
+    driver: str = ""
 
     @property
     def paid(self) -> Decimal:
@@ -343,6 +348,7 @@ class RowValidator:
         ):
             problems.append(f"{prefix}date of loss is missing")
         date_reported = self._date(cells, "date_reported", problems, prefix)
+        date_closed = self._date(cells, "date_closed", problems, prefix)
 
         term = self._term(cells, problems, prefix)
 
@@ -432,6 +438,10 @@ class RowValidator:
                 recoveries=recoveries,
                 reserves=reserves,
                 total_incurred=incurred,
+                status_as_printed=self._text(cells, "status", 40),
+                date_closed=date_closed,
+                adjuster=self._text(cells, "adjuster", 120),
+                driver=self._text(cells, "driver", 120),
             ),
             [],
         )

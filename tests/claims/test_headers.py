@@ -76,7 +76,8 @@ def test_mapping_problems_name_duplicates_and_missing_required_fields():
     [("Pol Eff", "term_start"), ("Pol Exp", "term_end"), ("Policy Eff Date", "term_start"),
      ("Policy Exp Date", "term_end"), ("Gross Incurred", "total_incurred"), ("Loss Reserve", "reserves"),
      ("BI Paid", "paid_indemnity"), ("LOB", "line"), ("Paid Expense (ALAE)", "paid_expense"),
-     ("Indemnity Reserve", "reserves"), ("Date Closed", ""), ("Adjuster", "")],
+     ("Indemnity Reserve", "reserves"), ("Date Closed", "date_closed"), ("Adjuster", "adjuster"),
+     ("Examiner", "adjuster"), ("Operator", "driver")],
 )  # fmt: skip
 def test_headers_outside_the_alias_table_are_recognised_by_tokens(header, field):
     assert recognize_columns([header]) == [field]

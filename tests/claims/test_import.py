@@ -315,3 +315,32 @@ def test_effective_and_expiration_date_columns_are_checked():
         11, ["C", "2023-05-05", "closed", "2023-01-01", "2024-01-01"]
     )
     assert problems == [] and claim.term.start == dt.date(2023, 1, 1)
+
+
+def test_date_closed_adjuster_driver_and_the_printed_status_are_kept(agency):
+    from claims import services
+    from claims.importers import TermDefaults
+    from tests.factories import CarrierFactory, InsuredFactory
+
+    insured, carrier = InsuredFactory(agency=agency), CarrierFactory()
+    data = csv_bytes(
+        [
+            ["Claim #", "DOL", "Status", "Date Closed", "Adjuster", "Driver", "Paid Loss", "O/S",
+             "Policy Period"],
+            ["A-1", "2025-02-01", "Pending", "", "R. Castillo", "J. Doe", "100", "50",
+             "2025-01-01 to 2026-01-01"],
+            ["A-2", "2025-03-01", "CWP", "2025-05-01", "D. Whitfield", "", "0", "0",
+             "2025-01-01 to 2026-01-01"],
+        ]
+    )  # fmt: skip
+    services.loss_run_import(agency=agency, user=None, insured=insured, carrier=carrier,
+                             fileobj=io.BytesIO(data), valuation_date=dt.date(2025, 12, 1),
+                             defaults=TermDefaults())  # fmt: skip
+    first, second = Claim.objects.order_by("claim_number")
+    assert (first.status, first.status_as_printed, first.adjuster, first.driver) == (
+        "open",
+        "Pending",
+        "R. Castillo",
+        "J. Doe",
+    )
+    assert (second.status, second.date_closed) == ("closed", dt.date(2025, 5, 1))

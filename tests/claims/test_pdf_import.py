@@ -73,6 +73,14 @@ def test_commit_stores_every_claim_once(owner_client, reviewed, insured):
     assert response.url == reverse("claims:report_detail", kwargs={"report_id": report.pk})
     assert report.valuation_date == dt.date(2026, 10, 30)
     assert Claim.objects.filter(report=report).count() == len(truth.claims)
+    stored = Claim.objects.get(claim_number=truth.claims[0]["claim_number"])
+    assert stored.adjuster == truth.claims[0]["adjuster"]
+    assert stored.status_as_printed == truth.claims[0]["status_as_printed"]
+    closed = next(c for c in truth.claims if c["date_closed"])
+    assert (
+        Claim.objects.get(claim_number=closed["claim_number"]).date_closed.isoformat()
+        == (closed["date_closed"])
+    )
     assert report.terms.count() == 3  # the term printed with no claims is kept
     job.refresh_from_db()
     assert job.status == PdfImport.Status.DONE
