@@ -16,6 +16,7 @@ from claims.extract.pairs import (
     claim_count,
     is_no_claims,
     labeled_pairs,
+    loose_amounts,
     section_of,
     segment_pairs,
     total_kind,
@@ -391,7 +392,7 @@ class Assembler:
         section = section_of(line.text)
         policy = next((p.value for p in pairs if p.field == "policy_number"), "")
         if section:
-            self._section((policy.split()[0] if policy else section[0], section[1]))
+            self._section((section[0] or (policy.split() or [""])[0], section[1]))
         elif policy:
             self._section((policy.split()[0], None))
 
@@ -413,12 +414,27 @@ class Assembler:
             and all(p.field in CLAIM_FIELDS and not self.current.get(p.field) for p in pairs)
         ):
             return False  # "Total Incurred: $500" inside a claim card
+        beside = [] if pairs or self.columns else segment_pairs(line)
+        if (
+            kind == "plain"
+            and self.current
+            and self.card
+            and beside
+            and all(p.field in CLAIM_FIELDS and not self.current.get(p.field) for p in beside)
+        ):
+            self._pairs(line, beside)  # "Total Paid   $500" inside a claim card
+            return True
         self._close()
         summary = self.columns is not None and self.columns.kind == "summary"
         target = self.grand if kind == "grand" or summary else self._term(self.context).printed
+        loose = loose_amounts(line)
+        pairs = [p for p in pairs if p.field in MONEY_FIELDS or p.field == "claim_count"]
         if pairs:
             for pair in pairs:
                 self._total_value(target, pair.field or "", pair.value)
+        elif loose:
+            for field, text in loose:
+                self._total_value(target, field, text)
         elif self.columns:
             cells, _ = self.columns.assign(line)
             for field, segments in cells.items():

@@ -156,7 +156,8 @@ def header_at(lines: list[Line], index: int) -> tuple[Columns, int] | None:
         group.append(nxt)
         best = merged
     score = _score(best)
-    if score < 2 or score < 0.6 * len(best):
+    # Three labels at least: two ("Status  Closed") are as often a label and its value.
+    if score < 3 or score < 0.6 * len(best):
         return None
     fields = {c.field for c in best if c.field}
     if "claim_number" in fields:

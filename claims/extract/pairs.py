@@ -26,7 +26,7 @@ _GRAND = re.compile(
 _TERM_WORDS = re.compile(r"polic|term|period|year|subtotal|sub-total|section", re.I)
 _POLICY = re.compile(
     r"\bpol(?:icy)?\.?\s*(?:no\.?|number|num|nbr|#|id)?\s*[:#]?\s*"
-    r"(?P<num>(?=[A-Za-z0-9\-/.]*\d)[A-Za-z0-9][A-Za-z0-9\-/.]*[A-Za-z0-9])",
+    r"(?P<num>[A-Z]{1,5} \d{4,}[A-Za-z0-9\-/]*|(?=[A-Za-z0-9\-/.]*\d)[A-Za-z0-9][A-Za-z0-9\-/.]*[A-Za-z0-9])",
     re.IGNORECASE,
 )
 _CLAIM_PREFIX = re.compile(r"^\W*(?:claim|clm)\s*(?:number|no\.?|#)?\s*[:#]?\s+(?P<num>\S+)", re.I)
@@ -106,6 +106,11 @@ def _bare_description(words: list[Word]) -> list[Pair]:
 def segment_pairs(line: Line) -> list[Pair]:
     """Labels and values in alternating cells without colons ('Claim Number   123   Status   Open')."""
     segments = line.segments
+    if len(segments) == 2:  # one label and its value, even a value that reads like a label
+        field = field_for(segments[0].text)
+        if field and not re.search(r"\d", segments[0].text):
+            return [Pair(field, segments[0].text, segments[1].text, segments[1].words)]
+        return []
     pairs: list[Pair] = []
     i = 0
     while i + 1 < len(segments):
@@ -154,3 +159,24 @@ def claim_count(text: str) -> str | None:
     if not match:
         return None
     return match.group(1) or match.group(2)
+
+
+_AMOUNT_FIRST = re.compile(
+    r"^(?P<amount>\(?-?\$?[\d,]+(?:\.\d{1,2})?\)?-?)\s+(?P<label>[A-Za-z][A-Za-z /&]{1,30})$"
+)
+_LABEL_FIRST = re.compile(
+    r"^(?P<label>[A-Za-z][A-Za-z /&]{1,30}?)\s+(?P<amount>\(?-?\$?[\d,]+(?:\.\d{1,2})?\)?-?)$"
+)
+
+
+def loose_amounts(line: Line) -> list[tuple[str, str]]:
+    """(field, amount text) of cells like '$13,500.00 paid' or 'Incurred 22,500.00' on a total line."""
+    found = []
+    for segment in line.segments:
+        text = segment.text.strip()
+        match = _AMOUNT_FIRST.match(text) or _LABEL_FIRST.match(text)
+        if match:
+            field = field_for(match["label"])
+            if field:
+                found.append((field, match["amount"]))
+    return found
