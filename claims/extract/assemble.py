@@ -182,11 +182,13 @@ class Assembler:
             value = date_iso(text)
             if value is None:
                 claim.flags.append(f"{field.replace('_', ' ')} '{text}' is not a date")
+                claim.pending[field] = text
                 return
         elif field in MONEY_FIELDS:
             value = amount_text(text)
             if value is None:
                 claim.flags.append(f"{field.replace('_', ' ')} '{text}' is not an amount")
+                claim.pending[field] = text
                 return
         elif field == "status":
             claim.values["status_as_printed"] = text
@@ -323,10 +325,25 @@ class Assembler:
             return
         for key, segs in cells.items():
             field = key.split("+")[0]
+            if field in claim.pending:  # "05-" then "Mar-2023": a date wrapped in its cell
+                self._rejoin(claim, field, segs, line.page)
+                continue
             target = field if field in TEXT_FIELDS else "description"
             self._append(claim, target, segs, line.page)
         if spanning:
             self._append(claim, "description", spanning, line.page)
+
+    def _rejoin(
+        self, claim: ExtractedClaim, field: str, segments: list[Segment], page: int
+    ) -> None:
+        head = claim.pending.pop(field)
+        tail = " ".join(s.text for s in segments)
+        joined = head + tail if head.endswith(("-", "/")) else f"{head} {tail}"
+        kind = "a date" if field in DATE_FIELDS else "an amount"
+        failed = f"{field.replace('_', ' ')} '{head}' is not {kind}"
+        if failed in claim.flags:
+            claim.flags.remove(failed)
+        self._set(claim, field, joined, [w for s in segments for w in s.words], page)
 
     def _close_below(self, line: Line) -> bool:
         last = self.last_line

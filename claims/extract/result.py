@@ -23,6 +23,7 @@ class ExtractedClaim:
     flags: list[str] = field(default_factory=list)
     doubtful: set[str] = field(default_factory=set)  # fields read with low OCR confidence
     explicit_term: bool = False  # the policy / term came from the claim's own cells
+    pending: dict[str, str] = field(default_factory=dict)  # unreadable cell text, may wrap on
 
     def get(self, key: str) -> str:
         return self.values.get(key, "")

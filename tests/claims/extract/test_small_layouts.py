@@ -87,3 +87,33 @@ def test_totals_row_and_a_term_without_claims():
     # The printed incurred total (7,000.00) is not the claims' sum (6,850.00): flagged.
     assert first.mismatches == ["total incurred printed 7,000.00, extracted claims sum to 6,850.00"]
     assert empty.no_claims and empty.key == ("WC-5556", "2025-07-01", "2026-07-01")
+
+
+def test_claim_number_not_first_wrapped_dates_credits_and_an_inline_legend():
+    head = "".join(f"<th>{h}</th>" for h in ("Loss Date", "Claim Number", "Claimant Name", "Cause", "St",
+                                              "Indemnity Paid", "Expense Paid", "Recovery", "Case Reserve",
+                                              "Total Incurred"))  # fmt: skip
+    rows = [("05-Mar-2023", "GL-23-0001", "Smith, John", "WD", "C", "4,000.00", "250.00", "500.00CR", "0.00", "3,750.00"),
+            ("17-Jun-2023", "GL-23-0002", "Doe, Jane", "SF", "O", "0.00", "0.00", "0.00", "15,000.00", "15,000.00")]  # fmt: skip
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    result = extract_pdf(
+        pdf(
+            "<h1>Summit Specialty Insurance Group</h1>"
+            "<p>Named Insured: Example Co &nbsp; Evaluated as of: 31-Oct-2026</p>"
+            "<p>Policy #: GL 2023-445 &nbsp; Policy Period: 01/01/2023 - 01/01/2024</p>"
+            f"<table><tr>{head}</tr>{body}<tr><td colspan=5>Policy Total (2 claims)</td><td>4,000.00</td>"
+            "<td>250.00</td><td>500.00CR</td><td>15,000.00</td><td>18,750.00</td></tr></table>"
+            "<p>Legend - Status: O = Open; C = Closed; R = Reopened &nbsp; Cause: WD = Water Damage; SF = Slip/Fall</p>"
+        )
+    )
+    first, second = (c.as_json() for c in result.claims)
+    assert first["date_of_loss"] == "2023-03-05"  # printed "05-" / "Mar-2023" in a narrow cell
+    assert (first["status"], first["status_as_printed"], first["cause_of_loss"]) == (
+        "closed",
+        "C",
+        "Water Damage",
+    )
+    assert first["recoveries"] == "-500.00" and first["description"] == ""
+    assert second["cause_of_loss"] == "Slip/Fall" and second["reserves"] == "15000.00"
+    assert result.valuation_date == "2026-10-31"
+    assert result.terms[0].reconciled is True and result.warnings == []
