@@ -20,7 +20,7 @@ from claims.extract.context import legend_codes, mark_running, report_facts
 from claims.extract.ocr import OcrUnavailable, ocr_png, page_png, tesseract
 from claims.extract.reconcile import check
 from claims.extract.result import CLAIM_KEYS, ExtractedClaim, ExtractedTerm, Extraction
-from claims.extract.words import Line, group_lines, page_words
+from claims.extract.words import Line, group_lines, merge_bands, page_words
 
 MAX_PAGES = 500
 MIN_TEXT_WORDS = 3  # fewer words than this on a page: it is a scan
@@ -80,14 +80,14 @@ def read_lines(
                 if ocr_pages is not None:
                     ocr_pages.append(index + 1)
             else:
-                pages[index] = group_lines(words, page=index + 1, page_height=height)
+                pages[index] = merge_bands(group_lines(words, page=index + 1, page_height=height))
                 done += 1
             page.close()
             while len(pending) >= OCR_WORKERS or (index == total - 1 and pending):
                 first = next(iter(pending))
                 future, page_height = pending.pop(first)
-                pages[first] = group_lines(
-                    future.result(), page=first + 1, page_height=page_height, ocr=True
+                pages[first] = merge_bands(
+                    group_lines(future.result(), page=first + 1, page_height=page_height, ocr=True)
                 )
                 done += 1
                 if progress:

@@ -58,7 +58,7 @@ _DATE_SHAPE = re.compile(
 @lru_cache(maxsize=4096)
 def date_iso(text: str) -> str | None:
     """A printed date as YYYY-MM-DD, or None."""
-    value = text.strip().rstrip(".,;")
+    value = re.sub(r"(?<=[-/])\s+", "", text.strip().rstrip(".,;"))  # "05- Mar-2023", wrapped
     if not value or len(value) > 20 or not _DATE_SHAPE.match(value):
         return None
     try:

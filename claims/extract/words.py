@@ -212,3 +212,44 @@ def group_lines(
             )
         )
     return lines
+
+
+BAND_OVERLAP = 0.25  # lines overlapping more than this share of their height share one row
+
+
+def merge_bands(lines: list[Line]) -> list[Line]:
+    """Lines of one table row whose cells are centred vertically: a wrapped cell prints half a
+    line above and below the row's other cells. Lines that overlap vertically become one
+    line, and words stacked in one column join in reading order ("05-" over "Mar-2023")."""
+    out: list[Line] = []
+    for line in lines:
+        last = out[-1] if out else None
+        if last is not None and last.bottom - line.top > BAND_OVERLAP * min(
+            last.height, line.height
+        ):
+            out[-1] = _merged(last, line)
+        else:
+            out.append(line)
+    return out
+
+
+def _merged(a: Line, b: Line) -> Line:
+    words = sorted((w for s in (*a.segments, *b.segments) for w in s.words), key=lambda w: w.x0)
+    height = sorted(w.height for w in words)[len(words) // 2]
+    segments: list[Segment] = []
+    right = -1e9
+    for word in words:
+        if segments and word.x0 - right <= SEGMENT_GAP * height:
+            segments[-1].words.append(word)
+        else:
+            segments.append(Segment([word]))
+        right = max(right, word.x1) if segments[-1].words[0] is not word else word.x1
+    for segment in segments:
+        segment.words.sort(key=lambda w: (round(w.top), w.x0))
+    return Line(
+        page=a.page,
+        top=min(a.top, b.top),
+        bottom=max(a.bottom, b.bottom),
+        segments=segments,
+        page_height=a.page_height,
+    )
