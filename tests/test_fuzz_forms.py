@@ -309,6 +309,7 @@ PAGES = [
     ("helpdesk:ticket_detail", {"ticket_id": "ticket_id"}, True),
     ("claims:insured_list", {}, True),
     ("claims:import_start", {"insured_id": "insured_id"}, True),
+    ("claims:pdf_import_start", {"insured_id": "insured_id"}, True),
     ("claims:report_create", {"insured_id": "insured_id"}, True),
     ("claims:attestation_create", {"insured_id": "insured_id"}, True),
     ("claims:term_create", {"report_id": "report_id"}, True),
