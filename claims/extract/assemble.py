@@ -251,6 +251,9 @@ class Assembler:
             ):
                 claim = self._new(line)
             self.card = True
+            if not pair.value.strip(" |") and field in TEXT_FIELDS:
+                self.last_field = field  # "Description:" alone; its text follows below
+                continue
             self._set(claim, field, pair.value, pair.words, line.page)
 
     def _row(self, line: Line) -> None:
@@ -443,7 +446,9 @@ class Assembler:
             return True
         self._close()
         summary = self.columns is not None and self.columns.kind == "summary"
-        target = self.grand if kind == "grand" or summary else self._term(self.context).printed
+        # Totals before any policy heading (a summary box on the first page) are the report's.
+        grand = kind == "grand" or summary or self.context == ("", "", "")
+        target = self.grand if grand else self._term(self.context).printed
         loose = loose_amounts(line)
         pairs = [p for p in pairs if p.field in MONEY_FIELDS or p.field == "claim_count"]
         if pairs:

@@ -117,3 +117,47 @@ def test_claim_number_not_first_wrapped_dates_credits_and_an_inline_legend():
     assert second["cause_of_loss"] == "Slip/Fall" and second["reserves"] == "15000.00"
     assert result.valuation_date == "2026-10-31"
     assert result.terms[0].reconciled is True and result.warnings == []
+
+
+def test_summary_box_before_any_policy_and_a_label_alone_above_its_text():
+    def claim(number, dol, status, text, paid, reserve, incurred):
+        return (f"<p>Claim Number: {number} &nbsp; Date of Loss: {dol} &nbsp; Status: {status}</p>"
+                f"<p>Description:</p><p>{text}</p>"
+                f"<p>Paid: {paid} &nbsp; Reserve: {reserve} &nbsp; Incurred: {incurred}</p>")  # fmt: skip
+
+    result = extract_pdf(
+        pdf(
+            "<h1>Pioneer Mutual Insurance Co.</h1><p>Account: Delta Diner LLC</p><p>Run Date: 2026-11-02</p>"
+            "<p>Total Claims: 2 &nbsp; Total Incurred: $7,500.00</p>"
+            "<h2>Policy CPP-100200 (2025-01-01 to 2026-01-01)</h2>"
+            + claim(
+                "P-1",
+                "2025-02-03",
+                "Closed",
+                "Grease fire in the kitchen hood",
+                "$2,500.00",
+                "$0.00",
+                "$2,500.00",
+            )
+            + claim(
+                "P-2",
+                "2025-06-10",
+                "Open",
+                "Customer tripped on a loose mat",
+                "$1,000.00",
+                "$4,000.00",
+                "$5,000.00",
+            )
+        )  # fmt: skip
+    )
+    first, second = (c.as_json() for c in result.claims)
+    assert first["description"] == "Grease fire in the kitchen hood"
+    assert (second["paid_total"], second["reserves"], second["total_incurred"]) == (
+        "1000.00",
+        "4000.00",
+        "5000.00",
+    )
+    assert result.grand_totals == {"claim_count": "2", "total_incurred": "7500.00"}
+    assert [t.key for t in result.terms] == [("CPP-100200", "2025-01-01", "2026-01-01")]
+    assert (result.insured, result.valuation_date) == ("Delta Diner LLC", "2026-11-02")
+    assert result.warnings == []
