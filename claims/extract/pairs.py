@@ -78,6 +78,7 @@ def labeled_pairs(line: Line) -> list[Pair]:
             floor = p + 1
     if not labels:
         return _bare_description(words)
+    labels = _colonless(line, labels)
     pairs: list[Pair] = []
     head = words[: labels[0][0]]
     if head and (m := _CLAIM_PREFIX.match(" ".join(w.text for w in head))) and claim_like(m["num"]):
@@ -89,6 +90,34 @@ def labeled_pairs(line: Line) -> list[Pair]:
         label = " ".join(w.text for w in words[k : p + 1]).rstrip(":")
         pairs.append(Pair(field, label, value, value_words))
     return pairs
+
+
+def _colonless(line: Line, labels: list[tuple[int, int, str | None]]):
+    """On a card line, labels whose colon OCR lost ("Paid Indemnity | $0.00 | Paid Medical: ...",
+    "Date of Loss: | 01/02/2023 | Date Reported | 01/05/2023"): a whole segment that is a known
+    label, first on the line or after a value, and followed by a value."""
+    taken = {i for k, p, _ in labels for i in range(k, p + 1)}
+    colon_ends = {p for _, p, _ in labels}
+    found = list(labels)
+    index = 0
+    bounds = []
+    for segment in line.segments:
+        bounds.append((index, index + len(segment.words) - 1, segment))
+        index += len(segment.words)
+    for n, (first, last, segment) in enumerate(bounds):
+        if first in taken or n + 1 >= len(bounds) or re.search(r"\d", segment.text):
+            continue
+        field = field_for(segment.text)
+        after_label = n > 0 and bounds[n - 1][1] in colon_ends
+        next_first = bounds[n + 1][0]
+        if (
+            field
+            and not after_label
+            and next_first not in taken
+            and not field_for(bounds[n + 1][2].text)
+        ):
+            found.append((first, last, field))
+    return sorted(found)
 
 
 def _bare_description(words: list[Word]) -> list[Pair]:
