@@ -6,7 +6,7 @@
   exact-claim recall (a claim counts only when all 22 fields are right) and field accuracy.
 - Speed: one text-layer PDF of --pages pages (corpus pages repeated), timed in this run beside
   pypdfium2's raw text (the floor underneath) and pdfplumber's word extraction.
-- OCR: a scanned (rasterised, 200 dpi) copy of one layout, read through Tesseract, separately.
+- OCR: scanned (rasterised, 200 dpi) copies of two layouts, read through Tesseract, separately.
 - Memory: peak RSS of a fresh process extracting a --big page PDF.
 """
 
@@ -136,15 +136,16 @@ def main() -> None:
     speed(long_pdf(args.pages), args.pages)
 
     if not args.no_ocr:
-        truth, pdf = sample("columns_repeated")
-        scan = rasterise(pdf)
-        start = time.perf_counter()
-        result = extract_pdf(scan)
-        seconds = time.perf_counter() - start
-        exact, claims, right, total = score(truth.claims, result)
-        print(f"OCR, scanned copy of columns_repeated ({result.pages} pages, 200 dpi):")
-        print(f"  {exact}/{claims} exact  {100 * right / total:.2f}% fields  "
-              f"{seconds / result.pages:.1f} s/page")  # fmt: skip
+        print("OCR, scanned copies (pages rendered at 200 dpi to images):")
+        for name in ("columns_repeated", "cards"):
+            truth, pdf = sample(name)
+            scan = rasterise(pdf)
+            start = time.perf_counter()
+            result = extract_pdf(scan)
+            seconds = time.perf_counter() - start
+            exact, claims, right, total = score(truth.claims, result)
+            print(f"  {name:<20} {exact:3}/{claims:<3} exact  {100 * right / total:6.2f}% fields  "
+                  f"{seconds / result.pages:.1f} s/page ({result.pages} pages)")  # fmt: skip
 
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(long_pdf(args.big))
