@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 SYSTEM_PACKAGES := python3.11-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: run test sysdeps deps migrate demo lint ci clean
+.PHONY: run test sysdeps deps migrate demo lint typecheck ci clean mutation
 
 run: deps
 	@mkdir -p var
@@ -21,6 +21,10 @@ test: deps
 lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with django-stubs over the public services, selectors and rules ([tool.mypy] files).
+typecheck: deps
+	$(BIN)/mypy
 
 deps: sysdeps $(VENV)/.installed
 
@@ -58,6 +62,18 @@ sysdeps:
 			echo "(everything else works without it)"; \
 		fi; \
 	fi
+
+# Mutation testing of the tracker's calendar, timeline and notice delivery (not part of CI:
+# it takes CPU; see README "Mutation testing"). PROPERTY_EXAMPLES keeps the DB property test short.
+mutation: deps
+	@mkdir -p var
+	rm -rf mutants
+	PROPERTY_EXAMPLES=8 $(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results --all true > var/mutmut-results.txt || true
+	@grep -c ": killed" var/mutmut-results.txt | sed 's/^/killed: /'
+	@grep -vc ": killed" var/mutmut-results.txt | sed 's/^/not killed: /'
+	@# The mutated copy of the project must not stay in the tree (template scans would read it).
+	rm -rf mutants
 
 ci:
 	bash .ci/run

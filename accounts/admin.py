@@ -36,6 +36,12 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    def save_model(self, request, obj, form, change):
+        """Staff moving, deactivating or re-roling someone ends their sessions, as the team page does."""
+        if change and {"agency", "role", "is_active"} & set(form.changed_data):
+            obj.session_generation += 1
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):

@@ -8,12 +8,8 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from accounts.models import US_STATES, US_TIME_ZONES, Agency, User
-from accounts.services import SETTINGS_FIELDS, email_taken
-
-DUPLICATE_EMAIL = (
-    "An account with this e-mail address already exists. Sign in, or reset your password."
-)
+from accounts.models import US_STATES, US_TIME_ZONES, Agency, User, canonical_email
+from accounts.services import SETTINGS_FIELDS
 
 
 class NewPasswordMixin(forms.Form):
@@ -47,16 +43,10 @@ class NewPasswordMixin(forms.Form):
         return cleaned
 
 
-class SignupForm(NewPasswordMixin):
-    field_order = [
-        "agency_name",
-        "full_name",
-        "email",
-        "password1",
-        "password2",
-        "state",
-        "time_zone",
-    ]
+class SignupForm(forms.Form):
+    """Sign-up's first step; the password is chosen on the page the e-mailed link opens."""
+
+    field_order = ["agency_name", "full_name", "email", "state", "time_zone"]
 
     agency_name = forms.CharField(label="Agency name", max_length=200)
     full_name = forms.CharField(
@@ -75,16 +65,19 @@ class SignupForm(NewPasswordMixin):
     )  # fmt: skip
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if email_taken(email):
-            raise ValidationError(DUPLICATE_EMAIL)
-        return email
+        # Whether an account exists is never said here: the e-mail tells its owner.
+        return canonical_email(self.cleaned_data["email"])
+
+
+class SignupFinishForm(NewPasswordMixin):
+    """Sign-up's second step, behind the e-mailed link: the owner's password."""
+
+    def __init__(self, *args, email: str, full_name: str, **kwargs) -> None:
+        self.email, self.full_name = email, full_name
+        super().__init__(*args, **kwargs)
 
     def person(self) -> User:
-        return User(
-            email=self.cleaned_data.get("email", ""),
-            full_name=self.cleaned_data.get("full_name", ""),
-        )
+        return User(email=self.email, full_name=self.full_name)
 
 
 class InvitationAcceptForm(NewPasswordMixin):
@@ -126,6 +119,8 @@ class AgencySettingsForm(forms.ModelForm):
             "time_zone": "Time zone",
             "holiday_calendar": "Holiday calendar",
             "notify_time": "Notices go out at",
+            "work_opens": "Working hours from",
+            "work_closes": "Working hours until",
             "copy_addresses": "Copy deadline e-mails to",
             "valuation_max_age_days": "Loss runs count as current for",
             "large_loss_threshold_pct": "Large loss at (% of term premium)",
@@ -133,6 +128,8 @@ class AgencySettingsForm(forms.ModelForm):
         help_texts = {
             "holiday_calendar": "Holidays on this calendar are not business days.",
             "notify_time": "Local time of day deadline e-mails are sent.",
+            "work_opens": "No deadline e-mail goes out before this time, or on a closed day.",
+            "work_closes": "A deadline that falls after this time waits for the next business day.",
             "copy_addresses": "One e-mail address per line.",
             "valuation_max_age_days": "Underwriters usually want a valuation within 90 days; some markets 60.",
         }
@@ -140,6 +137,8 @@ class AgencySettingsForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 3}),
             "copy_addresses": forms.Textarea(attrs={"rows": 3}),
             "notify_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "work_opens": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "work_closes": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "large_loss_threshold_pct": forms.NumberInput(attrs={"min": 1, "max": 100}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         }

@@ -5,9 +5,11 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from accounts.tenancy import TenantQuerySet
 
@@ -60,6 +62,9 @@ class Agency(models.Model):
         max_length=20, choices=HolidayCalendar.choices, default=HolidayCalendar.FEDERAL
     )
     notify_time = models.TimeField(default=dt.time(8, 0), help_text="Local time notices go out.")
+    # No deadline notice goes out outside these hours (local); see tracker.timeline.
+    work_opens = models.TimeField("working hours from", default=dt.time(8, 0))
+    work_closes = models.TimeField("working hours until", default=dt.time(18, 0))
     copy_addresses = models.TextField(
         blank=True, help_text="Extra addresses copied on every deadline e-mail, one per line."
     )
@@ -77,6 +82,19 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Working hours run forward, and notices go out inside them (tracker.timeline)."""
+        errors = {}
+        if self.work_opens >= self.work_closes:
+            errors["work_closes"] = "Working hours must end after they start."
+        elif not self.work_opens <= self.notify_time < self.work_closes:
+            errors["notify_time"] = (
+                "Choose a time within your working hours "
+                f"({self.work_opens:%H:%M} to {self.work_closes:%H:%M})."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -113,13 +131,18 @@ class AgencyClosedDay(models.Model):
         return f"{self.date} {self.reason}".strip()
 
 
+def canonical_email(value: str) -> str:
+    """The one spelling of an e-mail address that accounts are stored and found under."""
+    return value.strip().lower()
+
+
 class UserManager(BaseUserManager.from_queryset(TenantQuerySet)):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=canonical_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -130,7 +153,7 @@ class UserManager(BaseUserManager.from_queryset(TenantQuerySet)):
         return self.create_user(email, password, **extra)
 
     def get_by_natural_key(self, username: str):
-        return self.get(email__iexact=username)
+        return self.get(email__iexact=canonical_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -149,6 +172,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    session_generation = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised to end every session of this person (removed, role changed).",
+    )
 
     objects = UserManager()
 
@@ -168,6 +196,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django's session hash (HMAC of the password) with the session generation mixed in.
+
+        Sessions carry this hash; raising the generation makes every existing session fail
+        verification, so a removed member stays signed out even after being restored. At
+        generation 0 it is Django's own hash, so sessions from before this field survive.
+        """
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_agency_owner(self) -> bool:

@@ -52,3 +52,30 @@ def closed_days(*, agency: Agency) -> QuerySet[AgencyClosedDay]:
 
 def closed_day_get(*, agency: Agency, closed_day_id: int) -> AgencyClosedDay:
     return get_for_agency(AgencyClosedDay, agency=agency, pk=closed_day_id)
+
+
+def agency_mail_recipients(*, agency: Agency, user: User | None = None) -> list[str]:
+    """Who receives an agency's mail about something `user` did or owns.
+
+    The user (when still active in that agency) plus the agency's copy addresses. When
+    neither is left, the agency's active owners get it, then the agency's own address, so
+    a message is never silently dropped. Duplicates (any case) are removed, order kept.
+    """
+    out: list[str] = []
+    if user is not None and user.is_active and user.agency_id == agency.pk:
+        out.append(user.email)
+    out += agency.copy_address_list
+    if not out:
+        out = list(
+            scoped(User, agency)
+            .filter(role=User.Role.OWNER, is_active=True)
+            .order_by("id")
+            .values_list("email", flat=True)
+        ) or ([agency.email] if agency.email else [])
+    seen: set[str] = set()
+    unique = []
+    for address in out:
+        if address.lower() not in seen:
+            seen.add(address.lower())
+            unique.append(address)
+    return unique

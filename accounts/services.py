@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -19,12 +19,9 @@ from accounts import emails
 from accounts.models import Agency, AgencyClosedDay, Invitation, User
 from accounts.tenancy import scoped
 
-logger = logging.getLogger(__name__)
-
 INVITATION_SALT = "accounts.invitation"
 
 # Changing any of these moves business days or notice times, so open requests are rescheduled.
-SCHEDULE_FIELDS = ("state", "time_zone", "holiday_calendar", "notify_time")
 SETTINGS_FIELDS = (
     "name",
     "address",
@@ -34,6 +31,8 @@ SETTINGS_FIELDS = (
     "time_zone",
     "holiday_calendar",
     "notify_time",
+    "work_opens",
+    "work_closes",
     "copy_addresses",
     "valuation_max_age_days",
     "large_loss_threshold_pct",
@@ -52,7 +51,7 @@ class InvitationInvalid(Exception):
 
 
 def email_taken(email: str) -> bool:
-    return User.objects.filter(email__iexact=email.strip()).exists()
+    return User.objects.filter(email__iexact=email.strip()).exists()  # tenancy: e-mail is global
 
 
 def _unique_slug(name: str) -> str:
@@ -66,7 +65,7 @@ def _unique_slug(name: str) -> str:
     return f"{base}-{n}"
 
 
-def _create_agency(*, name: str, **fields) -> Agency:
+def _create_agency(*, name: str, **fields: Any) -> Agency:
     """A new agency with a unique slug; a slug taken meanwhile gets a random suffix."""
     slug = _unique_slug(name)
     for _ in range(5):
@@ -87,7 +86,7 @@ def _check_new_user(*, email: str, full_name: str, password: str) -> None:
         raise ValidationError({"password1": exc.messages}) from exc
 
 
-def _create_user(*, email: str, password: str, **fields) -> User:
+def _create_user(*, email: str, password: str, **fields: Any) -> User:
     try:
         with transaction.atomic():
             return User.objects.create_user(email=email, password=password, **fields)
@@ -155,7 +154,9 @@ def invitation_from_token(token: str) -> Invitation:
             "or ask for a new invitation.",
             status=400,
         ) from exc
-    invitation = Invitation.objects.select_related("agency", "invited_by").filter(pk=pk).first()
+    # tenancy: the signed token names the invitation; nobody is signed in yet.
+    found = Invitation.objects.select_related("agency", "invited_by")  # tenancy: see above
+    invitation = found.filter(pk=pk).first()
     if invitation is None:
         raise InvitationInvalid("This invitation no longer exists. Ask for a new one.")
     if invitation.revoked_at is not None:
@@ -178,20 +179,24 @@ def invitation_from_token(token: str) -> Invitation:
 
 @transaction.atomic
 def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invitation:
-    """Invite a colleague by e-mail. An earlier open invitation to the same address is replaced."""
+    """Invite a colleague by e-mail. An earlier open invitation to the same address is replaced.
+
+    An address with an account in another agency (or a staff account) is invited like any
+    other, so the form does not tell who has an account; its owner gets an e-mail saying the
+    address already has one, without a link to accept.
+    """
     if invited_by.agency_id != agency.pk or not invited_by.is_agency_owner:
         raise PermissionDenied("Only the agency's owner can invite colleagues.")
     email = email.strip().lower()
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None:
-        if existing.agency_id == agency.pk and not existing.is_active:
+    existing = User.objects.filter(email__iexact=email).first()  # tenancy: e-mail is global
+    if existing is not None and existing.agency_id == agency.pk:
+        # The owner sees their own team on the Team page; saying so reveals nothing new.
+        if not existing.is_active:
             message = (
                 f"{email} was removed from your agency. Restore them from the Team page instead."
             )
-        elif existing.agency_id == agency.pk:
-            message = f"{email} is already a member of your agency."
         else:
-            message = "This e-mail address already has an account, so it cannot be invited."
+            message = f"{email} is already a member of your agency."
         raise ValidationError({"email": message})
     now = timezone.now()
     scoped(Invitation, agency).filter(
@@ -200,24 +205,25 @@ def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invita
     invitation = Invitation.objects.create(
         agency=agency, email=email, invited_by=invited_by, created_at=now
     )
-    try:
-        emails.send_invitation(
+    if existing is None:
+        emails.queue_invitation(
             invitation=invitation,
             accept_url=invitation_accept_url(invitation),
             expires_at=invitation_expires_at(invitation),
         )
-    except OSError as exc:  # SMTP failures are OSErrors; nothing is kept if the mail did not go
-        logger.warning("Invitation e-mail to %s failed: %s", email, exc)
-        raise ValidationError(
-            {"email": "The invitation e-mail could not be sent just now. Please try again."}
-        ) from exc
+    else:
+        # An account elsewhere: the inviter is answered as for anyone (no enumeration)
+        # and the address's owner is told why there is nothing to accept.
+        emails.queue_invitation_to_existing_account(
+            invitation=invitation, sign_in_url=f"{settings.SITE_URL}{reverse('login')}"
+        )
     return invitation
 
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, full_name: str, password: str) -> User:
     """Turn an open invitation into a member of its agency. Raises ValidationError by field."""
-    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    locked = scoped(Invitation.objects.select_for_update(), invitation.agency).get(pk=invitation.pk)
     if not locked.is_open:
         raise InvitationInvalid("This invitation was already used or withdrawn.")
     _check_new_user(email=locked.email, full_name=full_name, password=password)
@@ -266,7 +272,8 @@ def member_remove(*, agency: Agency, actor: User, user: User) -> User:
         if len(owners) <= 1:  # e.g. two owners removing each other at the same moment
             raise ValidationError("The agency's last owner cannot be removed.")
     user.is_active = False
-    user.save(update_fields=["is_active"])
+    user.session_generation += 1  # ends their sessions for good, even if restored later
+    user.save(update_fields=["is_active", "session_generation"])
     return user
 
 
@@ -305,26 +312,20 @@ def member_set_role(*, agency: Agency, actor: User, user: User, role: str) -> Us
                 "The agency needs at least one owner. Make someone else owner first."
             )
     user.role = role
-    user.save(update_fields=["role"])
+    user.session_generation += 1  # sessions signed in under the old role end
+    user.save(update_fields=["role", "session_generation"])
     return user
 
 
 # Settings and closed days ------------------------------------------------------------------
 
 
-def agency_schedules_refresh(*, agency: Agency) -> int:
-    """Recompute the due dates of every open request of the agency; returns how many."""
-    from tracker.services import agency_schedule_refresh
-
-    return agency_schedule_refresh(agency=agency)
-
-
 @transaction.atomic
-def agency_settings_update(*, agency: Agency, **values) -> list[str]:
+def agency_settings_update(*, agency: Agency, **values: Any) -> list[str]:
     """Store the agency's settings; returns the names of the fields that changed.
 
-    When the holiday calendar, state, time zone or notify time change, every open request's
-    schedule is recomputed.
+    Re-timing open requests after a calendar change is the tracker's
+    (tracker.agency_settings.agency_settings_save calls this, then the tracker).
     """
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
@@ -340,8 +341,6 @@ def agency_settings_update(*, agency: Agency, **values) -> list[str]:
         setattr(agency, name, values[name])
     agency.full_clean(exclude=["slug"])
     agency.save(update_fields=changed)
-    if set(changed) & set(SCHEDULE_FIELDS):
-        agency_schedules_refresh(agency=agency)
     return changed
 
 
@@ -349,9 +348,7 @@ def agency_settings_update(*, agency: Agency, **values) -> list[str]:
 def closed_day_add(*, agency: Agency, date: dt.date, reason: str = "") -> AgencyClosedDay:
     if scoped(AgencyClosedDay, agency).filter(date=date).exists():
         raise ValidationError({"date": "This day is already on the list."})
-    day = AgencyClosedDay.objects.create(agency=agency, date=date, reason=reason.strip())
-    agency_schedules_refresh(agency=agency)
-    return day
+    return AgencyClosedDay.objects.create(agency=agency, date=date, reason=reason.strip())
 
 
 @transaction.atomic
@@ -359,4 +356,3 @@ def closed_day_remove(*, agency: Agency, closed_day: AgencyClosedDay) -> None:
     if closed_day.agency_id != agency.pk:
         raise ValueError("Closed day of another agency.")
     closed_day.delete()
-    agency_schedules_refresh(agency=agency)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 
@@ -34,12 +35,42 @@ def scoped(model_or_qs: type[M] | models.QuerySet, agency: Agency) -> models.Que
         if isinstance(model_or_qs, models.QuerySet)
         else model_or_qs._default_manager.all()
     )
+    if not isinstance(qs, TenantQuerySet):
+        raise TypeError(f"{qs.model.__name__} is not an agency-owned model (no TenantQuerySet).")
     return qs.for_agency(agency)
 
 
 def get_for_agency(model_or_qs: type[M] | models.QuerySet, *, agency: Agency, **lookups: Any) -> M:
-    """One row of `agency`, or Http404 whether it is missing or another agency's."""
+    """One row of `agency`, or Http404 whether it is missing or another agency's.
+
+    A lookup value that does not parse as its field (an id typed as "abc" in a query string)
+    is a 404 too: it names no row. Anything else wrong (no agency, a lookup the model does not
+    have) is a programming error and raises as it is.
+    """
+    qs = scoped(model_or_qs, agency)
+    parsed = {}
+    for name, value in lookups.items():
+        field = qs.model._meta.pk if name == "pk" else _plain_field(qs.model, name)
+        if field is not None:
+            try:
+                value = field.to_python(value)
+            except ValidationError as exc:
+                raise Http404("No such record.") from exc
+        parsed[name] = value
     try:
-        return scoped(model_or_qs, agency).get(**lookups)
-    except (models.ObjectDoesNotExist, ValueError, TypeError) as exc:
+        return qs.get(**parsed)
+    except models.ObjectDoesNotExist as exc:
         raise Http404("No such record.") from exc
+
+
+def _plain_field(model: type[models.Model], name: str) -> models.Field | None:
+    """The concrete field `name` names (`id`, `insured_id`, `slug`), or None for a lookup
+    with `__` or a relation name (left to the ORM)."""
+    if "__" in name:
+        return None
+    for field in model._meta.concrete_fields:
+        if name in (field.attname, field.name) and not field.is_relation:
+            return field
+        if name == field.attname and isinstance(field, models.ForeignKey):
+            return field.target_field
+    return None

@@ -1,3 +1,5 @@
+"""Team and sign-up routes. The settings routes (same namespace) are tracker.urls_settings."""
+
 from django.urls import path
 
 from accounts import views
@@ -6,6 +8,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup_sent"),
+    path("signup/finish/<str:token>/", views.signup_finish, name="signup_finish"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("agency/team/", views.team, name="team"),
     path("agency/team/invite/", views.invite, name="invite"),
@@ -17,11 +21,4 @@ urlpatterns = [
     path("agency/team/members/<int:user_id>/remove/", views.member_remove, name="member_remove"),
     path("agency/team/members/<int:user_id>/role/", views.member_role, name="member_role"),
     path("agency/team/members/<int:user_id>/restore/", views.member_restore, name="member_restore"),
-    path("agency/settings/", views.agency_settings, name="settings"),
-    path("agency/settings/closed-days/", views.closed_day_add, name="closed_day_add"),
-    path(
-        "agency/settings/closed-days/<int:closed_day_id>/remove/",
-        views.closed_day_remove,
-        name="closed_day_remove",
-    ),
 ]

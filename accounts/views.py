@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth import login, update_session_auth_hash
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import selectors, services
+from accounts import rate_limits, selectors, services
+from accounts import signup as signup_flow
 from accounts.decorators import agency_member_required, agency_owner_required
 from accounts.forms import (
-    AgencySettingsForm,
-    ClosedDayForm,
     InvitationAcceptForm,
     InviteForm,
+    SignupFinishForm,
     SignupForm,
 )
 
@@ -24,11 +26,8 @@ SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def landing_url() -> str:
-    """Where a newly signed-in person lands: today's work, or the agency settings."""
-    try:
-        return reverse("vault:today")
-    except NoReverseMatch:
-        return reverse("accounts:settings")
+    """Where a newly signed-in person lands: LOGIN_REDIRECT_URL (today's work)."""
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _post_data(request: HttpRequest):
@@ -55,24 +54,54 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            rate_limits.check(request, action="signup", address=data["email"])
+        except rate_limits.RateLimited as exc:
+            form.add_error(None, str(exc))
+            return render(request, "accounts/signup.html", {"form": form}, status=429)
+        try:
+            signup_flow.signup_start(**data)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            request.session["signup_email"] = data["email"]
+            return redirect("accounts:signup_sent")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    """The same answer whether or not the address has an account."""
+    email = request.session.get("signup_email", "")
+    return render(request, "accounts/signup_sent.html", {"email": email})
+
+
+@require_http_methods(["GET", "POST"])
+def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(landing_url())
+    try:
+        details = signup_flow.signup_from_token(token)
+    except signup_flow.SignupInvalid as exc:
+        return render(
+            request, "accounts/signup_invalid.html", {"reason": str(exc)}, status=exc.status
+        )
+    form = SignupFinishForm(_post_data(request), email=details.email, full_name=details.full_name)
+    if request.method == "POST" and form.is_valid():
+        try:
             user = services.agency_signup(
-                agency_name=data["agency_name"],
-                full_name=data["full_name"],
-                email=data["email"],
-                password=data["password1"],
-                state=data["state"],
-                time_zone=data["time_zone"],
+                **dataclasses.asdict(details), password=form.cleaned_data["password1"]
             )
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
             login(request, user, backend=SESSION_BACKEND)
+            request.session.pop("signup_email", None)
             messages.success(
                 request,
                 f"Welcome! {user.agency.name} is ready. Invite your colleagues from the Agency page.",
             )
             return redirect(landing_url())
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup_finish.html", {"form": form, "details": details})
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,13 +161,20 @@ def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(_post_data(request))
     if request.method == "POST" and form.is_valid():
         try:
+            rate_limits.check(request, action="invitation", address=form.cleaned_data["email"])
+        except rate_limits.RateLimited as exc:
+            form.add_error(None, str(exc))
+            return render(request, "accounts/invite.html", {"form": form}, status=429)
+        try:
             invitation = services.invitation_create(
                 agency=request.agency, invited_by=request.user, email=form.cleaned_data["email"]
             )
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(
+                request, f"Invitation to {invitation.email} created; its e-mail is on its way."
+            )
             return redirect("accounts:team")
     return render(request, "accounts/invite.html", {"form": form})
 
@@ -188,83 +224,8 @@ def member_role(request: HttpRequest, user_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
+        if member.pk == request.user.pk:  # an owner stepping down stays signed in here
+            update_session_auth_hash(request, member)
         article = "an owner" if member.is_agency_owner else "a member"
         messages.success(request, f"{member.get_full_name()} is now {article}.")
     return redirect("accounts:team")
-
-
-# Agency settings ---------------------------------------------------------------------------
-
-
-def _long_date(day) -> str:
-    return f"{day:%A, %B} {day.day}, {day.year}"
-
-
-def _settings_page(request, *, form=None, closed_form=None) -> HttpResponse:
-    agency = request.agency
-    is_owner = request.user.is_agency_owner
-    if is_owner and form is None:
-        form = AgencySettingsForm(instance=agency)
-    context = {
-        "agency": agency,
-        "is_owner": is_owner,
-        "form": form,
-        "closed_form": closed_form or (ClosedDayForm() if is_owner else None),
-        "closed_days": selectors.closed_days(agency=agency),
-    }
-    return render(request, "accounts/settings.html", context)
-
-
-@agency_member_required
-@require_http_methods(["GET", "POST"])
-def agency_settings(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
-        return _settings_page(request)
-    if not request.user.is_agency_owner:
-        raise PermissionDenied("Only the agency's owner can change its settings.")
-    form = AgencySettingsForm(request.POST)
-    if form.is_valid():
-        try:
-            changed = services.agency_settings_update(agency=request.agency, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            if set(changed) & set(services.SCHEDULE_FIELDS):
-                messages.success(request, "Settings saved. Open requests were rescheduled.")
-            elif changed:
-                messages.success(request, "Settings saved.")
-            else:
-                messages.info(request, "Nothing changed.")
-            return redirect("accounts:settings")
-    return _settings_page(request, form=form)
-
-
-@agency_owner_required
-@require_POST
-def closed_day_add(request: HttpRequest) -> HttpResponse:
-    form = ClosedDayForm(request.POST)
-    if form.is_valid():
-        try:
-            day = services.closed_day_add(
-                agency=request.agency,
-                date=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"{_long_date(day.date)} is now a closed day. Open requests were rescheduled.",
-            )
-            return redirect("accounts:settings")
-    return _settings_page(request, closed_form=form)
-
-
-@agency_owner_required
-@require_POST
-def closed_day_remove(request: HttpRequest, closed_day_id: int) -> HttpResponse:
-    day = selectors.closed_day_get(agency=request.agency, closed_day_id=closed_day_id)
-    services.closed_day_remove(agency=request.agency, closed_day=day)
-    messages.success(request, f"{_long_date(day.date)} is a business day again.")
-    return redirect("accounts:settings")

@@ -2,11 +2,11 @@
 
     .venv/bin/python bench/tracker_smtp.py [--notices 10000] [--workers 8]
 
-Creates the requests of one agency on bench_tracker, sweeps once (10,000 pending rows),
-then delivers with a thread pool where every notice is handed to TWO workers (a
-duplicated enqueue). The SMTP server answers "451 try again" to the first attempt of every
-50th notice; those rows end up failed, the next sweep re-enqueues them after their
-backoff and they are delivered. The server counts messages by their X-Tracker-Notice
+Creates the requests of one agency on bench_tracker, sweeps once (10,000 notices, each
+with its outbox e-mail), then delivers the e-mails with a thread pool where every one is
+handed to TWO workers (a duplicated enqueue). The SMTP server answers "451 try again" to the first attempt of every
+50th notice; those rows end up failed, the outbox sweep re-enqueues them after
+their backoff and they are delivered. The server counts messages by their X-Tracker-Notice
 header. Bounded: it stops by itself (and aborts after 15 minutes).
 """
 
@@ -26,8 +26,10 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 
 from accounts.models import Agency, User
+from outbox.delivery import DeliveryError, email_deliver, requeue
+from outbox.models import Email
 from tracker.models import Notification
-from tracker.services import DeliveryError, notification_deliver, sweep
+from tracker.services import sweep
 from vault.models import Carrier, Insured
 
 UTC = dt.UTC
@@ -64,6 +66,10 @@ def cleanup() -> None:
     with connection.cursor() as cur:
         cur.execute(
             "DELETE FROM tracker_notification WHERE agency_id IN (SELECT id FROM accounts_agency WHERE slug = %s)",
+            [SLUG],
+        )
+        cur.execute(
+            "DELETE FROM outbox_email WHERE agency_id IN (SELECT id FROM accounts_agency WHERE slug = %s)",
             [SLUG],
         )
         cur.execute(
@@ -109,7 +115,7 @@ def deliver_all(ids: list[int], workers: int, now: dt.datetime) -> Counter:
 
     def one(pk: int) -> None:
         try:
-            outcome = notification_deliver(notification_id=pk, now=now)
+            outcome = email_deliver(email_id=pk, now=now)
         except DeliveryError:
             outcome = "failed"
         with lock:
@@ -147,11 +153,14 @@ def main() -> None:
     try:
         seed(args.notices)
         t0 = time.perf_counter()
-        result = sweep(now=NOW, enqueue=False, batch_size=1000)
+        result = sweep(now=NOW, batch_size=1000)
         t_sweep = time.perf_counter() - t0
-        ids = [pk for pk in result.enqueued]
+        notice_ids = list(result.enqueued)
+        ids = list(
+            Notification.objects.filter(pk__in=notice_ids).values_list("email_id", flat=True)
+        )
         assert len(ids) == args.notices, len(ids)
-        print(f"sweep: {len(ids):,} notices created in {t_sweep:.2f} s", flush=True)
+        print(f"sweep: {len(ids):,} notices created, e-mails queued in {t_sweep:.2f} s", flush=True)
 
         t0 = time.perf_counter()
         first = deliver_all(ids, args.workers, NOW)
@@ -161,19 +170,17 @@ def main() -> None:
         )
 
         later = NOW + dt.timedelta(minutes=3)  # after the first backoff (2 minutes)
-        retry = sweep(now=later, enqueue=False)
-        print(
-            f"sweep at +3 min re-enqueues {len(retry.requeued)} failed notice(s); created {len(retry.created)}"
-        )
+        retry = requeue(now=later, enqueue=False)
+        print(f"outbox sweep at +3 min re-enqueues {len(retry.requeued)} failed e-mail(s)")
         t0 = time.perf_counter()
         second = deliver_all(retry.requeued, args.workers, later)
         print(f"pass 2: {dict(second)} in {time.perf_counter() - t0:.1f} s")
     finally:
         controller.stop()
 
-    statuses = Counter(Notification.objects.filter(pk__in=ids).values_list("status", flat=True))
+    statuses = Counter(Email.objects.filter(pk__in=ids).values_list("status", flat=True))
     dupes = {k: v for k, v in handler.received.items() if v > 1}
-    missing = {str(pk) for pk in ids} - set(handler.received)
+    missing = {str(pk) for pk in notice_ids} - set(handler.received)
     print(
         f"server received {sum(handler.received.values()):,} messages, {len(handler.received):,} distinct notices;"
     )

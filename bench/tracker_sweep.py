@@ -18,9 +18,11 @@ from django.db import connection, transaction
 
 from accounts.models import Agency, User
 from config.celery_app import app
+from outbox.models import Email
 from tracker.calendar import calendar_for_agency, closed_days_by_agency
 from tracker.models import Notification
-from tracker.services import request_milestones, sweep
+from tracker.schedule import request_milestones
+from tracker.services import sweep
 from vault.models import Carrier, Insured, LossRunRequest
 
 UTC = dt.UTC
@@ -92,6 +94,7 @@ def seed(n_requests: int, force: bool = False) -> None:
 def make_due(n_due: int) -> list[int]:
     """Reset: no notices; the first `n_due` open, unrequested requests are due at NOW."""
     Notification.objects.all().delete()
+    Email.objects.all().delete()
     with connection.cursor() as cur:
         cur.execute(
             "UPDATE vault_lossrunrequest SET next_due_at = TIMESTAMPTZ '2026-03-05 13:00+00', created_at = %s"
@@ -119,7 +122,7 @@ def queued() -> int:
         channel = conn.default_channel
         while (message := channel.basic_get("celery", no_ack=True)) is not None:
             args = message.decode()[0]
-            n += len(args[0]) if message.headers["task"].endswith("deliver_notifications") else 1
+            n += len(args[0]) if message.headers["task"].endswith("email_deliver_many") else 1
     return n
 
 
@@ -187,25 +190,23 @@ def main() -> None:
     sweep(now=NOW)  # warm up: calendars, connection
     report("indexed sweep, nothing due", timed(lambda: sweep(now=NOW), 30))
 
-    def due_run(enqueue=True):
+    def due_run():
         make_due(args.due)
         purge()
         t0 = time.perf_counter()
-        result = sweep(now=NOW, enqueue=enqueue)
+        result = sweep(now=NOW)
         ms = (time.perf_counter() - t0) * 1000
         assert len(result.created) == args.due, (len(result.created), result.errors[:3])
         n_queued = queued()
-        assert n_queued == (args.due if enqueue else 0), n_queued
-        assert Notification.objects.filter(status="pending").count() == args.due
+        assert n_queued == args.due, n_queued
+        assert Notification.objects.filter(status="queued").count() == args.due
+        assert Email.objects.filter(status="pending").count() == args.due
         return ms
 
     due_run()  # warm up the broker connection
     report(
-        f"indexed sweep, {args.due:,} due: rows created, enqueued", [due_run() for _ in range(7)]
-    )
-    report(
-        f"indexed sweep, {args.due:,} due: rows created (no enqueue)",
-        [due_run(False) for _ in range(7)],
+        f"indexed sweep, {args.due:,} due: notices created, e-mails rendered and queued, enqueued",
+        [due_run() for _ in range(7)],
     )
     with connection.cursor() as cur:
         cur.execute(

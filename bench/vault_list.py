@@ -14,7 +14,7 @@ goes row by row through the ORM.
 `measure` signs in as the big agency's owner and calls the real view through Django's test
 Client (all middleware, session, template rendering): median and p90 server time of N runs
 and the number of queries, for the unfiltered first page, status filters, searches, a
-deeper page, the CSV of a filtered set and the Today page.
+deeper page (keyset: page 20, page 1,000, the last page), the CSV of a filtered set and the Today page.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ.setdefault("DATABASE_URL", "postgres://lossrun:lossrun@localhost:5432/bench_vault")
+os.environ.setdefault("ACCESS_LOG_LEVEL", "WARNING")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
 os.environ["CELERY_BROKER_URL"] = "memory://"
 
@@ -199,6 +200,8 @@ def _measure(client: Client, url: str, runs: int) -> tuple[float, float, int, in
 def measure(runs: int, explain: bool) -> None:
     from django.urls import reverse
 
+    from vault.keyset import Cursor
+
     owner = User.objects.get(email=OWNER)
     client = Client()
     client.force_login(owner)
@@ -220,6 +223,18 @@ def measure(runs: int, explain: bool) -> None:
             [owner.agency_id],
         )
         policy_number = cur.fetchone()[0]
+        # Page N starts after the last row of page N-1 (keyset): find that row once.
+        cursors = {}
+        for label, where in (("", ""), ("received", "AND received_on IS NOT NULL")):
+            for n in (20, 1000):
+                cur.execute(
+                    f"""SELECT created_at, id FROM vault_lossrunrequest
+                        WHERE agency_id = %s {where} ORDER BY created_at DESC, id DESC
+                        LIMIT 1 OFFSET %s""",
+                    [owner.agency_id, (n - 1) * 50 - 1],
+                )
+                row = cur.fetchone()
+                cursors[label, n] = Cursor(*row).encode() if row else ""
     print(
         f"{total:,} requests in the database, {mine:,} in the measured agency; {runs} runs each\n"
     )
@@ -228,14 +243,22 @@ def measure(runs: int, explain: bool) -> None:
         ("vault, first page, no filter", vault),
         ("vault, status = 2nd request due", vault + "?status=second_due"),
         ("vault, status = help desk", vault + "?status=help_desk"),
-        ("vault, status = awaiting 1st request", vault + "?status=awaiting_first"),
+        ("vault, status = draft", vault + "?status=draft"),
         ("vault, status = received", vault + "?status=received"),
         (f"vault, search insured '{insured_name[:8]}'", vault + "?q=" + insured_name[:8]),
         ("vault, search 'holdings 1234 '", vault + "?q=Holdings+1234+"),
         (f"vault, search policy '{policy_number}'", vault + "?q=" + policy_number),
         ("vault, search with no match", vault + "?q=zzzz-nothing"),
         ("vault, search + status", vault + "?q=holdings&status=waiting"),
-        ("vault, page 20", vault + "?page=20"),
+        ("vault, page 20", vault + "?after=" + cursors["", 20]),
+        ("vault, page 1,000", vault + "?after=" + cursors["", 1000]),
+        ("vault, last page", vault + "?last=1"),
+        (
+            "vault, received, page 1,000",
+            vault + "?status=received&after=" + cursors["received", 1000],
+        ),
+        ("vault, received, last page", vault + "?status=received&last=1"),
+        ("vault, search 'holdings', last page", vault + "?q=holdings&last=1"),
         ("today", reverse("vault:today")),
         ("CSV export, status = help desk", reverse("vault:export_csv") + "?status=help_desk"),
     ]

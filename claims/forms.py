@@ -6,6 +6,7 @@ from django import forms
 
 from claims.headers import FIELDS
 from claims.models import Claim, ReportTerm
+from vault.rules import policy_term_errors
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_ATTRS = {"inputmode": "decimal", "step": "0.01"}
@@ -64,8 +65,9 @@ class ImportUploadForm(CarrierChoiceMixin, forms.Form):
             self.add_error(
                 "term_end" if start else "term_start", "Enter both term dates, or neither."
             )
-        elif start and end and end <= start:
-            self.add_error("term_end", "The term must end after it starts.")
+        else:
+            for name, messages in policy_term_errors(start, end).items():
+                self.add_error(name, messages)
         return data
 
 
@@ -108,8 +110,8 @@ class TermForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("term_start"), data.get("term_end")
-        if start and end and end <= start:
-            self.add_error("term_end", "The term must end after it starts.")
+        for name, messages in policy_term_errors(start, end).items():
+            self.add_error(name, messages)
         return data
 
 
@@ -157,8 +159,8 @@ class AttestationForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("term_start"), data.get("term_end")
-        if start and end and end <= start:
-            self.add_error("term_end", "The term must end after it starts.")
+        for name, messages in policy_term_errors(start, end).items():
+            self.add_error(name, messages)
         return data
 
 

@@ -276,7 +276,7 @@ ALIASES["expense date"] = "term_end"
 
 def recognize_header(text: object) -> str:
     """The field a header names, or '' when it is not recognised."""
-    return ALIASES.get(normalize_header(text), "")
+    return ALIASES.get(normalize_header(text), "") or _by_tokens(text)
 
 
 def _by_tokens(header: object) -> str:
@@ -293,7 +293,7 @@ def recognize_columns(headers: list[str], remembered: dict[str, str] | None = No
     taken: set[str] = set()
     for header in headers:
         key = normalize_header(header)
-        field = remembered[key] if key in remembered else ALIASES.get(key) or _by_tokens(header)
+        field = remembered[key] if key in remembered else recognize_header(header)
         if field and field in taken and field not in ADDITIVE_FIELDS:
             field = ""
         if field:

@@ -6,8 +6,10 @@ claim seen in two reports (two valuations) shares `claim_key` (its normalised cl
 number) and carrier, which is how reserve movement between valuations is found.
 
 Money is Decimal to the cent. Paid is net: indemnity + medical + expense - recoveries;
-total incurred = paid + reserves (see claims/importers/rows.py).
+total incurred = paid + reserves (claims/rules.py, and a CheckConstraint below).
 """
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +17,8 @@ from django.utils import timezone
 
 from accounts.models import Agency
 from accounts.tenancy import TenantQuerySet
+from claims import rules
+from vault import rules as vault_rules
 from vault.models import Carrier, Document, Insured, Policy
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -75,6 +79,11 @@ class ReportTerm(models.Model):
         ordering = ["term_start", "policy_number", "id"]
         indexes = [
             models.Index(fields=["agency", "insured", "term_start"], name="term_insured_start")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=vault_rules.TERM_ENDS_AFTER_START, name="report_term_ends_after_start"
+            )
         ]
 
     def __str__(self) -> str:
@@ -158,13 +167,27 @@ class Claim(models.Model):
                 fields=["agency", "insured", "carrier", "claim_key"], name="claim_identity"
             ),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=rules.INCURRED_IS_PAID_PLUS_RESERVES,
+                name="claim_incurred_is_paid_plus_reserves",
+            ),
+            models.CheckConstraint(
+                condition=rules.NO_RESERVES_WHEN_CLOSED, name="claim_closed_carries_no_reserves"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.claim_number
 
     @property
-    def paid(self):
-        return self.paid_indemnity + self.paid_medical + self.paid_expense - self.recoveries
+    def paid(self) -> Decimal:
+        return rules.paid(
+            indemnity=self.paid_indemnity,
+            medical=self.paid_medical,
+            expense=self.paid_expense,
+            recoveries=self.recoveries,
+        )
 
     @property
     def is_open(self) -> bool:

@@ -33,6 +33,7 @@ from django.db.models.functions import Abs, Coalesce
 
 from accounts.models import Agency
 from accounts.tenancy import scoped
+from claims import rules
 from claims.charts import BarChart, bar_chart
 from claims.models import MONEY, Claim, LossRunReport, ReportTerm
 from vault.models import Insured
@@ -47,10 +48,7 @@ LISTED_FIELDS = (
 )  # fmt: skip
 LIST_LIMIT = 100
 MONEY_FIELD = DecimalField(**MONEY)
-PAID = ExpressionWrapper(
-    F("paid_indemnity") + F("paid_medical") + F("paid_expense") - F("recoveries"),
-    output_field=MONEY_FIELD,
-)
+PAID = ExpressionWrapper(rules.PAID_EXPRESSION, output_field=MONEY_FIELD)
 OPEN_Q = Q(status__in=Claim.OPEN_STATUSES)
 LATE_Q = Q(report_lag_days__gt=LATE_REPORT_DAYS)
 

@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from claims import pdf_imports, services
+from claims import services
 from claims.models import ImportJob, PdfImport
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def pdf_extract(job_id: int) -> None:
     if job is None:
         return
     try:
-        pdf_imports.pdf_import_run(job=job)
+        services.pdf_import_run(job=job)
     except Exception as exc:
         log.exception("PDF import %s failed", job_id)
         PdfImport.objects.filter(pk=job_id, status=PdfImport.Status.EXTRACTING).update(

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import agency_view
-from claims import forms, pdf_imports, selectors, tasks
+from claims import forms, selectors, services, tasks
 from claims.extract import CLAIM_KEYS
 from claims.models import PdfImport
 from vault.views_documents import limit_upload_size
@@ -51,7 +51,7 @@ def pdf_import_start(request, agency, insured_id):
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                job = pdf_imports.pdf_import_start(
+                job = services.pdf_import_start(
                     agency=agency,
                     user=request.user,
                     insured=insured,
@@ -149,7 +149,7 @@ def pdf_import_review(request, agency, pdf_import_id):
     job = selectors.pdf_import_get(agency=agency, pdf_import_id=pdf_import_id)
     count = len(job.result.get("claims", []))
     try:
-        job = pdf_imports.pdf_import_correct(
+        job = services.pdf_import_correct(
             agency=agency, job=job, edits=_edits_from(request.POST, count)
         )
     except ValidationError as exc:
@@ -165,7 +165,7 @@ def pdf_import_review(request, agency, pdf_import_id):
         messages.error(request, "Enter the valuation date to import the claims.")
         return redirect("claims:pdf_import_detail", pdf_import_id=job.pk)
     try:
-        report = pdf_imports.pdf_import_commit(
+        report = services.pdf_import_commit(
             agency=agency,
             user=request.user,
             job=job,

@@ -1,4 +1,4 @@
-"""Embedded/demo mode only: read the captured e-mail in the browser."""
+"""Embedded/demo mode: read the captured e-mail in the browser (off unless CAPTURED_MAIL_PAGE)."""
 
 from django.urls import path
 
@@ -6,5 +6,5 @@ from config import outbox
 
 urlpatterns = [
     path("outbox/", outbox.outbox_list, name="dev_outbox"),
-    path("outbox/<str:name>", outbox.outbox_message, name="dev_outbox_message"),
+    path("outbox/<int:email_id>/", outbox.outbox_message, name="dev_outbox_message"),
 ]

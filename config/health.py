@@ -1,7 +1,15 @@
-"""/healthz: 200 when the database and the Celery broker answer, 503 with the reason otherwise."""
+"""/healthz: 200 when the database and the Celery broker answer, 503 with the reason otherwise.
 
+It also reports the outbox's backlog (e-mails pending and failed, the oldest pending one's
+age) once the outbox app is installed: a backlog is worth seeing, not a reason to take a
+web server out of rotation, so it never changes the status.
+"""
+
+from django.apps import apps
 from django.db import connection
+from django.db.models import Count, Min
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -27,10 +35,40 @@ def check_broker() -> str | None:
     return None
 
 
+def outbox_backlog() -> dict | None:
+    """Pending and failed e-mails and the oldest pending one's age in seconds (None when
+    nothing is pending), or None while the outbox app is not installed."""
+    if not apps.is_installed("outbox"):
+        return None
+    email = apps.get_model("outbox", "Email")
+    counts = dict(
+        email.objects.filter(status__in=("pending", "failed"))
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    oldest = email.objects.filter(status="pending").aggregate(at=Min("created_at"))["at"]
+    return {
+        "pending": counts.get("pending", 0),
+        "failed": counts.get("failed", 0),
+        "oldest_pending_age_seconds": (
+            round((timezone.now() - oldest).total_seconds(), 1) if oldest else None
+        ),
+    }
+
+
+def report_outbox() -> dict | str | None:
+    try:
+        return outbox_backlog()
+    except Exception as exc:  # noqa: BLE001 - reported, never a failed health check
+        return f"unavailable: {exc.__class__.__name__}"
+
+
 @never_cache
 @require_GET
 def healthz(request):
     problems = [p for p in (check_database(), check_broker()) if p]
-    if problems:
-        return JsonResponse({"status": "unavailable", "problems": problems}, status=503)
-    return JsonResponse({"status": "ok"})
+    body: dict = {"status": "unavailable", "problems": problems} if problems else {"status": "ok"}
+    if not problems and apps.is_installed("outbox"):
+        body["outbox"] = report_outbox()
+    return JsonResponse(body, status=503 if problems else 200)

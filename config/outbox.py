@@ -1,64 +1,45 @@
-"""A page over the file-based e-mail backend's folder, for the embedded/demo mode."""
+"""The captured-mail page of the embedded/demo mode: the outbox rows, read in the browser.
 
-import email
-import email.policy
-from pathlib import Path
+Staff see every e-mail; an agency user only their own agency's (platform mail such as
+password resets and help-desk notes has no agency, so only staff see it); a signed-out
+visitor is sent to the sign-in page. Off unless CAPTURED_MAIL_PAGE (default: DEBUG).
+"""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import render
 
-
-def _messages_dir() -> Path:
-    return Path(settings.EMAIL_FILE_PATH)
+from outbox.models import Email
 
 
-def _parse(path: Path) -> list[email.message.EmailMessage]:
-    """The file-based backend appends messages separated by a line of 79 dashes."""
-    chunks = path.read_bytes().split(b"\n" + b"-" * 79 + b"\n")
-    return [
-        email.message_from_bytes(c.lstrip(b"\n"), policy=email.policy.default)
-        for c in chunks
-        if c.strip()
-    ]
+def _visible(request) -> QuerySet[Email] | None:
+    """None for staff (everything), else the agency user's own queryset; 404 otherwise."""
+    if not settings.CAPTURED_MAIL_PAGE:
+        raise Http404("The captured-mail page is off.")
+    if request.user.is_staff:
+        return None
+    if not request.agency:
+        raise Http404("No agency.")
+    # tenancy: the outbox sits below accounts (no TenantQuerySet); the agency is the user's
+    return Email.objects.filter(agency=request.agency)
 
 
+@login_required
 def outbox_list(request):
-    folder = _messages_dir()
-    rows = []
-    if folder.exists():
-        for path in sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True)[
-            :200
-        ]:
-            for i, msg in enumerate(_parse(path)):
-                rows.append(
-                    {
-                        "name": f"{path.name}:{i}",
-                        "subject": msg["subject"],
-                        "to": msg["to"],
-                        "date": msg["date"],
-                    }
-                )
-    return render(request, "dev/outbox.html", {"rows": rows})
+    mine = _visible(request)
+    qs = Email.objects.all() if mine is None else mine
+    rows = list(qs.select_related("agency").order_by("-created_at", "-id")[:200])
+    return render(request, "dev/outbox.html", {"rows": rows, "everything": mine is None})
 
 
-def outbox_message(request, name: str):
-    file_name, _, index = name.partition(":")
-    path = _messages_dir() / Path(file_name).name
-    if not path.exists() or not index.isdigit():
-        raise Http404
-    messages = _parse(path)
-    if int(index) >= len(messages):
-        raise Http404
-    msg = messages[int(index)]
-    text = msg.get_body(preferencelist=("plain",))
-    html = msg.get_body(preferencelist=("html",))
-    return render(
-        request,
-        "dev/outbox_message.html",
-        {
-            "msg": msg,
-            "text": text.get_content() if text else "",
-            "html": html.get_content() if html else "",
-        },
-    )
+@login_required
+def outbox_message(request, email_id: int):
+    mine = _visible(request)
+    qs = Email.objects.all() if mine is None else mine
+    try:
+        email = qs.get(pk=email_id)
+    except Email.DoesNotExist as exc:  # another agency's e-mail looks the same as a missing one
+        raise Http404("No such e-mail.") from exc
+    return render(request, "dev/outbox_message.html", {"msg": email})

@@ -1,4 +1,4 @@
-"""Help-desk forms: field validation only. The rules live in helpdesk.services."""
+"""Help-desk forms: field validation; the domain rules come from helpdesk.rules."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
+from helpdesk import rules
 from helpdesk.models import CommonMistake, Ticket
 from vault.models import Document
 
@@ -17,12 +18,6 @@ REPLY_KIND_CHOICES = [
     (Document.Kind.LOSS_RUN.value, Document.Kind.LOSS_RUN.label),
     (Document.Kind.OTHER.value, Document.Kind.OTHER.label),
 ]
-
-
-def uncovered_policy_errors(numbers: list[str], covered: set[str]) -> list[str]:
-    return [
-        f"Policy {n} is not covered by any proof of carrier." for n in numbers if n not in covered
-    ]
 
 
 class DocumentChoiceField(forms.ModelChoiceField):
@@ -53,7 +48,7 @@ class TicketSubmitForm(forms.Form):
     )
     confirm_common_mistakes = forms.BooleanField(
         label="I reviewed the Common Mistakes list and this request avoids them",
-        error_messages={"required": "Confirm that you reviewed the Common Mistakes list."},
+        error_messages={"required": rules.CONFIRM_MISTAKES},
     )
 
     def __init__(
@@ -143,11 +138,12 @@ class TicketSubmitForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        missing = not data.get("signed_first_request") and not data.get("signed_file")
-        if missing and not ({"signed_first_request", "signed_file"} & set(self.errors)):
-            self.add_error(
-                "signed_first_request",
-                "Choose the signed first request from the vault or upload it.",
+        if not ({"signed_first_request", "signed_file"} & set(self.errors)):
+            self._add_rule_errors(
+                rules.signed_first_request_errors(
+                    document=data.get("signed_first_request"),
+                    uploading=bool(data.get("signed_file")),
+                )
             )
         covered: set[str] = set()
         any_proof = False
@@ -168,16 +164,17 @@ class TicketSubmitForm(forms.Form):
             if has_file:
                 any_proof = True
                 covered.update(policies)
-        if not any_proof:
-            self.add_error(
-                None,
-                "Add the most current proof of carrier (declarations page, bill or prior-year "
-                "loss runs) and tick the policy numbers it covers.",
+        self._add_rule_errors(
+            rules.proof_coverage_errors(
+                policy_numbers=self.policy_numbers, covered=covered, has_proof=any_proof
             )
-        else:
-            for error in uncovered_policy_errors(self.policy_numbers, covered):
-                self.add_error(None, error)
+        )
         return data
+
+    def _add_rule_errors(self, errors: rules.Errors) -> None:
+        for name, messages in errors.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -241,19 +238,22 @@ class TicketAdminForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
     )
 
+    # Set by TicketAdmin when the services refused the change: shown, nothing saved.
+    staff_action_errors: tuple[str, ...] = ()
+
     class Meta:
         model = Ticket
         fields = ["status", "assignee", "priority"]
 
     def clean(self):
         data = super().clean()
-        status = data.get("status")
-        if self.instance.pk and status != self.instance.status:
-            if status == Ticket.Status.WAITING_ON_AGENCY:
-                self.add_error(
-                    "status",
-                    "Use “Return to agency” above: it asks for the Common Mistakes reasons.",
-                )
-            if status == Ticket.Status.RESOLVED_RECEIVED and not data.get("received_on"):
-                self.add_error("received_on", "Enter the date the loss runs were received.")
+        if self.instance.pk and data.get("status"):
+            errors = rules.status_change_errors(
+                current=self.instance.status, to=data["status"], received_on=data.get("received_on")
+            )
+            for name, messages in errors.items():
+                for message in messages:
+                    self.add_error(name if name in self.fields else None, message)
+        for message in self.staff_action_errors:
+            self.add_error(None, message)
         return data

@@ -180,7 +180,7 @@ class TicketEvent(models.Model):
         MESSAGE = "message", "Public message"
         INTERNAL_NOTE = "internal_note", "Internal note"
         AGENCY_REPLY = "agency_reply", "Agency replied"
-        ESCALATION_LETTER = "escalation_letter", "Escalation letter generated"
+        ESCALATION_LETTER = "escalation_letter", "Escalation letter sent to the carrier"
         RESOLVED = "resolved", "Resolved: loss runs received"
 
     # Actions whose row the agency sees in the ticket's history (internal detail never shown).
@@ -212,10 +212,6 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} (ticket #{self.ticket_id})"
-
-    @property
-    def is_public(self) -> bool:
-        return self.action in self.PUBLIC_ACTIONS
 
 
 class TicketReturnReason(models.Model):

@@ -84,6 +84,7 @@ class LossRunRequestFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory, agency=factory.SelfAttribute("..agency"))
     created_at = factory.LazyFunction(timezone.now)
     years_requested = 5
+    governing_state = factory.SelfAttribute("insured.state")  # as vault.services sets it
 
     @factory.post_generation
     def policies(obj, create, extracted, **kwargs):

@@ -28,8 +28,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.services import invitation_token
+from accounts.signup import SignupDetails, signup_token
+from esign.tokens import make_token
 from tests.accounts.factories import InvitationFactory
 from tests.claims.factories import ClaimFactory, ImportJobFactory, LossRunReportFactory
+from tests.esign.factories import SignatureRequestFactory
 from tests.factories import (
     AgencyFactory,
     CarrierFactory,
@@ -153,6 +156,8 @@ dates = st.one_of(
     st.dates().map(lambda d: d.isoformat()),
     st.dates().map(lambda d: d.strftime("%m/%d/%Y")),
     st.sampled_from(["0000-00-00", "2026-02-30", "99999-01-01", "1-1-1", "2026-13-01", "today"]),
+    # far outside the business calendar; tests/test_fuzz_dates.py walks these on every field
+    st.sampled_from(["0001-01-01", "1899-12-31", "9999-12-31", "12/31/1899", "01/01/0001"]),
     nasty_text,
 )
 datetimes = st.one_of(
@@ -273,6 +278,7 @@ def world(db):
     report = claim.report
     job = ImportJobFactory(agency=agency, insured=insured, carrier=carrier)
     invitation = InvitationFactory(agency=agency, invited_by=owner)
+    signature = SignatureRequestFactory(agency=agency)
     return {
         "agency": agency,
         "owner": owner,
@@ -285,6 +291,11 @@ def world(db):
         "claim_id": claim.pk,
         "import_id": job.pk,
         "token": invitation_token(invitation),
+        "signup_token": signup_token(
+            SignupDetails("Fuzz Signup", "Pat Fuzz", "new@fuzz.test", "NJ", "America/New_York")
+        ),
+        "carrier_id": carrier.pk,
+        "signing_token": make_token(signature_id=signature.pk, nonce=signature.nonce),
         "empty_report": LossRunReportFactory(agency=agency, insured=insured, carrier=carrier),
     }
 
@@ -295,6 +306,7 @@ PAGES = [
     ("login", {}, False),
     ("password_reset", {}, False),
     ("accounts:invitation_accept", {"token": "token"}, False),
+    ("accounts:signup_finish", {"token": "signup_token"}, False),
     ("password_change", {}, True),
     ("accounts:invite", {}, True),
     ("accounts:team", {}, True),
@@ -305,8 +317,12 @@ PAGES = [
     ("vault:request_row", {"request_id": "request_id"}, True),
     ("vault:document_upload", {"request_id": "request_id"}, True),
     ("vault:bulk_upload", {}, True),
+    ("escalation:carrier_list", {}, True),
     ("helpdesk:submit", {"request_id": "overdue_id"}, True),
     ("helpdesk:ticket_detail", {"ticket_id": "ticket_id"}, True),
+    ("dispatch:request_send", {"request_id": "request_id"}, True),
+    ("vault:carrier_detail", {"carrier_id": "carrier_id"}, True),
+    ("esign:sign", {"signing_token": "signing_token"}, False),
     ("claims:insured_list", {}, True),
     ("claims:import_start", {"insured_id": "insured_id"}, True),
     ("claims:pdf_import_start", {"insured_id": "insured_id"}, True),

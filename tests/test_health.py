@@ -9,7 +9,10 @@ def test_healthz_ok_when_database_and_broker_answer(client, settings):
     app.conf.broker_url = "memory://"
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "outbox": {"pending": 0, "failed": 0, "oldest_pending_age_seconds": None},
+    }
 
 
 @pytest.mark.django_db

@@ -48,6 +48,15 @@ PUBLIC_PATTERNS = {
     "password_reset_confirm": "password reset by e-mail (uidb64 + token)",
     "password_reset_complete": "password reset by e-mail",
     "accounts:signup": "creates a new agency; no existing agency's data",
+    "accounts:signup_sent": "the same 'check your e-mail' page for everyone",
+    "accounts:signup_finish": "the signed token carries the new agency's details; no existing agency's data",
+    "esign:sign": (
+        "the signing link's signed token is the signer's credential (no account); tokens of "
+        "another request, tampered, expired, revoked and used ones are tested below and in "
+        "tests/esign"
+    ),
+    "esign:sign_letter": "the signing link's letter PDF, same token as esign:sign",
+    "metrics": "Prometheus: token or internal network only, no agency's rows (tests/ops)",
     "accounts:invitation_accept": (
         "the signed token is the visitor's credential; expired/forged/other tokens are "
         "tested in tests/accounts"
@@ -246,12 +255,12 @@ def _ticket(agency):
 
 
 def _notification(agency):
-    from tracker.models import Milestone, Notification
+    from tracker.models import MilestoneKind, Notification
 
     return Notification.objects.create(
         agency=agency,
         request=_request(agency),
-        milestone=Milestone.SECOND_REQUEST_DUE,
+        milestone=MilestoneKind.SECOND_REQUEST_DUE,
         due_at=timezone.now(),
     )
 
@@ -266,6 +275,12 @@ def _invitation_token(agency):
     from accounts.services import invitation_token
 
     return invitation_token(_invitation(agency))
+
+
+def _signature(agency):
+    from tests.esign.factories import SignatureRequestFactory
+
+    return SignatureRequestFactory(agency=agency)
 
 
 def _pk(build: Callable) -> Callable:
@@ -284,6 +299,7 @@ KWARG_BUILDERS: dict[str, Callable] = {
     "token": _invitation_token,
     "notification_id": _pk(_notification),
     "ticket_id": _pk(_ticket),
+    "signature_id": _pk(_signature),
     "report_id": _pk(lambda a: make("claims.LossRunReport", a)),
     "term_id": _pk(lambda a: make("claims.ReportTerm", a)),
     "claim_id": _pk(lambda a: make("claims.Claim", a)),
@@ -475,3 +491,34 @@ def test_own_agency_ids_are_not_404(client):
     invitation = _invitation(agency)
     url = reverse("accounts:invitation_revoke", kwargs={"invitation_id": invitation.pk})
     assert client.post(url).status_code == 302
+
+
+# The public signing pages: a token opens its own request only ------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["esign:sign", "esign:sign_letter"])
+def test_signing_urls_with_another_requests_token_parts_show_nothing(client, other, name):
+    """A token whose id or nonce comes from another request (another agency's) is refused
+    before anything is read, signed in as the other agency or not."""
+    from esign.tokens import make_token
+    from tests.factories import AgencyFactory, OwnerFactory
+
+    mine = _signature(AgencyFactory(name="Agency A"))
+    theirs = _signature(other)
+    client.force_login(OwnerFactory(agency=mine.agency))
+    for token in (
+        make_token(signature_id=theirs.pk, nonce=mine.nonce),
+        make_token(signature_id=mine.pk, nonce=theirs.nonce),
+    ):
+        response = client.get(reverse(name, kwargs={"signing_token": token}))
+        assert response.status_code == 404
+        assert OTHER_AGENCY_NAME.encode() not in response.content
+        assert theirs.request.insured.legal_name.encode() not in response.content
+    # Control: the other request's own token opens its own page (and only its letter).
+    own = client.get(
+        reverse(
+            name, kwargs={"signing_token": make_token(signature_id=theirs.pk, nonce=theirs.nonce)}
+        )
+    )
+    assert own.status_code == 200

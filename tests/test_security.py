@@ -4,7 +4,6 @@ deploy checks, e-mail links without credentials, throttled sign-in, uploads neve
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import re
@@ -16,16 +15,18 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.test.signals import template_rendered
-from django.urls import NoReverseMatch, resolve, reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from accounts.services import invitation_accept_url
 from tests.accounts.factories import InvitationFactory
 from tests.factories import AgencyFactory, LossRunRequestFactory, OwnerFactory, StaffFactory
 from tests.helpdesk.factories import TicketFactory
+from tests.s3 import is_s3
 from tests.test_fuzz_forms import agency_urls
 from tests.test_fuzz_forms import world as world  # noqa: F401,PLC0414 - the shared fixture
 
@@ -74,8 +75,8 @@ def test_sign_in_page_sends_the_security_headers(client):
 NOT_SERVED_TO_BROWSERS = {
     "templates/vault/letters/_base.html": "PDF letters (WeasyPrint)",
     "templates/claims/summary_pdf.html": "PDF claims summary (WeasyPrint)",
+    "templates/esign/certificate.html": "PDF signature certificate (WeasyPrint)",
     "templates/helpdesk/letters/escalation.html": "PDF escalation letter (WeasyPrint)",
-    "templates/registration/password_reset_email_html.html": "e-mail",
 }
 NOT_SERVED_DIRS = ("templates/emails/",)
 
@@ -182,8 +183,7 @@ def test_admin_pages_are_csp_clean_for_staff():
         reverse("admin:helpdesk_ticket_history", args=[ticket.pk]),
     ]
     for name in ("admin:tracker_notification_changelist", "admin:vault_lossrunrequest_changelist"):
-        with contextlib.suppress(NoReverseMatch):
-            urls.append(reverse(name))
+        urls.append(reverse(name))
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -200,6 +200,7 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         DJANGO_SECRET_KEY="x9" * 30 + "-not-a-real-secret-but-long-and-random-enough",
         DJANGO_ALLOWED_HOSTS="lossrun.example.com",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
+        CACHE_URL="redis://localhost:6379/1",
     )
     done = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -224,6 +225,7 @@ def test_production_settings_secure_the_cookies_and_https():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY="k" * 60,
         DJANGO_ALLOWED_HOSTS="lossrun.example.com",
+        CACHE_URL="redis://localhost:6379/1",
     )
     done = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
@@ -250,14 +252,44 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert done.returncode != 0 and "DJANGO_SECRET_KEY" in done.stderr
 
 
+@pytest.mark.parametrize(("cache_url", "says"), [(None, "CACHE_URL"), ("locmemcache://", "Redis")])
+def test_production_refuses_a_cache_the_web_workers_do_not_share(cache_url, says):
+    """Rate limits counted per gunicorn worker would allow the limit once per worker."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CACHE_URL"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="k" * 60,
+        DJANGO_ALLOWED_HOSTS="x",
+    )
+    if cache_url:
+        env["CACHE_URL"] = cache_url
+    done = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0 and says in done.stderr
+
+
 # --- e-mail links -----------------------------------------------------------------------------
 
 URL = re.compile(r"https?://[^\s\"'<>]+")
 CREDENTIAL = re.compile(
     r"sessionid|csrf|token|passw|secret|api[_-]?key|auth=|sig=|signature|[?&]key=", re.IGNORECASE
 )
-# By design: a one-time signed token is the point of these two links.
-TOKEN_LINKS = {"accounts:invitation_accept", "password_reset_confirm"}
+# By design: a one-time signed token is the point of these links.
+TOKEN_LINKS = {
+    "accounts:invitation_accept",
+    "password_reset_confirm",
+    "accounts:signup_finish",
+    "esign:sign",
+}
+# Pages for people who are signed out, linked from the e-mails that answer sign-up and
+# invitations for an address that already has an account.
+SIGNED_OUT_LINKS = {"login", "password_reset"}
 
 
 def links_of(message) -> set[str]:
@@ -266,12 +298,13 @@ def links_of(message) -> set[str]:
 
 
 @pytest.fixture
-def sent_mail(db, settings):
+def sent_mail(db, settings, django_capture_on_commit_callbacks):
     """Send every kind of e-mail the product sends; returns (messages, templates rendered)."""
     from helpdesk import emails as helpdesk_emails
     from helpdesk.models import Ticket, TicketEvent, TicketMessage
-    from tracker.emails import build_notice_message
-    from tracker.models import Milestone, Notification
+    from tests.outbox_mail import deliver_outbox
+    from tracker.models import MilestoneKind, Notification
+    from tracker.notices import notices_queue
 
     settings.SITE_URL = "https://lossrun.example.com"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -285,11 +318,12 @@ def sent_mail(db, settings):
         agency = AgencyFactory()
         owner = OwnerFactory(agency=agency)
         req = LossRunRequestFactory(agency=agency, created_by=owner)
-        for kind in Milestone.values:
+        for kind in MilestoneKind.values:
             notice = Notification.objects.create(
                 agency=agency, request=req, milestone=kind, due_at=timezone.now()
             )
-            build_notice_message(notice, [owner.email]).send()
+            notices_queue([notice.pk])
+        deliver_outbox()
         ticket = TicketFactory(request=LossRunRequestFactory(agency=agency), submitted_by=owner)
         event = TicketEvent.objects.create(
             agency=agency,
@@ -298,28 +332,63 @@ def sent_mail(db, settings):
             from_status=Ticket.Status.SUBMITTED,
             to_status=Ticket.Status.IN_REVIEW,
         )
-        helpdesk_emails.send_agency_status_change(event_id=event.pk)
+        helpdesk_emails.queue_agency_status_change(event_id=event.pk)
         message = TicketMessage.objects.create(
             agency=agency, ticket=ticket, from_staff=True, body="We called the carrier."
         )
-        helpdesk_emails.send_agency_message(message_id=message.pk)
-        helpdesk_emails.send_helpdesk_new_ticket(ticket_id=ticket.pk)
+        helpdesk_emails.queue_agency_message(message_id=message.pk)
+        helpdesk_emails.queue_helpdesk_new_ticket(ticket_id=ticket.pk)
         reply = TicketMessage.objects.create(
             agency=agency, ticket=ticket, author=owner, body="Here is the proof."
         )
-        helpdesk_emails.send_helpdesk_agency_reply(message_id=reply.pk)
+        helpdesk_emails.queue_helpdesk_agency_reply(message_id=reply.pk)
         invitation = InvitationFactory(agency=agency, invited_by=owner)
-        from accounts.emails import send_invitation
+        from accounts.emails import queue_invitation
 
-        send_invitation(
+        queue_invitation(
             invitation=invitation,
             accept_url=invitation_accept_url(invitation),
             expires_at=timezone.now() + dt.timedelta(days=7),
         )
         Client().post(reverse("password_reset"), {"email": owner.email})
+        signup = {"agency_name": "New Agency", "full_name": "Pat New", "state": "NJ"}
+        signup["time_zone"] = "America/New_York"
+        Client().post(reverse("accounts:signup"), {**signup, "email": "new@agency.test"})
+        Client().post(reverse("accounts:signup"), {**signup, "email": owner.email})
+        elsewhere = OwnerFactory(agency=AgencyFactory())
+        invite = Client()
+        invite.force_login(owner)
+        invite.post(reverse("accounts:invite"), {"email": elsewhere.email})
+        _send_signature_and_carrier_mail(agency, owner, django_capture_on_commit_callbacks)
+        deliver_outbox()
     finally:
         template_rendered.disconnect(on_render)
     return list(mail.outbox), rendered, {"agency": agency, "owner": owner, "request": req}
+
+
+def _send_signature_and_carrier_mail(agency, owner, capture) -> None:
+    """The e-signature flow's e-mails (link, reminder, copy, signed, declined) and the
+    carrier's 1st and 2nd request, delivered through the outbox after commit."""
+    from dispatch.services import carrier_send_email
+    from esign import emails as esign_emails
+    from esign.services import signature_decline, signature_sign
+    from tests.esign.factories import SignatureRequestFactory
+
+    with capture(execute=True):
+        signed = SignatureRequestFactory(
+            agency=agency, request=LossRunRequestFactory(agency=agency, created_by=owner)
+        )
+        esign_emails.signing_reminder(signature=signed)
+        signature_sign(
+            signature=signed, name="Pat Rivera", title="President", consented=True, png=None,
+            typed="Pat Rivera", ip="203.0.113.1", user_agent="test",
+        )  # fmt: skip
+        declined = SignatureRequestFactory(
+            agency=agency, request=LossRunRequestFactory(agency=agency, created_by=owner)
+        )
+        signature_decline(signature=declined, reason="Wrong insured", ip=None, user_agent="")
+        for kind in ("first", "second"):
+            carrier_send_email(agency=agency, request=signed.request, user=owner, kind=kind)
 
 
 def test_every_email_template_is_exercised(sent_mail):
@@ -343,6 +412,9 @@ def test_email_links_carry_no_credentials(sent_mail):
             parts = urlsplit(link)._replace(path=urlsplit(link).path or "/")
             assert parts.scheme == "https" and parts.netloc == "lossrun.example.com", link
             match = resolve(parts.path)
+            if match.view_name in SIGNED_OUT_LINKS:
+                assert not parts.query, link
+                continue
             if match.view_name in TOKEN_LINKS:
                 token_links += 1
                 assert not parts.query, link  # the token is in the path, nothing else added
@@ -352,7 +424,7 @@ def test_email_links_carry_no_credentials(sent_mail):
             # No opaque blob in the path either: only words and numeric ids.
             for segment in filter(None, parts.path.split("/")):
                 assert re.fullmatch(r"[a-z0-9._-]+", segment) and len(segment) < 40, link
-    assert token_links == 2  # one invitation, one password reset
+    assert token_links == 6  # invitation, reset, sign-up, two signing links, a reminder
 
 
 def test_email_links_need_sign_in_and_are_404_for_another_agency(sent_mail):
@@ -361,7 +433,8 @@ def test_email_links_need_sign_in_and_are_404_for_another_agency(sent_mail):
     for message in messages:
         for link in links_of(message):
             path = urlsplit(link).path or "/"
-            if resolve(path).view_name not in TOKEN_LINKS and not path.startswith("/admin/"):
+            name = resolve(path).view_name
+            if name not in TOKEN_LINKS | SIGNED_OUT_LINKS and not path.startswith("/admin/"):
                 paths.add(path)
     assert len(paths) >= 4
     stranger = OwnerFactory(agency=AgencyFactory())
@@ -412,15 +485,14 @@ def test_lockout_page_is_csp_clean(client, settings, owner):
 
 @pytest.mark.django_db
 def test_weak_passwords_are_refused_at_sign_up(client):
+    from accounts.signup import SignupDetails, signup_token
+
+    details = SignupDetails(
+        "Weak Password Agency", "Pat Weak", "pat@weak.test", "NJ", "America/New_York"
+    )
     response = client.post(
-        reverse("accounts:signup"),
-        {
-            "agency_name": "Weak Password Agency",
-            "full_name": "Pat Weak",
-            "email": "pat@weak.test",
-            "password1": "password",
-            "password2": "password",
-        },
+        reverse("accounts:signup_finish", kwargs={"token": signup_token(details)}),
+        {"password1": "password", "password2": "password"},
     )
     assert response.status_code == 200
     text = response.content.decode()
@@ -454,9 +526,11 @@ def test_uploaded_script_is_downloaded_as_an_inert_attachment(
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
-    stored = Path(doc.file.path)
-    assert not os.access(stored, os.X_OK)
-    assert stored.suffix == {"text/csv": ".csv", "application/pdf": ".pdf"}[content_type]
+    if not is_s3(default_storage):
+        assert not os.access(doc.file.path, os.X_OK)
+    assert (
+        Path(doc.file.name).suffix == {"text/csv": ".csv", "application/pdf": ".pdf"}[content_type]
+    )
 
 
 @pytest.mark.django_db

@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 
 from tracker.models import Notification
 from tracker.services import notifications_retry_now
@@ -13,21 +15,20 @@ class NotificationAdmin(admin.ModelAdmin):
         "agency",
         "request_link",
         "due_at",
-        "sent_at",
-        "attempts",
+        "email_status",
         "short_error",
     ]
-    list_filter = ["status", "milestone"]
+    list_filter = ["status", "milestone", "email__status"]
     search_fields = [
         "=id",
         "=request__id",
         "agency__name",
         "request__insured__legal_name",
         "request__carrier__legal_name",
-        "recipients",
+        "email__to",
         "last_error",
     ]
-    list_select_related = ["agency", "request__insured", "request__carrier"]
+    list_select_related = ["agency", "request__insured", "request__carrier", "email"]
     date_hierarchy = "due_at"
     ordering = ["-due_at", "-id"]
     actions = ["retry_now"]
@@ -35,15 +36,12 @@ class NotificationAdmin(admin.ModelAdmin):
         "agency",
         "request",
         "milestone",
+        "basis",
         "due_at",
         "status",
         "created_at",
-        "claimed_at",
-        "sent_at",
-        "attempts",
-        "next_attempt_at",
         "last_error",
-        "recipients",
+        "email_link",
     ]
 
     def has_add_permission(self, request) -> bool:
@@ -59,9 +57,21 @@ class NotificationAdmin(admin.ModelAdmin):
     def request_link(self, obj: Notification) -> str:
         return f"#{obj.request_id} {obj.request.insured} / {obj.request.carrier}"
 
+    @admin.display(description="e-mail", ordering="email__status")
+    def email_status(self, obj: Notification) -> str:
+        return obj.email.get_status_display() if obj.email else "—"
+
+    @admin.display(description="e-mail")
+    def email_link(self, obj: Notification) -> str:
+        if obj.email is None:
+            return "—"
+        url = reverse("admin:outbox_email_change", args=[obj.email_id])
+        return format_html('<a href="{}">{}</a>', url, obj.email.get_status_display())
+
     @admin.display(description="last error")
     def short_error(self, obj: Notification) -> str:
-        return (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
+        error = obj.last_error or (obj.email.last_error if obj.email else "")
+        return (error[:80] + "…") if len(error) > 80 else error
 
     @admin.action(description="Retry now (pending or failed notices only)")
     def retry_now(self, request, queryset):

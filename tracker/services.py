@@ -1,17 +1,16 @@
-"""Writes of the tracker: the request's due columns, the sweep and the delivery of notices.
+"""Writes of the tracker: the sweep that creates notices (the schedule: tracker.schedule).
 
-Exactly once, in three steps:
-1. `sweep` reads only the requests whose indexed `next_due_at` has passed, creates one
-   Notification row per due (request, milestone) under the unique constraint, advances
-   `next_due_at` and enqueues each delivery on commit;
-2. `notification_deliver` (the Celery task's body) claims the row with a conditional
-   UPDATE (0 rows: another worker has it), re-checks the request, sends, marks it sent;
-3. on an error the row is `failed` with its error and a backoff; the sweep re-enqueues
-   failed rows, pending rows nobody picked up and claims older than CLAIM_TIMEOUT (a
-   worker killed between claim and send), so nothing is lost.
-The only window for a duplicate is a worker dying after the SMTP server accepted the
-message and before the row is marked sent; every message carries a Message-ID derived
-from the notification id so the receiving side can de-duplicate even that.
+Exactly once: `sweep` reads only the requests whose indexed `next_due_at` has passed,
+creates one Notification row per due (request, milestone, dates) under the unique
+constraint, advances `next_due_at` and, in the same transaction, queues each notice's
+e-mail in the outbox (tracker.notices). Delivery, claim, retry and backoff are the
+outbox's (outbox.delivery); a notice holds its slot unless cancelled, so its e-mail is
+never queued twice for the same dates.
+
+Working hours are enforced here, where an e-mail is queued: the sweep queues one only at a
+moment inside the agency's working hours on a business day (tracker.timeline.plan_due,
+notice_moment), and the outbox's first attempt is that moment. A worker that delivers
+later (a backlog, a retry) is not held back again: the notice was due when it was queued.
 """
 
 from __future__ import annotations
@@ -22,148 +21,24 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.tenancy import scoped
-from tracker.calendar import BusinessCalendar, calendar_for_agency, closed_days_by_agency
+from outbox.delivery import enqueue_batched
+from outbox.models import Email
+from outbox.services import emails_retry_now
+from tracker.calendar import calendar_for_agency, closed_days_by_agency
 from tracker.models import Notification
-from tracker.timeline import (
-    HELPDESK_DUE,
-    SECOND_REQUEST_DUE,
-    DuePlan,
-    Milestone,
-    RequestDates,
-    milestones,
-    plan_due,
-)
+from tracker.notices import notice_retime, notice_withdraw, notices_queue, notices_waiting
+from tracker.schedule import agency_clock, request_milestones, withdraw_reason
+from tracker.timeline import DuePlan, notice_moment, plan_due
 from vault.models import LossRunRequest
 
 logger = logging.getLogger(__name__)
 
-SCHEDULE_FIELDS = ["second_request_due_at", "helpdesk_due_at", "next_due_at"]
-# A new notice is enqueued at once; the sweep re-enqueues it if no worker claimed it by then.
-ENQUEUE_GRACE = dt.timedelta(minutes=5)
-# A claim older than this is considered abandoned (the worker died) and may be taken over.
-CLAIM_TIMEOUT = dt.timedelta(minutes=10)
-MAX_BACKOFF = dt.timedelta(hours=1)
 SWEEP_BATCH = 1000
 SWEEP_MAX_BATCHES = 50
 MAX_GROUPED = 20
-FANOUT_ABOVE = 50
-FANOUT_CHUNK = 100
-LIVE = (Notification.Status.PENDING, Notification.Status.FAILED)
-
-
-def request_milestones(
-    request: LossRunRequest, cal: BusinessCalendar | None = None
-) -> list[Milestone]:
-    agency = request.agency
-    return milestones(
-        RequestDates(
-            created_at=request.created_at,
-            first_request_on=request.first_request_on,
-            second_request_at=request.second_request_at,
-            received_on=request.received_on,
-        ),
-        cal=cal or calendar_for_agency(agency),
-        tz=agency.tz,
-        notify_time=agency.notify_time,
-    )
-
-
-def _compute(
-    request: LossRunRequest, existing: set[str], cal: BusinessCalendar | None = None
-) -> list[Milestone]:
-    found = request_milestones(request, cal)
-    by_kind = {m.kind: m.due_at for m in found}
-    request.second_request_due_at = by_kind.get(SECOND_REQUEST_DUE)
-    request.helpdesk_due_at = by_kind.get(HELPDESK_DUE)
-    pending = [m.due_at for m in found if m.kind not in existing]
-    request.next_due_at = min(pending) if pending else None
-    return found
-
-
-def request_schedule_compute(request: LossRunRequest) -> None:
-    """Set the request's derived due columns from its dates (in memory; caller saves).
-
-    `next_due_at` is the earliest milestone that has no notice row yet, so the sweep only
-    ever reads requests with something due; a notice already created is never recreated.
-    It may lie in the past (a date entered late): the next sweep then handles it.
-    """
-    existing: set[str] = set()
-    if request.pk:
-        existing = set(
-            Notification.objects.filter(request=request).values_list("milestone", flat=True)
-        )
-    _compute(request, existing)
-
-
-@transaction.atomic
-def request_schedule_refresh(request: LossRunRequest) -> None:
-    """Recompute and store the due columns of a saved request after its dates changed.
-
-    Stored with a queryset update (no history row, no `updated_at` change: these columns
-    are derived). Notices not sent yet follow the new dates: one whose milestone no longer
-    applies (received, first-request date entered, second request recorded) is cancelled;
-    one whose due time moved is re-timed. Sent notices are history and stay as they are.
-    """
-    now = timezone.now()
-    rows = list(
-        Notification.objects.filter(request=request).values_list(
-            "id", "milestone", "status", "due_at"
-        )
-    )
-    found = {m.kind: m for m in _compute(request, {r[1] for r in rows})}
-    LossRunRequest.objects.filter(pk=request.pk).update(
-        **{f: getattr(request, f) for f in SCHEDULE_FIELDS}
-    )
-    _follow_dates(request, rows, found, now)
-
-
-def _follow_dates(
-    request: LossRunRequest, rows: list[tuple], found: dict[str, Milestone], now: dt.datetime
-) -> None:
-    for pk, kind, status, due_at in rows:
-        if status not in LIVE:
-            continue
-        m = found.get(kind)
-        if m is None:
-            reason = (
-                "Loss runs received."
-                if request.received_on
-                else "No longer applies: the request's dates changed."
-            )
-            Notification.objects.filter(pk=pk, status__in=LIVE).update(
-                status=Notification.Status.CANCELLED, last_error=reason, next_attempt_at=None
-            )
-        elif m.due_at != due_at:
-            Notification.objects.filter(pk=pk, status__in=LIVE).update(
-                due_at=m.due_at, next_attempt_at=max(m.due_at, now)
-            )
-
-
-@transaction.atomic
-def agency_schedule_refresh(*, agency) -> int:
-    """Recompute every open request of an agency after its calendar settings changed.
-
-    Time zone, notify time, holiday calendar (federal or federal + state) and closed days
-    all move the milestones; call this after saving any of them. Returns the number of
-    open requests recomputed. Cost: one pass over the agency's open requests.
-    """
-    now = timezone.now()
-    cal = calendar_for_agency(agency)
-    requests = list(scoped(LossRunRequest, agency).filter(received_on__isnull=True))
-    rows: dict[int, list[tuple]] = defaultdict(list)
-    open_notices = scoped(Notification, agency).filter(request__received_on__isnull=True)
-    for notice in open_notices.values_list("request_id", "id", "milestone", "status", "due_at"):
-        rows[notice[0]].append(notice[1:])
-    for r in requests:
-        r.agency = agency
-        found = {m.kind: m for m in _compute(r, {row[1] for row in rows[r.pk]}, cal)}
-        _follow_dates(r, rows[r.pk], found, now)
-    LossRunRequest.objects.bulk_update(requests, SCHEDULE_FIELDS, batch_size=500)
-    return len(requests)
 
 
 # --- the sweep ---------------------------------------------------------------------------
@@ -184,12 +59,12 @@ class SweepResult:
     requests_read: int = 0
     created: list[PlannedNotice] = field(default_factory=list)
     superseded: list[PlannedNotice] = field(default_factory=list)
-    enqueued: list[int] = field(default_factory=list)  # notification ids handed to delivery
-    requeued: list[int] = field(default_factory=list)  # of which: stuck, failed or abandoned rows
+    enqueued: list[int] = field(default_factory=list)  # notices whose e-mail was queued
+    requeued: list[int] = field(default_factory=list)  # of which: notices waiting again
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _lock_due(qs):
+def _lock_due(qs: QuerySet[LossRunRequest]) -> QuerySet[LossRunRequest]:
     """Two sweeps at once: on PostgreSQL each skips the rows the other holds.
 
     SQLite has no row locks; its IMMEDIATE transactions serialize the two sweeps instead.
@@ -203,17 +78,24 @@ def _plan(
     requests: list[LossRunRequest], now: dt.datetime, result: SweepResult
 ) -> dict[int, DuePlan]:
     closed = closed_days_by_agency({r.agency_id for r in requests})
-    existing: dict[int, set[str]] = defaultdict(set)
-    rows = Notification.objects.filter(request_id__in=[r.pk for r in requests]).values_list(
-        "request_id", "milestone"
+    existing: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    rows = (
+        Notification.objects.filter(request_id__in=[r.pk for r in requests])
+        .exclude(status=Notification.Status.CANCELLED)
+        .values_list("request_id", "milestone", "basis")
     )
-    for request_id, kind in rows:
-        existing[request_id].add(kind)
+    for request_id, kind, basis in rows:
+        existing[request_id].add((kind, basis))
     plans = {}
     for r in requests:
         try:
             cal = calendar_for_agency(r.agency, closed[r.agency_id])
-            plans[r.pk] = plan_due(request_milestones(r, cal), existing=existing[r.pk], now=now)
+            plans[r.pk] = plan_due(
+                request_milestones(r, cal),
+                existing=existing[r.pk],
+                now=now,
+                clock=agency_clock(r.agency, cal),
+            )
         except Exception as exc:  # one bad row must not stop everyone's notices
             logger.exception("Tracker sweep: cannot plan request %s", r.pk)
             result.errors.append((r.pk, f"{type(exc).__name__}: {exc}"))
@@ -229,8 +111,8 @@ def _plan(
     return plans
 
 
-def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int, enqueue: bool) -> int:
-    with transaction.atomic():
+def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int) -> int:
+    with transaction.atomic(), enqueue_batched():
         due = LossRunRequest.objects.filter(next_due_at__lte=now).order_by("next_due_at")
         requests = list(_lock_due(due.select_related("agency"))[:batch_size])
         if not requests:
@@ -245,20 +127,22 @@ def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int, enqueue
                         agency_id=r.agency_id,
                         request_id=r.pk,
                         milestone=plan.send.kind,
+                        basis=plan.send.basis,
                         due_at=plan.send.due_at,
                         created_at=now,
-                        next_attempt_at=now + ENQUEUE_GRACE,
                     )
                 )
+            sent = plan.send.kind.replace("_", " ") if plan.send else ""
             rows += [
                 Notification(
                     agency_id=r.agency_id,
                     request_id=r.pk,
                     milestone=m.kind,
+                    basis=m.basis,
                     due_at=m.due_at,
                     created_at=now,
-                    status=Notification.Status.CANCELLED,
-                    last_error=f"Superseded: {plan.send.kind.replace('_', ' ')} was due too and was sent instead.",
+                    status=Notification.Status.SUPERSEDED,
+                    last_error=f"Superseded: {sent} was due too and was sent instead.",
                 )
                 for m in plan.superseded
             ]
@@ -266,16 +150,16 @@ def _sweep_batch(now: dt.datetime, result: SweepResult, batch_size: int, enqueue
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
         _store_next_due(requests)
         sending = [r.pk for r in requests if plans[r.pk].send]
-        ids = []
         if sending:
-            ids = list(
-                Notification.objects.filter(
-                    request_id__in=sending, status=Notification.Status.PENDING
-                ).values_list("id", flat=True)
-            )
-        result.enqueued += ids
-        if enqueue:
-            _enqueue_on_commit(ids)
+            # The rows created just now (a re-timed notice waiting for a later moment is not).
+            ids = Notification.objects.filter(
+                request_id__in=sending,
+                status=Notification.Status.PENDING,
+                email__isnull=True,
+                created_at=now,
+            ).values_list("id", flat=True)
+            queued = notices_queue(list(ids), not_before=now)
+            result.enqueued += [n.pk for n in queued if n.email_id]
     result.requests_read += len(requests)
     return len(requests)
 
@@ -297,72 +181,51 @@ def _store_next_due(requests: list[LossRunRequest]) -> None:
         LossRunRequest.objects.filter(pk__in=ids).update(next_due_at=value)
 
 
-def _requeue(now: dt.datetime, result: SweepResult, enqueue: bool, limit: int) -> None:
-    """Re-enqueue rows still not sent: unclaimed, failed after their backoff, abandoned claims."""
-    stuck = Notification.objects.filter(
-        next_attempt_at__lte=now,
-        status__in=[
-            Notification.Status.PENDING,
-            Notification.Status.FAILED,
-            Notification.Status.SENDING,
-        ],
-    ).order_by("next_attempt_at")
-    ids = list(stuck.values_list("id", flat=True)[:limit])
+def _queue_waiting(now: dt.datetime, result: SweepResult, limit: int) -> None:
+    """Queue the e-mail of notices waiting again (withdrawn by a date change, now due).
+
+    Each is re-checked first: cancelled when received or no longer applying for the dates
+    it was computed for, re-timed when its milestone moved into the future. Outside the
+    agency's working hours it waits (pending) for the next sweep inside them.
+    """
+    ids = notices_waiting(now=now, limit=limit)
     if not ids:
         return
     result.requeued += ids
-    result.enqueued += ids
     if result.dry_run:
+        result.enqueued += ids
         return
-    for i in range(0, len(ids), SWEEP_BATCH):  # bounded IN lists (SQLite's variable limit)
-        chunk = ids[i : i + SWEEP_BATCH]
-        with transaction.atomic():
-            # Not again before a worker had the time to claim it.
-            Notification.objects.filter(pk__in=chunk, next_attempt_at__lte=now).update(
-                next_attempt_at=now + ENQUEUE_GRACE
-            )
-            if enqueue:
-                _enqueue_on_commit(chunk)
-
-
-def _enqueue_on_commit(ids: list[int]) -> None:
-    """One delivery task per notice, published after the rows are committed.
-
-    Up to FANOUT_ABOVE notices (a normal minute) are published directly; a larger backlog
-    goes out as one `deliver_notifications` task per FANOUT_CHUNK ids that publishes the
-    single-notice tasks from a worker, so the sweep publishes a handful of messages instead
-    of thousands. A broker error is logged, not raised (robust): the rows keep their
-    `next_attempt_at` and the next sweep enqueues them again.
-    """
-    if ids:
-        transaction.on_commit(lambda: enqueue_deliveries(ids), robust=True)
-
-
-def enqueue_deliveries(ids: list[int], *, fan_out: bool = True) -> None:
-    from tracker.tasks import deliver_notification, deliver_notifications
-
-    if not fan_out or len(ids) <= FANOUT_ABOVE:
-        for pk in ids:
-            deliver_notification.delay(pk)
-        return
-    for i in range(0, len(ids), FANOUT_CHUNK):
-        deliver_notifications.delay(ids[i : i + FANOUT_CHUNK])
+    with transaction.atomic(), enqueue_batched():
+        notices = list(Notification.objects.filter(pk__in=ids).select_related("request__agency"))
+        ready = []
+        for notice in notices:
+            req = notice.request
+            clock = agency_clock(req.agency)
+            current = {(m.kind, m.basis): m for m in request_milestones(req, clock.cal)}
+            found = current.get((notice.milestone, notice.basis))
+            if req.received_on or found is None:
+                notice_withdraw(notice_id=notice.pk, reason=withdraw_reason(req))
+            elif found.due_at > now:
+                notice_retime(notice_id=notice.pk, due_at=found.due_at)
+            elif notice_moment(now, clock) == now:  # inside working hours
+                ready.append(notice.pk)
+        queued = notices_queue(ready, not_before=now)
+        result.enqueued += [n.pk for n in queued if n.email_id]
 
 
 def sweep(
     *,
     now: dt.datetime | None = None,
     dry_run: bool = False,
-    enqueue: bool = True,
     batch_size: int = SWEEP_BATCH,
     max_batches: int = SWEEP_MAX_BATCHES,
 ) -> SweepResult:
-    """Create the notices due at `now` and hand them to delivery; re-enqueue stuck ones.
+    """Create the notices due at `now` and queue their e-mails; queue those waiting again.
 
     Reads only requests with `next_due_at <= now` (indexed), in batches, each in its own
     transaction; its cost grows with what is due, not with the number of requests. With
-    `dry_run` nothing is written or enqueued: the result says what would be. With
-    `enqueue=False` the caller delivers `result.enqueued` itself (the management command).
+    `dry_run` nothing is written or queued: the result says what would be. The e-mails'
+    delivery is enqueued on commit by the outbox.
     """
     now = now or timezone.now()
     if now.tzinfo is None:
@@ -380,130 +243,34 @@ def sweep(
             _plan(requests, now, result)
     else:
         for _ in range(max_batches):
-            if _sweep_batch(now, result, batch_size, enqueue) < batch_size:
+            if _sweep_batch(now, result, batch_size) < batch_size:
                 break
-    _requeue(now, result, enqueue, limit=batch_size * max_batches)
+    _queue_waiting(now, result, limit=batch_size * max_batches)
     return result
 
 
-# --- delivery ----------------------------------------------------------------------------
+# --- staff actions ------------------------------------------------------------------------
 
 
-def retry_backoff(attempts: int) -> dt.timedelta:
-    """When a failed notice is tried again: 2^attempts minutes, at most an hour."""
-    return min(dt.timedelta(minutes=2 ** min(attempts, 10)), MAX_BACKOFF)
+def notifications_retry_now(*, notification_ids: list[int]) -> list[int]:
+    """Admin "retry now" on notices: their unsent e-mails are enqueued at once.
 
-
-def notification_claim(*, notification_id: int, now: dt.datetime) -> bool:
-    """Take a notice for sending with one conditional UPDATE; False: someone else has it.
-
-    Claimable: pending or failed rows, and `sending` rows whose claim is older than
-    CLAIM_TIMEOUT (the worker died). Works the same on SQLite and PostgreSQL.
+    Returns the ids of the notices whose e-mail was re-enqueued (sent ones never are).
     """
-    claimable = Q(status__in=LIVE) | Q(
-        status=Notification.Status.SENDING, claimed_at__lte=now - CLAIM_TIMEOUT
-    )
-    return bool(
-        Notification.objects.filter(claimable, pk=notification_id).update(
-            status=Notification.Status.SENDING,
-            claimed_at=now,
-            attempts=F("attempts") + 1,
-            next_attempt_at=now + CLAIM_TIMEOUT,
+    email_ids = dict(
+        Notification.objects.filter(pk__in=notification_ids, email__isnull=False).values_list(
+            "email_id", "id"
         )
     )
+    retried = emails_retry_now(email_ids=list(email_ids))
+    return sorted(email_ids[pk] for pk in retried)
 
 
-class DeliveryError(Exception):
-    """Sending failed; the notice is marked failed and will be retried."""
-
-
-def notification_deliver(*, notification_id: int, now: dt.datetime | None = None) -> str:
-    """Claim, re-check and send one notice. Returns what happened.
-
-    "skipped": another worker holds it, or it is already sent or cancelled;
-    "cancelled": the request was received or the milestone no longer applies;
-    "deferred": a correction moved the milestone into the future (re-timed, kept pending);
-    "sent". On a sending error the row is marked failed (error and backoff kept) and
-    DeliveryError is raised so the task retries.
-
-    Deliberately not one transaction: the claim must be visible to other workers at once
-    and no transaction stays open while talking to the mail server; each step is a single
-    conditional UPDATE guarded by the claim.
-    """
-    from tracker.emails import build_notice_message, notice_recipients
-
-    now = now or timezone.now()
-    if not notification_claim(notification_id=notification_id, now=now):
-        return "skipped"
-    mine = Notification.objects.filter(
-        pk=notification_id, status=Notification.Status.SENDING, claimed_at=now
+def notice_email_ids(notification_ids: list[int]) -> list[int]:
+    """The outbox e-mails of these notices that are not sent yet (for delivery in-process)."""
+    return list(
+        Email.objects.filter(
+            tracker_notice__pk__in=notification_ids,
+            status__in=[Email.Status.PENDING, Email.Status.FAILED],
+        ).values_list("id", flat=True)
     )
-    notice = Notification.objects.select_related(
-        "agency", "request__agency", "request__created_by", "request__insured", "request__carrier"
-    ).get(pk=notification_id)
-    req = notice.request
-    current = {m.kind: m for m in request_milestones(req)}
-    if req.received_on or notice.milestone not in current:
-        reason = (
-            "Loss runs received."
-            if req.received_on
-            else "No longer applies: the request's dates changed."
-        )
-        mine.update(status=Notification.Status.CANCELLED, last_error=reason, next_attempt_at=None)
-        return "cancelled"
-    due_at = current[notice.milestone].due_at
-    if due_at > now:
-        mine.update(
-            status=Notification.Status.PENDING,
-            due_at=due_at,
-            claimed_at=None,
-            next_attempt_at=due_at,
-        )
-        return "deferred"
-    recipients = notice_recipients(req)
-    if not recipients:
-        mine.update(
-            status=Notification.Status.CANCELLED,
-            last_error="No recipient: the request's owner is inactive and the agency has no addresses.",
-            next_attempt_at=None,
-        )
-        return "cancelled"
-    try:
-        build_notice_message(notice, recipients).send(fail_silently=False)
-    except Exception as exc:
-        attempts = notice.attempts
-        mine.update(
-            status=Notification.Status.FAILED,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            recipients=", ".join(recipients),
-            next_attempt_at=now + retry_backoff(attempts),
-        )
-        logger.warning("Tracker notice %s failed (attempt %s): %s", notification_id, attempts, exc)
-        raise DeliveryError(str(exc)) from exc
-    if not mine.update(
-        status=Notification.Status.SENT,
-        sent_at=now,
-        last_error="",
-        recipients=", ".join(recipients),
-        next_attempt_at=None,
-    ):
-        logger.error(
-            "Tracker notice %s was sent but its claim had been taken over.", notification_id
-        )
-    return "sent"
-
-
-@transaction.atomic
-def notifications_retry_now(
-    *, notification_ids: list[int], now: dt.datetime | None = None
-) -> list[int]:
-    """Admin "retry now": pending or failed notices are enqueued at once (sent ones never)."""
-    now = now or timezone.now()
-    ids = list(
-        Notification.objects.filter(pk__in=notification_ids, status__in=LIVE).values_list(
-            "id", flat=True
-        )
-    )
-    Notification.objects.filter(pk__in=ids).update(next_attempt_at=now + ENQUEUE_GRACE)
-    _enqueue_on_commit(ids)
-    return ids

@@ -1,11 +1,21 @@
 """Staff admin for the carrier directory and every agency's vault (help-desk work)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker.services import request_schedule_refresh
-from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
+from vault.derived import request_derived_refresh
+from vault.models import (
+    Carrier,
+    CarrierAgencyNote,
+    Document,
+    Insured,
+    LossRunRequest,
+    Policy,
+)
+from vault.rules import tracking_dates_errors
+from vault.scheduling import schedule_refresh
 from vault.services import carrier_promote
 
 
@@ -34,7 +44,19 @@ class CarrierAdmin(admin.ModelAdmin):
     actions = ["promote_to_platform"]
     fieldsets = [
         (None, {"fields": ["legal_name", "naic_code", "group_name", "states"]}),
-        ("Loss-run department", {"fields": ["loss_run_email", "fax", "phone", "mailing_address"]}),
+        (
+            "Loss-run department",
+            {
+                "fields": [
+                    "loss_run_email",
+                    "fax",
+                    "phone",
+                    "portal_url",
+                    "mailing_address",
+                    "requirements",
+                ]
+            },
+        ),
         ("Directory", {"fields": ["agency", "notes", "created_at"]}),
     ]
 
@@ -53,6 +75,15 @@ class CarrierAdmin(admin.ModelAdmin):
         )
 
 
+@admin.register(CarrierAgencyNote)
+class CarrierAgencyNoteAdmin(admin.ModelAdmin):
+    list_display = ["carrier", "agency", "loss_run_email", "fax", "updated_at"]
+    list_filter = ["agency"]
+    search_fields = ["carrier__legal_name", "agency__name"]
+    list_select_related = ["carrier", "agency"]
+    autocomplete_fields = ["carrier", "agency"]
+
+
 @admin.register(Insured)
 class InsuredAdmin(admin.ModelAdmin):
     list_display = ["legal_name", "dba", "state", "agency", "signer_name", "created_at"]
@@ -68,8 +99,47 @@ class PolicyInline(admin.TabularInline):
     fields = ["policy_number", "line_of_business", "term_start", "term_end"]
 
 
+class LossRunRequestAdminForm(forms.ModelForm):
+    """Staff edit tracking dates too: the same rules as the builder, as field errors."""
+
+    class Meta:
+        model = LossRunRequest
+        fields = [
+            "agency",
+            "insured",
+            "carrier",
+            "years_requested",
+            "recipient_name",
+            "recipient_email",
+            "created_by",
+            "first_request_on",
+            "second_request_at",
+            "received_on",
+            "notes",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        agency = cleaned.get("agency") or getattr(self.instance, "agency", None)
+        dates = ("first_request_on", "second_request_at", "received_on")
+        if agency is None or any(name in self.errors for name in dates):
+            return cleaned
+        errors = tracking_dates_errors(
+            agency=agency,
+            first_request_on=cleaned.get("first_request_on"),
+            second_request_at=cleaned.get("second_request_at"),
+            received_on=cleaned.get("received_on"),
+            created_at=self.instance.created_at if self.instance.pk else None,
+        )
+        for name, messages_ in errors.items():
+            for message in messages_:
+                self.add_error(name, message)
+        return cleaned
+
+
 @admin.register(LossRunRequest)
 class LossRunRequestAdmin(SimpleHistoryAdmin):
+    form = LossRunRequestAdminForm
     list_display = [
         "id",
         "insured",
@@ -97,6 +167,8 @@ class LossRunRequestAdmin(SimpleHistoryAdmin):
         "second_request_due_at",
         "helpdesk_due_at",
         "next_due_at",
+        "statutory_due_on",
+        "turnaround_business_days",
     ]
     inlines = [PolicyInline]
     date_hierarchy = "created_at"
@@ -114,7 +186,8 @@ class LossRunRequestAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        request_schedule_refresh(form.instance)
+        schedule_refresh(form.instance)
+        request_derived_refresh(form.instance)
 
 
 @admin.register(Policy)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -11,6 +12,8 @@ from zoneinfo import ZoneInfo
 from vault.status import Status, next_action, request_status
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# List separators of spreadsheet locales: `Acme;=1+1` opens as two cells where ";" separates.
+SEPARATORS = re.compile(r"([;,\t])")
 HEADER = [
     "Insured",
     "DBA",
@@ -27,13 +30,27 @@ HEADER = [
 ]
 
 
+def _neutralise_part(part: str) -> str:
+    stripped = part.lstrip(" ")
+    if stripped.startswith(FORMULA_PREFIXES):
+        return part[: len(part) - len(stripped)] + "'" + stripped
+    return part
+
+
 def neutralise(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula: a leading = + - @ tab or CR is
-    prefixed with a single quote (OWASP "CSV injection")."""
+    """A cell a spreadsheet will not run as a formula (OWASP "CSV injection").
+
+    Every part that could become a cell of its own, the whole text and each piece after a
+    `;`, `,` or tab (list separators in many locales), is prefixed with a single quote when
+    it starts, after spaces, with = + - @ tab or CR.
+    """
     text = "" if value is None else str(value)
     if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+        text = "'" + text
+    pieces = SEPARATORS.split(text)
+    return "".join(
+        _neutralise_part(piece) if i % 2 == 0 else piece for i, piece in enumerate(pieces)
+    )
 
 
 def _date(value: dt.date | None) -> str:

@@ -1,9 +1,10 @@
 """Documents: storing an agency's uploads safely and reading them back through the agency.
 
 Uploads are checked by content (never by name or the browser's content type), capped at
-settings.MAX_UPLOAD_BYTES, hashed while streaming, and stored under DOCUMENT_ROOT (outside
-any public path) with a random, sanitised name. They are served only by the agency-checked
-download view.
+settings.MAX_UPLOAD_BYTES, hashed while streaming, and stored through Django's default
+storage (DOCUMENT_ROOT outside any public path, or a private S3 bucket) with a random,
+sanitised name; nothing here touches a local path. They are served only by the
+agency-checked download view, which streams them from the storage.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import secrets
 import unicodedata
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import filetype
@@ -21,12 +23,14 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from accounts.models import Agency
 from accounts.tenancy import get_for_agency, scoped
-from vault.models import Document, Insured, LossRunRequest
+from vault.authorization import request_authorization_set
+from vault.models import Authorization, Document, Insured, LossRunRequest
 
 ACCEPTED_TYPES_TEXT = "PDF, PNG, JPEG, TIFF, CSV or XLSX"
 ORIGINAL_NAME_MAX = 200  # Document.original_name max_length
@@ -41,6 +45,7 @@ BY_CONTENT = {
     "image/jpeg": "jpg",
     "image/tiff": "tif",
 }
+PDF_TYPE = "application/pdf"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv"
 
@@ -212,17 +217,22 @@ def document_create(
     kind: str,
     request: LossRunRequest | None = None,
     insured: Insured | None = None,
+    allowed_types: Collection[str] | None = None,
+    refused_message: str = "This kind of file is not accepted here.",
 ) -> Document:
     """Check, hash and store an upload as one of the agency's documents.
 
-    Raises ValidationError (a message fit to show the user) when the file is too large or
-    its content is not PDF, PNG, JPEG, TIFF, CSV or XLSX.
+    Raises ValidationError (a message fit to show the user) when the file is too large, its
+    content is not PDF, PNG, JPEG, TIFF, CSV or XLSX, or (with `allowed_types`) not one of
+    those content types: refused before anything is stored.
     """
     _check_owner(agency, request, insured)
     if kind not in Document.Kind.values:
         raise ValidationError("Choose what kind of document this is.", code="kind")
     size = uploaded_file.size or 0
     detected, sha256 = inspect_upload(uploaded_file)
+    if allowed_types is not None and detected.content_type not in allowed_types:
+        raise ValidationError(refused_message, code="type_not_allowed")
 
     original_name = clean_original_name(getattr(uploaded_file, "name", ""))
     now = timezone.now()
@@ -248,7 +258,24 @@ def document_create(
     except Exception:
         default_storage.delete(stored_path)
         raise
+    if kind == Document.Kind.AUTH_SIGNED and request is not None:
+        request_authorization_set(
+            request=request,
+            authorization=Authorization.SIGNED,
+            actor=uploaded_by,
+            reason=f"Signed authorization on file: {original_name}",
+        )
     return document
+
+
+def document_file_discard(document: Document) -> None:
+    """Remove the stored file of an upload that a later check refused.
+
+    For the caller that just created `document` and is about to raise: the row goes with the
+    transaction's rollback, the file would otherwise stay in storage with no row naming it.
+    """
+    if document.file.name:
+        default_storage.delete(document.file.name)
 
 
 def document_get(*, agency: Agency, document_id: int) -> Document:
@@ -256,6 +283,30 @@ def document_get(*, agency: Agency, document_id: int) -> Document:
     return get_for_agency(
         Document.objects.select_related("uploaded_by"), agency=agency, pk=document_id
     )
+
+
+def document_response(document: Document) -> FileResponse:
+    """An agency's file as a download that can never run as a page of this site.
+
+    Always an attachment, sniffing off, and a CSP of its own with `sandbox`: a crafted PDF,
+    SVG or HTML opened from here has no origin, no script and no access to the session.
+    Every place that serves a stored document (the agency's view, the help desk's admin)
+    answers with this.
+    """
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404("The file is missing.") from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def documents_for_request(*, agency: Agency, request: LossRunRequest) -> models.QuerySet:

@@ -10,9 +10,15 @@ from django.utils import timezone
 
 from accounts.models import US_STATES, Agency
 from accounts.tenancy import scoped
-from vault.models import Carrier, Insured, Policy
-from vault.rules import PolicyData, policies_errors, policy_term_errors, tracking_dates_errors
-from vault.selectors import carriers_visible
+from vault.models import Carrier, Insured, LossRunRequest, Policy
+from vault.rules import (
+    PolicyData,
+    duplicate_open_request_errors,
+    policies_errors,
+    policy_term_errors,
+    tracking_dates_errors,
+)
+from vault.selectors import carriers_visible, open_requests_for
 from vault.status import Status
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -43,10 +49,26 @@ class AgencyDateTimeField(forms.DateTimeField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
+        """The typed wall time in the agency's zone, also on the days the clocks change.
+
+        A time in the spring-forward gap (02:30, which the clocks skip) is read on the
+        clock as it was before the change, i.e. 03:30 daylight time; a time that occurs
+        twice when the clocks fall back (01:30) is its first occurrence. Django's own
+        parsing refuses both, which would leave the agency no way to enter them.
+        """
         if self.tz is None:
             return super().to_python(value)
-        with timezone.override(self.tz):
-            return super().to_python(value)
+        with timezone.override(dt.UTC):  # parse the wall time where every time exists
+            parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        wall = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+        try:
+            return wall.replace(tzinfo=self.tz, fold=0).astimezone(dt.UTC)
+        except OverflowError:  # year 1 or 9999 moved across the zone's offset
+            raise forms.ValidationError(
+                "Enter a real date and time: check the year.", code="invalid"
+            ) from None
 
     def prepare_value(self, value):
         if self.tz is None or not isinstance(value, dt.datetime):
@@ -103,10 +125,27 @@ class RequestForm(forms.Form):
         widget=DateInput,
         help_text="The day the loss runs arrived. Stops every reminder.",
     )
+    confirm_duplicate = forms.BooleanField(
+        label="Yes, create another open request for this insured and carrier",
+        required=False,
+    )
 
-    def __init__(self, *args, agency: Agency, **kwargs):
+    governing_state = forms.ChoiceField(
+        label="Governing state",
+        required=False,
+        choices=[("", "Same as the insured's state"), *US_STATES],
+        help_text="The state whose loss-run statute sets the carrier's deadline.",
+    )
+    statute_condition_met = forms.BooleanField(
+        label="The state's rule applies to this request",
+        required=False,
+        help_text="Only for a rule that runs in some situations (e.g. cancellation, nonrenewal).",
+    )
+
+    def __init__(self, *args, agency: Agency, current: LossRunRequest | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.agency = agency
+        self.current = current
         self.fields["insured"].queryset = scoped(Insured, agency)
         self.fields["carrier"].queryset = carriers_visible(agency=agency)
         self.fields["second_request_at"].tz = agency.tz
@@ -129,11 +168,34 @@ class RequestForm(forms.Form):
             first_request_on=cleaned.get("first_request_on"),
             second_request_at=cleaned.get("second_request_at"),
             received_on=cleaned.get("received_on"),
+            created_at=self.current.created_at if self.current else None,
         )
+        insured, carrier = cleaned.get("insured"), cleaned.get("carrier")
+        if self.current is None and not cleaned.get("confirm_duplicate") and insured and carrier:
+            existing = open_requests_for(agency=self.agency, insured=insured, carrier=carrier)
+            errors.update(
+                duplicate_open_request_errors(
+                    agency=self.agency, insured=insured, carrier=carrier, existing=existing
+                )
+            )
         for name, messages in errors.items():
             for message in messages:
                 self.add_error(name, message)
         return cleaned
+
+    def clean_second_request_at(self):
+        """Keep the stored instant when its wall time comes back unchanged.
+
+        01:30 on the night the clocks fall back occurs twice; re-saving the edit form must
+        not move a stored second occurrence to the first one.
+        """
+        value = self.cleaned_data.get("second_request_at")
+        stored = self.current.second_request_at if self.current else None
+        if value and stored:
+            wall = self.fields["second_request_at"].to_python
+            if wall(stored.astimezone(self.agency.tz).strftime(DATETIME_LOCAL_FORMAT)) == value:
+                return stored
+        return value
 
 
 class PolicyForm(forms.Form):
@@ -226,4 +288,4 @@ class VaultFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "All statuses"), *Status.CHOICES]
+        self.fields["status"].choices = [("", "All statuses"), *Status.FILTERS.items()]

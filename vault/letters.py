@@ -32,20 +32,47 @@ def _context(request: LossRunRequest) -> dict:
     }
 
 
-def _pdf(template: str, context: dict) -> bytes:
+def html_document(html: str, *, allow_data_urls: bool = False):
+    """A WeasyPrint document of `html` that fetches nothing (only `data:` URLs the
+    product built itself, such as a signature image, when `allow_data_urls`)."""
     # Imported here: WeasyPrint is heavy and only letters need it. It reports every
     # rendering step at INFO, which would drown the application's own logs.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    html = render_to_string(template, context)
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    protocols = ("data",) if allow_data_urls else ()
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=protocols))
+
+
+def _pdf(template: str, context: dict) -> bytes:
+    return html_document(render_to_string(template, context)).write_pdf()
+
+
+def authorization_letter_html(*, request: LossRunRequest) -> str:
+    """The unsigned authorization letter's HTML (frozen by the e-signature flow)."""
+    return render_to_string("vault/letters/authorization.html", _context(request))
+
+
+def signature_block_html(*, request: LossRunRequest, signature: dict | None) -> str:
+    """The letter's signature block, empty or filled in (see _signature.html)."""
+    context = {**_context(request), "signature": signature}
+    return render_to_string("vault/letters/_signature.html", context)
+
+
+def letter_pdf(template: str, context: dict) -> bytes:
+    """Any letter template rendered the same locked-down way (the escalation kit uses it)."""
+    return _pdf(template, context)
 
 
 def authorization_letter_pdf(*, request: LossRunRequest) -> bytes:
     """The insured's signed authorization for the carrier to release its loss runs."""
-    return _pdf("vault/letters/authorization.html", _context(request))
+    return html_document(authorization_letter_html(request=request)).write_pdf()
+
+
+def first_request_letter_pdf(*, request: LossRunRequest) -> bytes:
+    """The 1st request's cover letter, sent with the signed authorization."""
+    return _pdf("vault/letters/first_request.html", _context(request))
 
 
 def second_request_letter_pdf(*, request: LossRunRequest) -> bytes:

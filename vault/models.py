@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import US_STATES, Agency
 from accounts.tenancy import TenantQuerySet
+from vault import rules
 
 
 class CarrierQuerySet(models.QuerySet):
@@ -37,6 +38,12 @@ class Carrier(models.Model):
     fax = models.CharField(max_length=40, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     mailing_address = models.TextField(blank=True)
+    portal_url = models.URLField("loss-run portal", blank=True, max_length=300)
+    requirements = models.TextField(
+        "what the loss-run department requires",
+        blank=True,
+        help_text="E.g. its own form, the FEIN, policy numbers only, a subject line.",
+    )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -52,6 +59,27 @@ class Carrier(models.Model):
     @property
     def is_private(self) -> bool:
         return self.agency_id is not None
+
+
+class CarrierAgencyNote(models.Model):
+    """One agency's own notes and override addresses for a platform carrier (only it sees them)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="carrier_notes")
+    carrier = models.ForeignKey(Carrier, on_delete=models.CASCADE, related_name="agency_notes")
+    loss_run_email = models.EmailField("our loss-run e-mail for this carrier", blank=True)
+    fax = models.CharField("our fax number for this carrier", max_length=40, blank=True)
+    notes = models.TextField("our notes", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "carrier"], name="carrier_note_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} notes on {self.carrier_id}"
 
 
 class Insured(models.Model):
@@ -90,6 +118,15 @@ OPEN_SECOND_PHASE = models.Q(received_on__isnull=True) & models.Q(
 )
 
 
+class Authorization(models.TextChoices):
+    """Where the insured's signed authorization stands (set by services, never by hand)."""
+
+    DRAFT = "draft", "Not signed yet"
+    AWAITING = "awaiting", "Awaiting signature"
+    DECLINED = "declined", "Signature declined"
+    SIGNED = "signed", "Signed"
+
+
 class LossRunRequest(models.Model):
     """One request for loss runs from one carrier for one insured.
 
@@ -115,15 +152,46 @@ class LossRunRequest(models.Model):
     second_request_at = models.DateTimeField("2nd request sent at", null=True, blank=True)
     received_on = models.DateField("received on", null=True, blank=True)
     notes = models.TextField(blank=True)
+    authorization = models.CharField(
+        max_length=10, choices=Authorization.choices, default=Authorization.DRAFT, editable=False
+    )
+    governing_state = models.CharField(
+        "governing state",
+        max_length=2,
+        choices=US_STATES,
+        blank=True,
+        db_default="",  # rows inserted by SQL (benchmarks, bulk loads) need no value
+        help_text="The state whose loss-run statute applies; the insured's state by default.",
+    )
+    statute_condition_met = models.BooleanField(
+        "the statute's condition applies",
+        default=False,
+        db_default=False,
+        help_text="For a state whose rule runs only in some situations (e.g. cancellation).",
+    )
 
-    # Derived by tracker.services.request_schedule_refresh; never edited by hand.
+    # Derived by vault.derived.request_derived_refresh; never edited by hand.
+    statutory_due_on = models.DateField(null=True, blank=True, editable=False)
+    turnaround_business_days = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Derived by tracker.schedule.request_schedule_refresh; never edited by hand.
     second_request_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     helpdesk_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    # Set by helpdesk.services while a ticket is open: the tracker then sends no deadline
+    # notice (the ticket's e-mails take over). A flag here keeps the tracker below helpdesk.
+    helpdesk_open = models.BooleanField(default=False, editable=False)
 
     objects = TenantQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "second_request_due_at", "helpdesk_due_at", "next_due_at"]
+        excluded_fields=[
+            "updated_at",
+            "second_request_due_at",
+            "helpdesk_due_at",
+            "next_due_at",
+            "statutory_due_on",
+            "turnaround_business_days",
+            "helpdesk_open",
+        ]
     )
 
     class Meta:
@@ -139,7 +207,7 @@ class LossRunRequest(models.Model):
                 condition=models.Q(received_on__isnull=False),
             ),
             models.Index(
-                fields=["agency", "-created_at", "-id"],
+                fields=["agency", "-created_at", "-id", "authorization"],
                 name="request_awaiting_first",
                 condition=OPEN_AWAITING_FIRST,
             ),
@@ -164,6 +232,20 @@ class LossRunRequest(models.Model):
                 fields=["agency", "helpdesk_due_at"],
                 name="request_helpdesk_due",
                 condition=OPEN_SECOND_PHASE,
+            ),
+            # "Past the statutory deadline" and the kit: open requests by their due date.
+            models.Index(
+                fields=["agency", "statutory_due_on"],
+                name="request_statutory_due",
+                condition=models.Q(received_on__isnull=True, statutory_due_on__isnull=False),
+            ),
+            # The carrier figures read only sent requests, per carrier, from the index alone
+            # (PostgreSQL: the included columns make it covering).
+            models.Index(
+                fields=["carrier", "turnaround_business_days"],
+                name="request_carrier_turnaround",
+                condition=models.Q(first_request_on__isnull=False),
+                include=["id", "agency", "second_request_at"],
             ),
         ]
 
@@ -195,6 +277,11 @@ class Policy(models.Model):
         ordering = ["term_start", "policy_number"]
         verbose_name_plural = "policies"
         indexes = [models.Index(fields=["agency", "policy_number"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=rules.TERM_ENDS_AFTER_START, name="policy_term_ends_after_start"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.policy_number} ({self.term_start:%m/%d/%Y}–{self.term_end:%m/%d/%Y})"
@@ -204,6 +291,7 @@ class Document(models.Model):
     class Kind(models.TextChoices):
         AUTH_UNSIGNED = "auth_unsigned", "Authorization letter (unsigned)"
         AUTH_SIGNED = "auth_signed", "Authorization letter (signed)"
+        FIRST_REQUEST = "first_request", "1st-request letter"
         SECOND_REQUEST = "second_request", "Second-request letter"
         PROOF_DEC_PAGE = "proof_dec", "Proof of carrier: declarations page"
         PROOF_BILL = "proof_bill", "Proof of carrier: bill"

@@ -7,11 +7,17 @@ attach every message to its field and a service can raise one ValidationError.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Agency
+
+if TYPE_CHECKING:  # vault.models imports this module
+    from vault.models import Carrier, Insured, LossRunRequest
 
 Errors = dict[str, list[str]]
 
@@ -36,10 +42,21 @@ def _add(errors: Errors, field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
 
 
+TERM_ORDER_MESSAGE = "The term must end after it starts."
+# The same rule as a row constraint, on every model with a term (vault Policy, claims ReportTerm).
+TERM_ENDS_AFTER_START = Q(term_end__gt=F("term_start"))
+
+
+def term_ends_after_start(term_start: dt.date, term_end: dt.date) -> bool:
+    """A policy term ends after it starts (a one-day term ends the day after)."""
+    return term_end > term_start
+
+
 def policy_term_errors(term_start: dt.date | None, term_end: dt.date | None) -> Errors:
+    """`term_ends_after_start` as field errors; a missing date is the form's to report."""
     errors: Errors = {}
-    if term_start and term_end and term_end <= term_start:
-        _add(errors, "term_end", "The term must end after it starts.")
+    if term_start and term_end and not term_ends_after_start(term_start, term_end):
+        _add(errors, "term_end", TERM_ORDER_MESSAGE)
     return errors
 
 
@@ -56,27 +73,51 @@ def policies_errors(policies: list[PolicyData]) -> Errors:
     return errors
 
 
+# A tracking date this long before the request was created is a typo (most often the
+# year): loss runs requested that long ago would be stale anyway (valued within 90 days).
+EARLIEST_BEFORE_CREATION = dt.timedelta(days=90)
+
+
+def _too_early(errors: Errors, field: str, label: str, day: dt.date, created_on: dt.date) -> None:
+    if day >= created_on - EARLIEST_BEFORE_CREATION:
+        return
+    _add(
+        errors,
+        field,
+        f"{label} ({day:%m/%d/%Y}) is more than 90 days before this request was created "
+        f"({created_on:%m/%d/%Y}). Check the year.",
+    )
+
+
 def tracking_dates_errors(
     *,
     agency: Agency,
     first_request_on: dt.date | None,
     second_request_at: dt.datetime | None,
     received_on: dt.date | None,
+    created_at: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> Errors:
-    """No date in the future (agency time zone); the 2nd request needs a 1st one and is not
-    before it; received is not before the 1st request when there is one."""
+    """No date in the future (agency time zone) nor more than 90 days before the request
+    was created (`created_at`, default now: a new request); the 2nd request needs a 1st
+    one and is not before it; received is not before the 1st request when there is one."""
     now = now or timezone.now()
     today = agency_today(agency, now)
+    created_on = agency_today(agency, created_at or now)
     errors: Errors = {}
     if first_request_on and first_request_on > today:
         _add(errors, "first_request_on", "The 1st request date cannot be in the future.")
+    if first_request_on:
+        _too_early(errors, "first_request_on", "The 1st request date", first_request_on, created_on)
+    # The order checks only compare with a 1st request date that is itself valid.
+    first_ok = None if "first_request_on" in errors else first_request_on
     if received_on and received_on > today:
         _add(errors, "received_on", "The received date cannot be in the future.")
+    if received_on:
+        _too_early(errors, "received_on", "The received date", received_on, created_on)
     if second_request_at:
         if second_request_at.tzinfo is None:
             raise ValueError("second_request_at must be aware.")
-        second_local = second_request_at.astimezone(agency.tz)
         if second_request_at > now:
             _add(errors, "second_request_at", "The 2nd request cannot be in the future.")
         if first_request_on is None:
@@ -85,8 +126,37 @@ def tracking_dates_errors(
                 "second_request_at",
                 "Enter the 1st request date first: a 2nd request follows a 1st one.",
             )
-        elif second_local.date() < first_request_on:
+        elif first_ok and second_request_at.astimezone(agency.tz).date() < first_ok:
             _add(errors, "second_request_at", "The 2nd request cannot be before the 1st request.")
-    if received_on and first_request_on and received_on < first_request_on:
+    if received_on and first_ok and received_on < first_ok:
         _add(errors, "received_on", "The received date cannot be before the 1st request.")
     return errors
+
+
+def duplicate_open_request_errors(
+    *,
+    agency: Agency,
+    insured: Insured | None,
+    carrier: Carrier | None,
+    existing: Sequence[LossRunRequest],
+) -> Errors:
+    """A second open request for the same insured and carrier needs a confirmation.
+
+    Usually the first one is still waiting and a duplicate would double the notices and
+    the carrier's work; sometimes it is meant (other policies or terms). `existing`: the
+    agency's open requests for them, newest first (vault.selectors.open_requests_for; the
+    rules module stays free of queries because the models import it).
+    """
+    if insured is None or carrier is None:
+        return {}
+    if not existing:
+        return {}
+    first = existing[0]
+    created = first.created_at.astimezone(agency.tz)
+    return {
+        "confirm_duplicate": [
+            f"{insured} already has an open request to {carrier} (created "
+            f"{created:%m/%d/%Y}, no loss runs received yet). Tick the box to create "
+            "another one anyway."
+        ]
+    }

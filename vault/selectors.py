@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from accounts.models import Agency
 from accounts.tenancy import get_for_agency, scoped
+from vault.derived import statutory_past_q
+from vault.keyset import Cursor, keyset_window
 from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
 from vault.status import Status, next_action, request_status, status_q
 
@@ -26,8 +28,11 @@ TYPEAHEAD_LIMIT = 10
 
 
 def request_get(*, agency: Agency, request_id: int) -> LossRunRequest:
-    qs = LossRunRequest.objects.select_related("insured", "carrier", "agency")
-    return get_for_agency(qs, agency=agency, pk=request_id)
+    return get_for_agency(
+        LossRunRequest.objects.select_related("insured", "carrier", "agency"),
+        agency=agency,
+        pk=request_id,
+    )
 
 
 def _documents_with_uploader() -> Prefetch:
@@ -35,22 +40,40 @@ def _documents_with_uploader() -> Prefetch:
 
 
 def request_get_for_edit(*, agency: Agency, request_id: int) -> LossRunRequest:
-    qs = LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
-        "policies", _documents_with_uploader()
+    return get_for_agency(
+        LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
+            "policies", _documents_with_uploader()
+        ),
+        agency=agency,
+        pk=request_id,
     )
-    return get_for_agency(qs, agency=agency, pk=request_id)
 
 
 def request_get_expanded(*, agency: Agency, request_id: int) -> LossRunRequest:
     """The request with everything its "+" row shows: policies, documents, notices."""
-    from tracker.models import Notification
-
-    qs = LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
-        "policies",
-        _documents_with_uploader(),
-        Prefetch("notifications", queryset=Notification.objects.order_by("due_at", "id")),
+    notices = LossRunRequest.notifications.rel.related_model._default_manager.select_related(
+        "email"
     )
-    return get_for_agency(qs, agency=agency, pk=request_id)
+    return get_for_agency(
+        LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
+            "policies",
+            _documents_with_uploader(),
+            Prefetch("notifications", queryset=notices.order_by("due_at", "id")),
+        ),
+        agency=agency,
+        pk=request_id,
+    )
+
+
+def open_requests_for(
+    *, agency: Agency, insured: Insured, carrier: Carrier
+) -> list[LossRunRequest]:
+    """The agency's requests for this insured and carrier still waiting for loss runs."""
+    return list(
+        scoped(LossRunRequest, agency)
+        .filter(insured=insured, carrier=carrier, received_on__isnull=True)
+        .order_by("-created_at", "-id")[:5]
+    )
 
 
 def insured_get(*, agency: Agency, insured_id: int) -> Insured:
@@ -70,6 +93,15 @@ def carrier_get(*, agency: Agency, carrier_id: int) -> Carrier:
         return carriers_visible(agency=agency).get(pk=carrier_id)
     except (Carrier.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such carrier.") from exc
+
+
+def carrier_directory(*, agency: Agency, q: str = "", limit: int = 200) -> list[Carrier]:
+    """The directory page: platform and private carriers the agency sees, by name."""
+    qs = carriers_visible(agency=agency)
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(legal_name__icontains=q) | Q(naic_code__istartswith=q))
+    return list(qs.order_by("legal_name", "id")[:limit])
 
 
 # Typeahead ----------------------------------------------------------------------------
@@ -115,8 +147,10 @@ def _search_q(*, agency: Agency, q: str) -> Q:
     carriers = (
         carriers_visible(agency=agency).filter(legal_name__icontains=q).values_list("pk", flat=True)
     )
-    policies = Policy.objects.filter(agency=agency, policy_number__icontains=q).values_list(
-        "request_id", flat=True
+    policies = (
+        scoped(Policy, agency)
+        .filter(policy_number__icontains=q)
+        .values_list("request_id", flat=True)
     )
     found = {
         "insured": list(insureds[: SEARCH_CAPS["insured"] + 1]),
@@ -126,12 +160,14 @@ def _search_q(*, agency: Agency, q: str) -> Q:
     if any(len(found[k]) > cap for k, cap in SEARCH_CAPS.items()):
         # Broad: test each request as the newest-first walk reaches it (joined columns and a
         # per-row EXISTS), instead of hashing thousands of matching ids up front.
-        policy_match = Policy.objects.filter(request=OuterRef("pk"), policy_number__icontains=q)
+        policy_match = scoped(Policy, agency).filter(
+            request=OuterRef("pk"), policy_number__icontains=q
+        )
         return (
             Q(insured__legal_name__icontains=q)
             | Q(insured__dba__icontains=q)
             | Q(carrier__legal_name__icontains=q)
-            | Exists(policy_match)
+            | Q(Exists(policy_match))
         )
     return (
         Q(insured_id__in=found["insured"])
@@ -150,6 +186,8 @@ def request_list(
         qs = qs.filter(_search_q(agency=agency, q=q))
     if status in Status.LABELS:
         qs = qs.filter(status_q(status, now))
+    elif status == Status.PAST_STATUTORY:
+        qs = qs.filter(statutory_past_q(now.astimezone(agency.tz).date()))
     return qs.order_by("-created_at", "-id")
 
 
@@ -157,7 +195,7 @@ def fmt_date(value: dt.date | None) -> str:
     return f"{value:%m/%d/%Y}" if value else ""
 
 
-def fmt_datetime(value: dt.datetime | None, tz) -> str:
+def fmt_datetime(value: dt.datetime | None, tz: dt.tzinfo) -> str:
     """US style on the agency's clock: 03/12/2025 9:05 AM."""
     if not value:
         return ""
@@ -186,7 +224,7 @@ class RequestRow:
     row_url: str = ""
 
 
-def request_row(req: LossRunRequest, now: dt.datetime, tz=None) -> RequestRow:
+def request_row(req: LossRunRequest, now: dt.datetime, tz: dt.tzinfo | None = None) -> RequestRow:
     """`tz` defaults to the current time zone (views run on the agency's clock)."""
     tz = tz or timezone.get_current_timezone()
     status = request_status(req, now)
@@ -212,26 +250,22 @@ def request_row(req: LossRunRequest, now: dt.datetime, tz=None) -> RequestRow:
 
 @dataclass
 class RequestPage:
+    """One keyset page of the vault (see vault.keyset): links are cursors, not numbers."""
+
     rows: list[RequestRow]
-    number: int
     has_previous: bool
     has_next: bool
+    is_first: bool
+    is_last: bool
     total: int | None  # None: a search with more pages, not counted
     total_capped: bool
-    per_page: int = PAGE_SIZE
-    start_index: int = field(default=0)
+    next_cursor: str = ""  # older rows start after this one
+    previous_cursor: str = ""  # newer rows end before this one
+    start_index: int | None = None  # the first row's position, when known without counting
 
     @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def end_index(self) -> int:
-        return self.start_index + len(self.rows) - 1 if self.rows else 0
+    def end_index(self) -> int | None:
+        return None if self.start_index is None else self.start_index + len(self.rows) - 1
 
 
 def request_page(
@@ -240,36 +274,47 @@ def request_page(
     now: dt.datetime,
     q: str = "",
     status: str = "",
-    page: int = 1,
+    after: str = "",
+    before: str = "",
+    last: bool = False,
     per_page: int = PAGE_SIZE,
 ) -> RequestPage:
-    """One page of the vault: the rows (one query, per_page + 1 to know if more follow)
-    and a count capped at COUNT_CAP so a huge agency never counts every row per page."""
+    """One page of the vault: the first, the one after or before a cursor, or the last.
+
+    The rows are one keyset query (per_page + 1 rows, to know whether more follow), so every
+    page costs what the first costs; the count is capped at COUNT_CAP so a huge agency never
+    counts every row per page, and a search with more pages is not counted at all."""
     qs = request_list(agency=agency, now=now, q=q, status=status)
-    page = max(1, page)
-    offset = (page - 1) * per_page
-    fetched = list(qs[offset : offset + per_page + 1])
-    has_next = len(fetched) > per_page
-    rows = [request_row(r, now) for r in fetched[:per_page]]
+    window = keyset_window(
+        qs, per_page=per_page, after=Cursor.decode(after), before=Cursor.decode(before), last=last
+    )
+    rows = [request_row(r, now) for r in window.rows]
     capped = False
-    if not has_next and (rows or page == 1):
-        total: int | None = offset + len(rows)
+    if window.is_first and window.is_last:
+        total: int | None = len(rows)
     elif q.strip():
-        total = None  # a search pages on without counting every match
+        total = None
     elif status in Status.LABELS:
         total = status_count(agency=agency, now=now, status=status)
     else:
         counted = qs.order_by()[: COUNT_CAP + 1].count()
         total, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
+    start = None
+    if rows and window.is_first:
+        start = 1
+    elif rows and window.is_last and total is not None and not capped:
+        start = total - len(rows) + 1
     return RequestPage(
         rows=rows,
-        number=page,
-        has_previous=page > 1,
-        has_next=has_next,
+        has_previous=window.has_previous,
+        has_next=window.has_next,
+        is_first=window.is_first,
+        is_last=window.is_last,
         total=total,
         total_capped=capped,
-        per_page=per_page,
-        start_index=offset + 1 if rows else 0,
+        next_cursor=Cursor.of(window.rows[-1]).encode() if window.rows else "",
+        previous_cursor=Cursor.of(window.rows[0]).encode() if window.rows else "",
+        start_index=start,
     )
 
 
@@ -283,6 +328,7 @@ EXPORT_FIELDS = (
     "first_request_on",
     "second_request_at",
     "received_on",
+    "authorization",
     "second_request_due_at",
     "helpdesk_due_at",
     "next_due_at",
@@ -298,9 +344,9 @@ def request_export_rows(
     qs = request_list(agency=agency, now=now, q=q, status=status).values(*EXPORT_FIELDS)
     chunk: list[dict] = []
 
-    def flush(rows: list[dict]):
+    def flush(rows: list[dict]) -> Iterator[tuple[SimpleNamespace, list[str]]]:
         numbers: dict[int, list[str]] = {}
-        policies = Policy.objects.filter(agency=agency, request_id__in=[r["pk"] for r in rows])
+        policies = scoped(Policy, agency).filter(request_id__in=[r["pk"] for r in rows])
         for request_id, number in policies.order_by("term_start", "policy_number").values_list(
             "request_id", "policy_number"
         ):
@@ -351,9 +397,11 @@ def today_sections(
     """What needs action today: each actionable status, most overdue first."""
     base = scoped(LossRunRequest, agency).select_related("insured", "carrier")
     plan = [
+        (Status.SIGNED, "Signed: send the 1st request", ["created_at", "id"]),
         (Status.SECOND_DUE, "2nd requests due", ["second_request_due_at", "id"]),
         (Status.HELP_DESK, "Ready for the Help Desk", ["helpdesk_due_at", "id"]),
-        (Status.AWAITING_FIRST, "Awaiting the 1st request date", ["created_at", "id"]),
+        (Status.DRAFT, "Drafts: get the authorization signed", ["created_at", "id"]),
+        (Status.AWAITING_SIGNATURE, "Awaiting the insured's signature", ["created_at", "id"]),
     ]
     sections = []
     for status, title, order in plan:
@@ -367,79 +415,3 @@ def today_sections(
             )
         )
     return sections
-
-
-@dataclass(frozen=True)
-class HistoryChange:
-    label: str
-    old: str
-    new: str
-
-
-def _shown(value: object, tz) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, dt.datetime):
-        return value.astimezone(tz).strftime("%m/%d/%Y %I:%M %p")
-    if isinstance(value, dt.date):
-        return value.strftime("%m/%d/%Y")
-    return str(value)
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: dt.datetime
-    who: str
-    action: str
-    changes: list[HistoryChange]
-
-    @property
-    def at_text(self) -> str:
-        return self.at.strftime("%m/%d/%Y %I:%M %p")
-
-
-AUDITED_FIELDS = {
-    "first_request_on": "1st Request",
-    "second_request_at": "2nd Request",
-    "received_on": "Received",
-    "years_requested": "Years requested",
-    "recipient_email": "Send the loss runs to",
-    "notes": "Notes",
-}
-
-
-def request_history(*, agency: Agency, request: LossRunRequest) -> list[HistoryEntry]:
-    """Who changed the request's tracking dates (and other audited fields) and when, newest first.
-
-    Built from django-simple-history's rows for this request: each row is compared with the
-    one before it, and only rows that created the request or changed an audited field appear.
-    """
-    if request.agency_id != agency.pk:
-        raise ValueError("The request belongs to another agency.")
-    records = list(
-        request.history.select_related("history_user").order_by("history_date", "history_id")
-    )
-    tz = agency.tz
-    entries: list[HistoryEntry] = []
-    previous = None
-    for record in records:
-        who = record.history_user.get_full_name() if record.history_user else "The system"
-        if previous is None:
-            entries.append(
-                HistoryEntry(record.history_date.astimezone(tz), who, "Created the request", [])
-            )
-        else:
-            changes = [
-                HistoryChange(
-                    label, _shown(getattr(previous, name), tz), _shown(getattr(record, name), tz)
-                )
-                for name, label in AUDITED_FIELDS.items()
-                if getattr(previous, name) != getattr(record, name)
-            ]
-            if changes:
-                entries.append(
-                    HistoryEntry(record.history_date.astimezone(tz), who, "Changed", changes)
-                )
-        previous = record
-    entries.reverse()
-    return entries

@@ -8,15 +8,19 @@ request's tracking dates refreshes the tracker's schedule.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Agency, User
-from tracker.services import request_schedule_refresh
+from accounts.tenancy import scoped
+from vault.derived import governing_state_default, request_derived_refresh
 from vault.models import Carrier, Insured, LossRunRequest, Policy
 from vault.rules import PolicyData, policies_errors, tracking_dates_errors
+from vault.scheduling import schedule_new, schedule_refresh
 
 __all__ = [
     "PolicyData",
@@ -25,6 +29,7 @@ __all__ = [
     "insured_create",
     "insured_update",
     "request_create",
+    "requests_create_many",
     "request_record_received",
     "request_update",
 ]
@@ -49,6 +54,8 @@ CARRIER_PRIVATE_FIELDS = (
     "fax",
     "phone",
     "mailing_address",
+    "portal_url",
+    "requirements",
 )
 
 
@@ -124,6 +131,7 @@ def _validate(
     first_request_on: dt.date | None,
     second_request_at: dt.datetime | None,
     received_on: dt.date | None,
+    created_at: dt.datetime | None = None,
 ) -> None:
     errors = policies_errors(policies)
     errors.update(
@@ -132,6 +140,7 @@ def _validate(
             first_request_on=first_request_on,
             second_request_at=second_request_at,
             received_on=received_on,
+            created_at=created_at,
         )
     )
     if errors:
@@ -155,7 +164,7 @@ def _sync_policies(req: LossRunRequest, policies: list[PolicyData]) -> None:
         keep.add(policy.pk)
     stale = [pk for pk in existing if pk not in keep]
     if stale:
-        Policy.objects.filter(request=req, pk__in=stale).delete()
+        scoped(Policy, req.agency).filter(request=req, pk__in=stale).delete()
 
 
 @transaction.atomic
@@ -173,6 +182,8 @@ def request_create(
     first_request_on: dt.date | None = None,
     second_request_at: dt.datetime | None = None,
     received_on: dt.date | None = None,
+    governing_state: str = "",
+    statute_condition_met: bool = False,
 ) -> LossRunRequest:
     _check_parties(agency=agency, insured=insured, carrier=carrier)
     _validate(
@@ -194,13 +205,116 @@ def request_create(
         first_request_on=first_request_on,
         second_request_at=second_request_at,
         received_on=received_on,
+        governing_state=governing_state_default(chosen=governing_state, insured=insured),
+        statute_condition_met=statute_condition_met,
     )
     req.full_clean(exclude=["agency", "insured", "carrier", "created_by"])
-    req._history_user = user
+    req._history_user = user  # type: ignore[attr-defined]  # simple_history's hook
     req.save()
     _sync_policies(req, policies)
-    request_schedule_refresh(req)
+    schedule_refresh(req)
+    request_derived_refresh(req)
     return req
+
+
+@dataclass(frozen=True)
+class RequestDraft:
+    """One request of a bulk creation. `insured` None: a new insured named `insured_name`."""
+
+    insured: Insured | None
+    insured_name: str
+    carrier: Carrier
+    policies: list[PolicyData]
+    years_requested: int = 5
+
+
+class DraftsInvalid(ValidationError):
+    """Some drafts break a rule; nothing was written. `by_draft` maps draft index to messages."""
+
+    def __init__(self, by_draft: dict[int, list[str]]) -> None:
+        super().__init__([m for messages in by_draft.values() for m in messages])
+        self.by_draft = by_draft
+
+
+BULK_BATCH = 500
+
+
+@transaction.atomic
+def requests_create_many(
+    *,
+    agency: Agency,
+    user: User | None,
+    drafts: list[RequestDraft],
+    recipient_name: str = "",
+    recipient_email: str = "",
+) -> list[LossRunRequest]:
+    """Create many requests (and their new insureds) in a bounded number of queries.
+
+    The same rules as request_create, checked for every draft before anything is written;
+    then insureds, requests (with their history rows) and policies are inserted in batches
+    and the schedules computed in memory: no query per request.
+    """
+    errors: dict[int, list[str]] = {}
+    for index, draft in enumerate(drafts):
+        try:
+            _check_parties(
+                agency=agency,
+                insured=draft.insured or Insured(agency=agency),
+                carrier=draft.carrier,
+            )
+        except ValidationError as exc:
+            errors.setdefault(index, []).extend(exc.messages)
+        for messages in policies_errors(draft.policies).values():
+            errors.setdefault(index, []).extend(messages)
+    new_insureds: dict[str, Insured] = {}
+    for draft in drafts:
+        if draft.insured is None and draft.insured_name.lower() not in new_insureds:
+            new_insureds[draft.insured_name.lower()] = Insured(
+                agency=agency, legal_name=_strip(draft.insured_name)
+            )
+    for index, draft in enumerate(drafts):
+        insured = new_insureds.get(draft.insured_name.lower()) if draft.insured is None else None
+        try:
+            if insured is not None:
+                insured.clean_fields(exclude=["agency"])
+        except ValidationError as exc:
+            errors.setdefault(index, []).extend(exc.messages)
+    if errors:
+        raise DraftsInvalid(errors)
+    Insured.objects.bulk_create(new_insureds.values(), batch_size=BULK_BATCH)
+    requests = []
+    for draft in drafts:
+        req = LossRunRequest(
+            agency=agency,
+            insured=draft.insured or new_insureds[draft.insured_name.lower()],
+            carrier=draft.carrier,
+            created_by=user,
+            years_requested=draft.years_requested,
+            recipient_name=recipient_name.strip(),
+            recipient_email=recipient_email.strip(),
+        )
+        req.clean_fields(exclude=["agency", "insured", "carrier", "created_by"])
+        requests.append(req)
+    schedule_new(requests, agency=agency)
+    requests = bulk_create_with_history(
+        requests, LossRunRequest, batch_size=BULK_BATCH, default_user=user
+    )
+    Policy.objects.bulk_create(
+        [
+            Policy(
+                agency=agency,
+                request=req,
+                policy_number=data.policy_number.strip(),
+                line_of_business=data.line_of_business or Policy.Line.GL,
+                term_start=data.term_start,
+                term_end=data.term_end,
+            )
+            for req, draft in zip(requests, drafts, strict=True)
+            for data in draft.policies
+        ],
+        batch_size=BULK_BATCH,
+    )
+    return requests
 
 
 @transaction.atomic
@@ -219,6 +333,8 @@ def request_update(
     first_request_on: dt.date | None,
     second_request_at: dt.datetime | None,
     received_on: dt.date | None,
+    governing_state: str = "",
+    statute_condition_met: bool = False,
 ) -> LossRunRequest:
     if request.agency_id != agency.pk:
         raise ValidationError("This request belongs to another agency.")
@@ -229,6 +345,7 @@ def request_update(
         first_request_on=first_request_on,
         second_request_at=second_request_at,
         received_on=received_on,
+        created_at=request.created_at,
     )
     request.insured = insured
     request.carrier = carrier
@@ -239,11 +356,14 @@ def request_update(
     request.first_request_on = first_request_on
     request.second_request_at = second_request_at
     request.received_on = received_on
+    request.governing_state = governing_state_default(chosen=governing_state, insured=insured)
+    request.statute_condition_met = statute_condition_met
     request.full_clean(exclude=["agency", "insured", "carrier", "created_by"])
-    request._history_user = user
+    request._history_user = user  # type: ignore[attr-defined]  # simple_history's hook
     request.save()
     _sync_policies(request, policies)
-    request_schedule_refresh(request)
+    schedule_refresh(request)
+    request_derived_refresh(request)
     return request
 
 
@@ -256,7 +376,9 @@ def request_record_received(
     Sets the received date only when it is still empty (an earlier date the agency entered
     wins), keeps the change in the request's history and stops every further notice.
     """
-    req = LossRunRequest.objects.select_for_update().select_related("agency").get(pk=request.pk)
+    req = scoped(
+        LossRunRequest.objects.select_for_update().select_related("agency"), request.agency
+    ).get(pk=request.pk)
     if req.received_on is not None:
         return req
     errors = tracking_dates_errors(
@@ -264,14 +386,21 @@ def request_record_received(
         first_request_on=req.first_request_on,
         second_request_at=None,
         received_on=received_on,
+        created_at=req.created_at,
     )
     if errors:
         raise ValidationError(errors)
     req.received_on = received_on
     req._history_user = actor
     req.save(update_fields=["received_on", "updated_at"])
-    request_schedule_refresh(req)
+    schedule_refresh(req)
+    request_derived_refresh(req)
     request.received_on = req.received_on
-    for name in ("second_request_due_at", "helpdesk_due_at", "next_due_at"):
+    for name in (
+        "second_request_due_at",
+        "helpdesk_due_at",
+        "next_due_at",
+        "turnaround_business_days",
+    ):
         setattr(request, name, getattr(req, name))
     return req

@@ -6,11 +6,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+
+from vault.models import Authorization
 
 
 class Status:
-    AWAITING_FIRST = "awaiting_first"
+    # Before the 1st request: the insured's authorization (vault.models.Authorization).
+    DRAFT = "draft"
+    AWAITING_SIGNATURE = "awaiting_signature"
+    SIGNED = "signed"
     WAITING_ON_CARRIER = "waiting"
     SECOND_DUE = "second_due"
     WAITING_AFTER_SECOND = "waiting_second"
@@ -18,15 +23,30 @@ class Status:
     RECEIVED = "received"
 
     LABELS = {
-        AWAITING_FIRST: "Awaiting 1st request",
-        WAITING_ON_CARRIER: "Waiting on carrier",
+        DRAFT: "Draft",
+        AWAITING_SIGNATURE: "Awaiting signature",
+        SIGNED: "Signed",
+        WAITING_ON_CARRIER: "Sent to carrier",
         SECOND_DUE: "2nd request due",
         WAITING_AFTER_SECOND: "Waiting after 2nd request",
         HELP_DESK: "Help desk",
         RECEIVED: "Received",
     }
     CHOICES = list(LABELS.items())
-    NEEDS_ACTION = (AWAITING_FIRST, SECOND_DUE, HELP_DESK)
+    BEFORE_FIRST = (DRAFT, AWAITING_SIGNATURE, SIGNED)
+    NEEDS_ACTION = (DRAFT, SIGNED, SECOND_DUE, HELP_DESK)
+    # A filter of the vault list, not a status: open requests past their statutory due date.
+    PAST_STATUTORY = "past_statutory"
+    FILTERS = {**LABELS, PAST_STATUTORY: "Past the statutory deadline"}
+
+
+# Which authorization stages each before-the-1st-request status covers (a declined
+# signature is a draft again: the agency has to get it signed another way).
+_AUTHORIZATION_OF = {
+    Status.DRAFT: (Authorization.DRAFT, Authorization.DECLINED),
+    Status.AWAITING_SIGNATURE: (Authorization.AWAITING,),
+    Status.SIGNED: (Authorization.SIGNED,),
+}
 
 
 def status_q(status: str, now: dt.datetime) -> Q:
@@ -35,8 +55,12 @@ def status_q(status: str, now: dt.datetime) -> Q:
     open_ = Q(received_on__isnull=True)
     if status == Status.RECEIVED:
         return received
-    if status == Status.AWAITING_FIRST:
-        return open_ & Q(first_request_on__isnull=True)
+    if status in _AUTHORIZATION_OF:
+        return (
+            open_
+            & Q(first_request_on__isnull=True)
+            & Q(authorization__in=_AUTHORIZATION_OF[status])
+        )
     first_only = open_ & Q(first_request_on__isnull=False, second_request_at__isnull=True)
     if status == Status.WAITING_ON_CARRIER:
         return first_only & Q(second_request_due_at__gt=now)
@@ -57,20 +81,20 @@ class NextAction:
     url_name: str | None
 
     def url(self, request_id: int) -> str | None:
-        """The page to act on, or None (also while the target app has no such page yet)."""
+        """The page to act on, or None when the step has none."""
         if not self.url_name:
             return None
-        try:
-            return reverse(self.url_name, kwargs={"request_id": request_id})
-        except NoReverseMatch:
-            return None
+        return reverse(self.url_name, kwargs={"request_id": request_id})
 
 
 def request_status(req, now: dt.datetime) -> str:
     if req.received_on:
         return Status.RECEIVED
     if req.first_request_on is None:
-        return Status.AWAITING_FIRST
+        for status, stages in _AUTHORIZATION_OF.items():
+            if req.authorization in stages:
+                return status
+        raise ValueError(f"Unknown authorization stage {req.authorization!r}")
     if req.second_request_at is None:
         due = req.second_request_due_at
         return Status.SECOND_DUE if due is not None and due <= now else Status.WAITING_ON_CARRIER
@@ -82,9 +106,20 @@ def next_action(req, now: dt.datetime) -> NextAction:
     status = request_status(req, now)
     if status == Status.RECEIVED:
         return NextAction("None: loss runs received", None, None)
-    if status == Status.AWAITING_FIRST:
+    if status == Status.DRAFT:
+        label = (
+            "Signature declined: see why, send again or upload a signed letter"
+            if req.authorization == Authorization.DECLINED
+            else "Get the authorization signed"
+        )
+        return NextAction(label, req.next_due_at, "dispatch:request_send")
+    if status == Status.AWAITING_SIGNATURE:
         return NextAction(
-            "Send the 1st request, enter its date", req.next_due_at, "vault:request_edit"
+            "Wait for the insured's signature", req.next_due_at, "dispatch:request_send"
+        )
+    if status == Status.SIGNED:
+        return NextAction(
+            "Send the 1st request to the carrier", req.next_due_at, "dispatch:request_send"
         )
     if status == Status.WAITING_ON_CARRIER:
         return NextAction(
@@ -94,13 +129,13 @@ def next_action(req, now: dt.datetime) -> NextAction:
         )
     if status == Status.SECOND_DUE:
         return NextAction(
-            "Send the 2nd request, enter its date",
+            "Send the 2nd request",
             req.second_request_due_at,
-            "vault:request_edit",
+            "dispatch:request_send",
         )
     if status == Status.WAITING_AFTER_SECOND:
         return NextAction(
-            "Wait 24 business hours after the 2nd request",
+            "Wait 24 hours after the 2nd request",
             req.helpdesk_due_at,
             "vault:request_edit",
         )

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from vault import views
+from vault import views, views_carriers
 
 app_name = "vault"
 
@@ -15,5 +15,8 @@ urlpatterns = [
     path("vault/insureds/new/", views.insured_create_inline, name="insured_create_inline"),
     path("vault/carriers/search/", views.carrier_search, name="carrier_search"),
     path("vault/carriers/new/", views.carrier_create_inline, name="carrier_create_inline"),
+    path("vault/carriers/", views_carriers.carrier_list, name="carrier_list"),
+    path("vault/carriers/route/", views_carriers.carrier_route_snippet, name="carrier_route"),
+    path("vault/carriers/<int:carrier_id>/", views_carriers.carrier_detail, name="carrier_detail"),
     path("", include("vault.urls_documents")),
 ]

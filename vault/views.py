@@ -20,7 +20,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import agency_view
-from vault import selectors, services
+from outbox.selectors import emails_about
+from vault import derived, selectors, selectors_history, services
+from vault.carrier_directory import carrier_route
 from vault.csv_export import request_csv_rows, stream_csv
 from vault.forms import (
     CarrierInlineForm,
@@ -29,9 +31,8 @@ from vault.forms import (
     RequestForm,
     VaultFilterForm,
 )
+from vault.rules import agency_today
 from vault.status import Status
-
-MAX_PAGE = 100_000  # keeps OFFSET inside a 64-bit integer whatever ?page= says
 
 
 def _int(value: str | None) -> int | None:
@@ -50,13 +51,19 @@ def today(request, agency):
     now = timezone.now()
     counts = selectors.status_counts(agency=agency, now=now)
     sections = selectors.today_sections(agency=agency, now=now, counts=counts)
+    statutory, statutory_total = derived.past_statutory(
+        agency=agency, today=agency_today(agency, now), limit=selectors.TODAY_LIMIT
+    )
     return render(
         request,
         "vault/today.html",
         {
             "sections": sections,
             "counts": [(s, Status.LABELS[s], counts[s]) for s in Status.LABELS],
-            "needs_action": sum(counts[s] for s in Status.NEEDS_ACTION),
+            "needs_action": sum(counts[s] for s in Status.NEEDS_ACTION) + statutory_total,
+            "statutory_rows": [selectors.request_row(r, now) for r in statutory],
+            "statutory_total": statutory_total,
+            "past_statutory": Status.PAST_STATUTORY,
             "now": now,
         },
     )
@@ -73,9 +80,16 @@ def _filters(request) -> tuple[VaultFilterForm, str, str]:
 @agency_view
 def request_list(request, agency):
     form, q, status = _filters(request)
-    page_number = min(max(1, _int(request.GET.get("page")) or 1), MAX_PAGE)
     now = timezone.now()
-    page = selectors.request_page(agency=agency, now=now, q=q, status=status, page=page_number)
+    page = selectors.request_page(
+        agency=agency,
+        now=now,
+        q=q,
+        status=status,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        last=request.GET.get("last") == "1",
+    )
     return render(
         request,
         "vault/list.html",
@@ -84,7 +98,7 @@ def request_list(request, agency):
             "page": page,
             "q": q,
             "status": status,
-            "status_label": Status.LABELS.get(status, ""),
+            "status_label": Status.FILTERS.get(status, ""),
             "now": now,
         },
     )
@@ -165,8 +179,16 @@ def _picked_labels(form: RequestForm) -> dict[str, str]:
     return labels
 
 
+def _picked_carrier(form: RequestForm):
+    if form.is_bound:
+        return getattr(form, "cleaned_data", {}).get("carrier")
+    return form.initial.get("carrier")
+
+
 def _builder_context(request, agency, form, formset, req=None) -> dict:
+    carrier = _picked_carrier(form)
     return {
+        "route": carrier_route(agency=agency, carrier=carrier) if carrier else None,
         "form": form,
         "formset": formset,
         "req": req,
@@ -191,6 +213,8 @@ def _save_request(request, agency, form, formset, req=None):
         "first_request_on": data["first_request_on"],
         "second_request_at": data["second_request_at"],
         "received_on": data["received_on"],
+        "governing_state": data["governing_state"],
+        "statute_condition_met": data["statute_condition_met"],
     }
     if req is None:
         return services.request_create(**fields)
@@ -250,7 +274,7 @@ def _safe_next(request) -> str | None:
 def request_edit(request, agency, request_id: int):
     req = selectors.request_get_for_edit(agency=agency, request_id=request_id)
     if request.method == "POST":
-        form = RequestForm(request.POST, agency=agency)
+        form = RequestForm(request.POST, agency=agency, current=req)
         formset = PolicyFormSet(request.POST, prefix="policies")
         if form.is_valid() and formset.is_valid():
             try:
@@ -272,13 +296,19 @@ def request_edit(request, agency, request_id: int):
                 "first_request_on": req.first_request_on,
                 "second_request_at": req.second_request_at,
                 "received_on": req.received_on,
+                "governing_state": req.governing_state,
+                "statute_condition_met": req.statute_condition_met,
             },
             agency=agency,
+            current=req,
         )
         formset = PolicyFormSet(prefix="policies", initial=_initial_policies(req))
     context = _builder_context(request, agency, form, formset, req=req)
     context["row"] = selectors.request_row(req, timezone.now())
-    context["history"] = selectors.request_history(agency=agency, request=req)
+    context["history"] = selectors_history.request_history(agency=agency, request=req)
+    context["emails"] = list(emails_about(obj=req, agency=agency)[:100])
+    context["deadline"] = derived.request_deadline(req)
+    context["kit_due"] = derived.is_past_statutory(req, agency_today(agency))
     context["next"] = _safe_next(request) or ""
     return render(request, "vault/request_form.html", context)
 

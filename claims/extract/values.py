@@ -6,7 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from claims.importers.rows import STATUS_BY_WORD
+from claims.importers.records import STATUS_BY_WORD
 from claims.importers.values import BadValue, parse_date
 
 _AMOUNT = re.compile(

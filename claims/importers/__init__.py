@@ -13,8 +13,10 @@ from decimal import Decimal
 from typing import IO
 
 from claims.importers.readers import SheetFile, UnreadableFile
-from claims.importers.rows import ParsedClaim, RowValidator, TermDefaults, TermKey
+from claims.importers.records import ParsedClaim, TermDefaults, TermKey
+from claims.importers.rows import RowValidator
 from claims.importers.values import cell_text
+from vault.rules import term_ends_after_start
 
 __all__ = ["ReadResult", "TermDefaults", "UnreadableFile", "read_claims", "MAX_STORED_ERRORS"]
 
@@ -95,7 +97,11 @@ def read_claims(
             progress(number)
     for term in result.terms:
         result.terms[term] = validator.term_premium(term)
-    if defaults.term_start and defaults.term_end and defaults.term_end > defaults.term_start:
+    if (
+        defaults.term_start
+        and defaults.term_end
+        and term_ends_after_start(defaults.term_start, defaults.term_end)
+    ):
         default_term = TermKey(
             defaults.policy_number, defaults.term_start, defaults.term_end, defaults.line
         )

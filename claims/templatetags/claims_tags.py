@@ -18,14 +18,6 @@ def money(value) -> str:
 
 
 @register.filter
-def money0(value) -> str:
-    """Whole dollars for charts and totals: '$12,345'."""
-    if value is None or value == "":
-        return "n/a"
-    return f"${Decimal(value):,.0f}"
-
-
-@register.filter
 def pct(value) -> str:
     return "n/a" if value is None else f"{value}%"
 

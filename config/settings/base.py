@@ -1,8 +1,10 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -31,6 +33,9 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A covering index's INCLUDE columns (the carrier figures' index) serve PostgreSQL; SQLite
+# simply indexes the key columns, which is all its small databases need.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -44,19 +49,30 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "outbox",
+    "django_prometheus",
     "accounts",
+    "statutes",
     "vault",
     "tracker",
+    "escalation",
     "helpdesk",
     "claims",
+    "demo",
+    "esign",
+    "dispatch",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "ops.logs.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.body_limit.RequestBodyLimitMiddleware",  # before CSRF reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.AgencyMiddleware",
@@ -65,6 +81,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -117,6 +134,31 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # The sign-in form posts the e-mail as "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
+# Attempts count under the canonical e-mail (any case) and the real client address.
+AXES_USERNAME_CALLABLE = "accounts.throttle.sign_in_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
+# Proxies in front of the app whose X-Forwarded-For is believed (addresses or networks).
+# Empty: the app is reached directly and REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or network."
+        ) from _exc
+
+# Forms that send e-mail: attempts per e-mail address and per client (accounts.rate_limits).
+RATE_LIMITS = {
+    "password_reset": {"address": "3/h", "client": "10/h"},
+    "signup": {"address": "3/h", "client": "3/h"},
+    "invitation": {"address": "3/d", "client": "30/h"},
+    # not an e-mail: wrong current passwords on the password-change form, per account
+    "password_change": {"account": "5/h"},
+}
+# The counters' store. Embedded: this process's memory (runserver is the one web process);
+# production: Redis, shared by every web worker (production.py requires it).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
@@ -127,20 +169,46 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 
-# Uploaded documents live outside any public path and are served only through an agency-checked view.
+# Uploaded documents live outside any public path and are served only through an agency-checked
+# view: on the local disk (DOCUMENT_ROOT), or in a private S3-compatible bucket when
+# AWS_STORAGE_BUCKET_NAME is set, so web servers and workers on several machines share them.
 DOCUMENT_ROOT = env("DOCUMENT_ROOT", default=str(VAR_DIR / "documents"))
-STORAGES = {
-    "default": {
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    DOCUMENT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "location": env("AWS_LOCATION", default=""),
+            # Private objects; an empty AWS_DEFAULT_ACL leaves it to the bucket (ACLs disabled).
+            "default_acl": env("AWS_DEFAULT_ACL", default="private") or None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+            "max_memory_size": 2 * 1024 * 1024,  # larger downloads spool to a temp file
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
+        },
+    }
+else:
+    DOCUMENT_STORAGE = {
         "BACKEND": env(
             "DEFAULT_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"
         ),
         "OPTIONS": {"location": DOCUMENT_ROOT, "base_url": None},
-    },
+    }
+STORAGES = {
+    "default": DOCUMENT_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # Whole request bodies beyond this are refused before they are stored (files stream to disk).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Any body beyond this is refused with 413 before it is read, except on upload views.
+REQUEST_BODY_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
 
@@ -156,6 +224,19 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Loss Run Tracker <tracker@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 HELPDESK_EMAIL = env("HELPDESK_EMAIL", default="helpdesk@localhost")
+# Replies from carriers: each request's Reply-To is this address plus-addressed with a token.
+INBOUND_EMAIL_ADDRESS = env("INBOUND_EMAIL_ADDRESS", default="lossruns@inbound.localhost")
+
+# Electronic signature of the authorization letter.
+ESIGN_LINK_DAYS = env.int("ESIGN_LINK_DAYS", default=14)
+ESIGN_SIGNATURE_MAX_BYTES = env.int("ESIGN_SIGNATURE_MAX_BYTES", default=300_000)
+ESIGN_RATE = env("ESIGN_RATE", default="30/m")  # signing-page requests per client address
+
+# The cache holds the signing page's rate-limit counters: shared by every web process in
+# production (e.g. redis://redis:6379/1), process-local in embedded mode and tests.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# /dev/outbox/: the outbox rows in the browser (staff: all; agency users: their agency's).
+CAPTURED_MAIL_PAGE = env.bool("CAPTURED_MAIL_PAGE", default=DEBUG)
 ANYMAIL = {
     "MAILGUN_API_KEY": env("MAILGUN_API_KEY", default=""),
     "POSTMARK_SERVER_TOKEN": env("POSTMARK_SERVER_TOKEN", default=""),
@@ -172,12 +253,28 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis hands an unacknowledged task (its worker died) to another worker after this long.
+# (Redis only: the embedded SQLAlchemy broker refuses the option.)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    }
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = env(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
 )
 CELERY_BEAT_SCHEDULE = {
     "tracker-sweep": {"task": "tracker.tasks.sweep", "schedule": 60.0, "options": {"expires": 55}},
+    "esign-reminders": {
+        "task": "esign.tasks.reminders_sweep",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    "outbox-sweep": {
+        "task": "outbox.tasks.outbox_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # Security headers that hold everywhere; production.py adds the HTTPS-only ones.
@@ -198,16 +295,42 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# /metrics (Prometheus): a bearer token, or else clients from these networks only.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+PROMETHEUS_LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+LOG_FORMAT = env("LOG_FORMAT", default="plain")  # "json" in production
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "ops.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s agency=%(agency_id)s]: "
+            "%(message)s"
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(agency_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The access line replaces django.server's, which prints the query string.
+        "django.server": {"level": "WARNING"},
+        "ops.access": {"level": env("ACCESS_LOG_LEVEL", default="INFO")},
     },
 }

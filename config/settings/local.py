@@ -11,3 +11,4 @@ from .base import *  # noqa: E402
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 DEMO_DATA_ALLOWED = True
 VAR_DIR.mkdir(exist_ok=True)
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])

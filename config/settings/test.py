@@ -15,7 +15,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 DOCUMENT_ROOT = env("DOCUMENT_ROOT", default=str(VAR_DIR / "test-documents"))
-STORAGES["default"]["OPTIONS"]["location"] = DOCUMENT_ROOT
+if not AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"]["OPTIONS"]["location"] = DOCUMENT_ROOT
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
 DEMO_DATA_ALLOWED = True
 VAR_DIR.mkdir(exist_ok=True)
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])

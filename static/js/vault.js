@@ -25,7 +25,23 @@
     picker.classList.add("is-picked");
     picker.classList.remove("has-error");
     closeResults(picker);
+    // The Builder's "where the request goes" box reloads for the new carrier.
+    if (field === "carrier") document.body.dispatchEvent(new CustomEvent("vault:carrier-picked"));
+    if (field === "carrier") showCarrierFigures(id);
   }
+
+  // How fast the chosen carrier answers (escalation:carrier_figures, an htmx fragment).
+  function showCarrierFigures(id) {
+    const box = document.getElementById("carrier-figures");
+    if (!box || !id || !window.htmx) return;
+    const url = box.dataset.figuresUrl.replace("/0/", "/" + encodeURIComponent(id) + "/");
+    window.htmx.ajax("GET", url, { target: box, swap: "innerHTML" });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const hidden = document.querySelector('[data-picker="carrier"] input[type="hidden"][name="carrier"]');
+    if (hidden && hidden.value) showCarrierFigures(hidden.value);
+  });
 
   document.addEventListener("click", function (event) {
     const option = event.target.closest(".typeahead-option");

@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import Agency, Invitation, User
 from tests.accounts.factories import AgencyClosedDayFactory, InvitationFactory
-from tests.factories import LossRunRequestFactory, OwnerFactory, UserFactory
+from tests.factories import OwnerFactory, UserFactory
+from tests.outbox_mail import deliver_outbox
 
 GOOD_PASSWORD = "plum-tractor-velvet-42"
 
@@ -81,7 +82,8 @@ def test_invitation_create_sends_signed_link(agency, owner):
         agency=agency, invited_by=owner, email="New@Colleague.test"
     )
     assert invitation.email == "new@colleague.test"
-    assert len(mail.outbox) == 1
+    assert mail.outbox == []  # queued in the outbox; a worker sends it after the commit
+    assert len(deliver_outbox()) == 1
     message = mail.outbox[0]
     assert message.to == ["new@colleague.test"]
     assert agency.name in message.subject
@@ -99,19 +101,26 @@ def test_invitation_subject_is_not_html_escaped(owner):
     owner.agency.name = "Smith & Sons"
     owner.agency.save()
     services.invitation_create(agency=owner.agency, invited_by=owner, email="x@colleague.test")
+    deliver_outbox()
     assert "Smith & Sons" in mail.outbox[0].subject
     assert "Smith & Sons" in mail.outbox[0].body
     assert "Smith &amp; Sons" in mail.outbox[0].alternatives[0][0]
 
 
 @pytest.mark.django_db
-def test_invitation_create_refuses_existing_account(agency, owner, other_agency):
+def test_invitation_to_an_account_elsewhere_tells_its_holder_not_the_inviter(
+    agency, owner, other_agency
+):
     UserFactory(agency=other_agency, email="taken@colleague.test")
-    with pytest.raises(ValidationError) as exc:
-        services.invitation_create(agency=agency, invited_by=owner, email="TAKEN@colleague.test")
-    assert "already has an account" in exc.value.message_dict["email"][0]
-    assert not Invitation.objects.exists()
-    assert mail.outbox == []
+    invitation = services.invitation_create(
+        agency=agency, invited_by=owner, email="TAKEN@colleague.test"
+    )
+    assert invitation.email == "taken@colleague.test" and invitation.is_open
+    deliver_outbox()
+    (message,) = mail.outbox
+    assert "already has a Loss Run Vault account" in message.body
+    with pytest.raises(services.InvitationInvalid):  # and it can never be accepted
+        services.invitation_from_token(services.invitation_token(invitation))
 
 
 @pytest.mark.django_db
@@ -126,14 +135,23 @@ def test_invitation_create_replaces_open_invitation_to_same_address(agency, owne
 
 
 @pytest.mark.django_db
-def test_invitation_create_mail_failure_keeps_nothing(agency, owner, monkeypatch):
-    def boom(**kwargs):
-        raise ConnectionRefusedError("smtp down")
+def test_invitation_create_with_smtp_down_keeps_the_invitation_and_retries_the_mail(agency, owner):
+    from unittest import mock
 
-    monkeypatch.setattr(services.emails, "send_invitation", boom)
-    with pytest.raises(ValidationError, match="could not be sent"):
-        services.invitation_create(agency=agency, invited_by=owner, email="x@colleague.test")
-    assert not Invitation.objects.exists()
+    from outbox.models import Email
+
+    with mock.patch(
+        "django.core.mail.EmailMultiAlternatives.send",
+        side_effect=ConnectionRefusedError("smtp down"),
+    ):
+        invitation = services.invitation_create(
+            agency=agency, invited_by=owner, email="x@colleague.test"
+        )
+        assert deliver_outbox() == []
+    email = Email.objects.get()
+    assert email.status == Email.Status.FAILED and "smtp down" in email.last_error
+    assert email.about == invitation and email.agency == agency
+    assert len(deliver_outbox()) == 1 and len(deliver_outbox()) == 1
 
 
 @pytest.mark.django_db
@@ -303,66 +321,6 @@ def _settings_values(agency, **changes):
     return values
 
 
-@pytest.fixture
-def refreshed(monkeypatch):
-    calls = []
-    import tracker.services
-
-    real = tracker.services.agency_schedule_refresh
-
-    def spy(*, agency):
-        count = real(agency=agency)
-        calls.append(count)
-        return count
-
-    monkeypatch.setattr(tracker.services, "agency_schedule_refresh", spy)
-    return calls
-
-
-@pytest.mark.django_db
-def test_settings_update_without_schedule_change_does_not_refresh(agency, refreshed):
-    LossRunRequestFactory(agency=agency)
-    changed = services.agency_settings_update(
-        **_settings_values(agency, phone="555-0100"), agency=agency
-    )
-    assert changed == ["phone"]
-    agency.refresh_from_db()
-    assert agency.phone == "555-0100"
-    assert refreshed == []
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"time_zone": "America/Chicago"},
-        {"notify_time": dt.time(6, 30)},
-        {"holiday_calendar": Agency.HolidayCalendar.FEDERAL_AND_STATE},
-        {"state": "CA"},
-    ],
-)
-def test_settings_update_refreshes_open_requests_only(agency, other_agency, refreshed, change):
-    LossRunRequestFactory(agency=agency)
-    LossRunRequestFactory(agency=agency, received_on=dt.date(2026, 1, 5))
-    LossRunRequestFactory(agency=other_agency)
-    services.agency_settings_update(**_settings_values(agency, **change), agency=agency)
-    assert refreshed == [1]  # one pass over the agency's one open request
-
-
-@pytest.mark.django_db
-def test_settings_update_moves_due_date_with_notify_time(agency):
-    req = LossRunRequestFactory(agency=agency, first_request_on=dt.date(2026, 3, 2))
-    import tracker.services
-
-    tracker.services.request_schedule_refresh(req)
-    before = req.second_request_due_at
-    services.agency_settings_update(
-        **_settings_values(agency, notify_time=dt.time(10, 0)), agency=agency
-    )
-    req.refresh_from_db()
-    assert req.second_request_due_at - before == dt.timedelta(hours=2)
-
-
 @pytest.mark.django_db
 def test_settings_update_normalises_copy_addresses(agency):
     services.agency_settings_update(
@@ -373,24 +331,14 @@ def test_settings_update_normalises_copy_addresses(agency):
 
 
 @pytest.mark.django_db
-def test_closed_day_add_and_remove_refresh_schedule(agency, refreshed):
-    # First request Mon 2026-03-02; the 10th business day after it is Mon 2026-03-16.
-    req = LossRunRequestFactory(agency=agency, first_request_on=dt.date(2026, 3, 2))
-    import tracker.services
-
-    tracker.services.request_schedule_refresh(req)
-    due_before = req.second_request_due_at.astimezone(agency.tz).date()
-    assert due_before == dt.date(2026, 3, 16)
-    refreshed.clear()
-
-    day = services.closed_day_add(agency=agency, date=dt.date(2026, 3, 10), reason="Move")
-    req.refresh_from_db()
-    assert req.second_request_due_at.astimezone(agency.tz).date() == dt.date(2026, 3, 17)
-    assert refreshed == [1]  # one open request recomputed
-
-    services.closed_day_remove(agency=agency, closed_day=day)
-    req.refresh_from_db()
-    assert req.second_request_due_at.astimezone(agency.tz).date() == dt.date(2026, 3, 16)
+def test_settings_update_stores_and_names_changed_fields_only(agency):
+    changed = services.agency_settings_update(
+        **_settings_values(agency, phone="555-0100"), agency=agency
+    )
+    assert changed == ["phone"]
+    agency.refresh_from_db()
+    assert agency.phone == "555-0100"
+    assert services.agency_settings_update(**_settings_values(agency), agency=agency) == []
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factory
 
-from claims.importers.rows import claim_key
+from claims.importers.records import claim_key
 from claims.models import Claim, ImportJob, LossRunReport, ReportTerm
 from tests.factories import AgencyFactory, CarrierFactory, DocumentFactory, InsuredFactory
 

@@ -200,6 +200,7 @@ def test_movement_follows_the_two_newest_valuations_whatever_the_import_order(ag
     import io
 
     from claims import services
+    from claims.importers import TermDefaults
     from tests.claims.files import csv_bytes
 
     carrier = CarrierFactory()
@@ -207,9 +208,7 @@ def test_movement_follows_the_two_newest_valuations_whatever_the_import_order(ag
 
     def load(valued, reserves):
         data = csv_bytes([head, ["K-1", "2024-03-01", "open", "0", reserves, reserves]])
-        defaults = services.TermDefaults(
-            term_start=dt.date(2024, 1, 1), term_end=dt.date(2025, 1, 1)
-        )
+        defaults = TermDefaults(term_start=dt.date(2024, 1, 1), term_end=dt.date(2025, 1, 1))
         return services.loss_run_import(
             agency=agency, user=None, insured=insured, carrier=carrier, fileobj=io.BytesIO(data),
             valuation_date=valued, defaults=defaults,

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from claims import services
 from claims.models import CarrierHeaderMapping, Claim, ImportJob, LossRunReport, ReportTerm
+from claims.services import import_jobs
 from tests.claims.factories import ClaimFactory, LossRunReportFactory, ReportTermFactory
 from tests.claims.files import csv_bytes
 from tests.factories import CarrierFactory, InsuredFactory, LossRunRequestFactory
@@ -227,7 +228,7 @@ def test_mapping_errors_keep_the_users_choices(owner_client, insured, carrier):
 def test_large_file_runs_in_celery_with_a_progress_partial(
     owner_client, insured, carrier, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "INLINE_IMPORT_BYTES", 10)
+    monkeypatch.setattr(import_jobs, "INLINE_IMPORT_BYTES", 10)
     upload(owner_client, insured, carrier, csv_bytes([HEAD] + [row(f"A-{i}") for i in range(50)]))
     job = ImportJob.objects.get()
     mapping = {f"col_{i}": f for i, f in enumerate(job.mapping)}
@@ -446,3 +447,43 @@ def test_negative_premium_is_a_field_error(owner_client, agency, insured, carrie
     )
     assert b"Ensure this value is greater than or equal to 0." in response.content
     assert not ReportTerm.objects.exists()
+
+
+def _stored_files(settings) -> list:
+    from pathlib import Path
+
+    root = Path(settings.DOCUMENT_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_a_refused_attestation_leaves_no_file_in_storage(owner_client, insured, settings):
+    url = reverse("claims:attestation_create", kwargs={"insured_id": insured.pk})
+    data = {"term_start": "2024-01-01", "term_end": "2025-01-01", "line": "GL"}
+    r = owner_client.post(url, {**data, "file": SimpleUploadedFile("a.csv", b"a,b\n1,2\n")})
+    assert b"Upload the signed attestation as a PDF." in r.content
+    assert _stored_files(settings) == []
+    assert not ReportTerm.objects.exists()
+
+
+def test_a_failed_import_start_leaves_no_file_in_storage(agency, insured, settings):
+    from django.core.exceptions import ValidationError
+
+    from claims.importers import TermDefaults
+
+    carrier = CarrierFactory()
+    for name, content in [
+        ("claims.pdf", b"%PDF-1.4\n%not a sheet\n"),
+        ("blank.csv", b",,\n,,\n"),
+    ]:
+        with pytest.raises(ValidationError):
+            services.import_job_start(
+                agency=agency,
+                user=None,
+                insured=insured,
+                carrier=carrier,
+                uploaded_file=SimpleUploadedFile(name, content),
+                valuation_date=dt.date(2026, 1, 1),
+                defaults=TermDefaults(),
+            )
+        assert _stored_files(settings) == [], name
+    assert not ImportJob.objects.exists()

@@ -91,10 +91,32 @@ class DrillDatabase:
             return conn.execute(sql, params).fetchall()
 
     def notices(self) -> list[dict]:
-        cols = ["id", "request_id", "milestone", "status", "attempts", "last_error", "claimed_at"]
+        """Each notice with the delivery state of its outbox e-mail (cancelled: the notice's)."""
+        cols = [
+            "id",
+            "request_id",
+            "milestone",
+            "status",
+            "attempts",
+            "last_error",
+            "claimed_at",
+            "email_id",
+        ]
         rows = self.rows(
-            "SELECT id, request_id, milestone, status, attempts, last_error, claimed_at"
-            " FROM tracker_notification ORDER BY id"
+            "SELECT n.id, n.request_id, n.milestone,"
+            " CASE WHEN n.status = 'cancelled' THEN 'cancelled' ELSE COALESCE(e.status, n.status) END,"
+            " COALESCE(e.attempts, 0), COALESCE(NULLIF(n.last_error, ''), e.last_error, ''),"
+            " e.claimed_at, n.email_id"
+            " FROM tracker_notification n LEFT JOIN outbox_email e ON e.id = n.email_id"
+            " ORDER BY n.id"
+        )
+        return [dict(zip(cols, r, strict=True)) for r in rows]
+
+    def emails(self) -> list[dict]:
+        cols = ["id", "kind", "to", "subject", "status", "attempts", "last_error", "message_id"]
+        rows = self.rows(
+            'SELECT id, kind, "to", subject, status, attempts, last_error, message_id'
+            " FROM outbox_email ORDER BY id"
         )
         return [dict(zip(cols, r, strict=True)) for r in rows]
 
@@ -184,11 +206,11 @@ class Drill:
         self.procs.append(proc)
         return proc
 
-    def web(self, *, wait: bool = True, **env) -> int:
+    def web(self, *, name: str = "web", wait: bool = True, **env) -> int:
         """gunicorn (as deployed) on a free port; returns the port."""
         port = free_port()
         proc = self.start(
-            "web",
+            name,
             ["-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
             + ["--workers", "1", "--timeout", "30"],
             **env,
@@ -263,6 +285,22 @@ class WebSession:
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode(errors="replace")
 
+    def post_form(self, path: str, fields: dict[str, str | list[str]]) -> tuple[int, str, str]:
+        """GET the form at `path` for its CSRF token, POST `fields` to it; (status, final URL,
+        body). Redirects are followed, as a browser does."""
+        status, page = self.get(path)
+        assert status == 200, page[:500]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}, doseq=True)
+        request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
+            self.base + path, data=data.encode(), headers={"Referer": self.base + path}
+        )
+        try:
+            with self.opener.open(request, timeout=30) as r:
+                return r.status, r.url, r.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.url, exc.read().decode(errors="replace")
+
     def sign_in(self, email_address: str, password: str) -> None:
         status, page = self.get("/accounts/login/")
         assert status == 200, page[:500]
@@ -325,6 +363,11 @@ class MailSink:
     def per_notice(self) -> Counter:
         with self.lock:
             return Counter(int(m["X-Tracker-Notice"]) for m in self.messages)
+
+    def per_message_id(self) -> Counter:
+        """Accepted messages by Message-ID (the outbox row's, stable across retries)."""
+        with self.lock:
+            return Counter(m["Message-ID"] for m in self.messages)
 
     def count(self) -> int:
         with self.lock:

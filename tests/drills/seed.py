@@ -27,7 +27,7 @@ def main() -> None:
 
     from accounts.models import Agency
     from tests.factories import AgencyFactory, LossRunRequestFactory, UserFactory
-    from tracker.services import request_schedule_refresh
+    from tracker.schedule import request_schedule_refresh
 
     parser = argparse.ArgumentParser()
     parser.add_argument("n", type=int)
@@ -42,7 +42,11 @@ def main() -> None:
         name=f"Drill agency {stamp}",
         time_zone="America/New_York",
         holiday_calendar=Agency.HolidayCalendar.FEDERAL,
-        notify_time=dt.time(8, 0),
+        # Open around the clock: a drill sweeps at the real time of the run, and notices go
+        # out only inside working hours (on a weekend or holiday a drill sends nothing).
+        notify_time=dt.time(0, 0),
+        work_opens=dt.time(0, 0),
+        work_closes=dt.time(23, 59, 59, 999999),
         copy_addresses="",
     )
     owner = UserFactory(agency=agency, email=f"owner-{stamp}@drill.test")

@@ -16,5 +16,9 @@ CELERY_BEAT_SCHEDULE = {
     "tracker-sweep": {
         "task": "tracker.tasks.sweep",
         "schedule": env.float("DRILL_SWEEP_EVERY", default=60.0),  # noqa: F405
-    }
+    },
+    "outbox-sweep": {
+        "task": "outbox.tasks.outbox_sweep",
+        "schedule": env.float("DRILL_SWEEP_EVERY", default=60.0),  # noqa: F405
+    },
 }

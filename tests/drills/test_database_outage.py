@@ -17,7 +17,7 @@ from tests.drills.harness import TcpProxy, free_port, wait_until
 
 pytestmark = pytest.mark.postgres
 
-PAST_ENQUEUE_GRACE = 6 * 60  # tracker.services.ENQUEUE_GRACE is 5 minutes
+PAST_ENQUEUE_GRACE = 6 * 60  # outbox.delivery.ENQUEUE_GRACE is 5 minutes
 
 
 def healthz(port: int) -> tuple[int, dict]:
@@ -31,7 +31,7 @@ def healthz(port: int) -> tuple[int, dict]:
 
 
 def live(drill):
-    return [n for n in drill.db.notices() if n["status"] != "cancelled"]
+    return [n for n in drill.db.notices() if n["status"] not in ("cancelled", "superseded")]
 
 
 def test_database_goes_away_and_returns(drill, mail):
@@ -58,7 +58,7 @@ def test_database_goes_away_and_returns(drill, mail):
         # A notice falls due during the outage: the worker cannot claim it; the row waits.
         drill.seed(1, sweep=True)  # the sweep itself reaches the database directly
         worker.wait_for_log(
-            r"deliver_notification\[[^\]]+\] raised unexpected: OperationalError", timeout=30
+            r"email_deliver\[[^\]]+\] raised unexpected: OperationalError", timeout=30
         )
         [waiting] = [n for n in live(drill) if n["status"] != "sent"]
         assert waiting["status"] == "pending" and waiting["attempts"] == 0
@@ -68,8 +68,9 @@ def test_database_goes_away_and_returns(drill, mail):
 
         # Same worker process, no restart: the waiting notice (re-enqueued once its grace has
         # passed) and a brand-new one are both delivered.
-        out = drill.seed(1, sweep=True, clock=PAST_ENQUEUE_GRACE)["sweep"]
-        assert f"retrying 1 unsent notice(s): {waiting['id']}" in out, out
+        drill.seed(1, sweep=True, clock=PAST_ENQUEUE_GRACE)
+        out = drill.manage("outbox_deliver", "--enqueue", clock=PAST_ENQUEUE_GRACE)
+        assert f"Re-enqueued 1 e-mail(s): {waiting['email_id']}" in out, out
         wait_until(
             lambda: len(live(drill)) == 3 and all(n["status"] == "sent" for n in live(drill)),
             timeout=60,

@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from tests.drills.harness import WebSession, wait_until
+from tests.drills.harness import wait_until
+from tests.drills.web import WebSession
 
 pytestmark = pytest.mark.postgres
 
@@ -18,7 +19,7 @@ TWO_HOURS = 2 * 3600  # past any backoff (at most an hour): the sweep retries ev
 
 
 def live(notices):
-    return [n for n in notices if n["status"] != "cancelled"]
+    return [n for n in notices if n["status"] not in ("cancelled", "superseded")]
 
 
 def tasks_settled(log: str) -> bool:
@@ -29,7 +30,7 @@ def tasks_settled(log: str) -> bool:
     """
     last: dict[str, str] = {}
     for task_id, event in re.findall(
-        r"Task tracker\.tasks\.deliver_notification\[([0-9a-f-]+)\] (received|retry|succeeded|raised)",
+        r"Task outbox\.tasks\.email_deliver\[([0-9a-f-]+)\] (received|retry|succeeded|raised)",
         log,
     ):
         if event != "received":
@@ -63,9 +64,10 @@ def test_smtp_down_then_back_every_notice_delivered_once(drill, mail):
     assert "Failed (will retry)" in row and "Error: ConnectionRefusedError" in row, row[-2000:]
 
     mail.up()
-    # The sweep, two hours on, re-enqueues every failed row; Celery's retries are in flight too.
-    out = drill.manage("tracker_sweep", clock=TWO_HOURS)
-    assert re.search(r"retrying [1-9]\d* unsent notice", out), out
+    # The outbox sweep, two hours on, re-enqueues every failed row; Celery's retries are in
+    # flight too.
+    out = drill.manage("outbox_deliver", "--enqueue", clock=TWO_HOURS)
+    assert re.search(r"Re-enqueued [1-9]\d* e-mail", out), out
 
     def all_sent():
         rows = live(drill.db.notices())

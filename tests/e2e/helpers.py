@@ -264,7 +264,7 @@ class Mail:
 
 
 class Outbox:
-    """The file-based e-mail backend's folder, read like config/outbox.py reads it."""
+    """The file-based e-mail backend's folder (what the worker delivered), parsed message by message."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder

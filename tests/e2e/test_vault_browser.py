@@ -91,8 +91,8 @@ def test_status_filter_and_search(page, vault_agency, browser_log):
     for key, label in [
         ("received", "Received"),
         ("second_due", "2nd request due"),
-        ("awaiting", "Awaiting 1st request"),
-        ("waiting", "Waiting on carrier"),
+        ("awaiting", "Draft"),
+        ("waiting", "Sent to carrier"),
     ]:
         page.get_by_label("Status").select_option(label=label)
         page.get_by_role("button", name="Apply").click()
@@ -303,6 +303,12 @@ def test_request_builder_typeahead_and_errors_keep_input(page, live_stack, brows
     page.locator("#carrier-results .typeahead-option", has_text=carrier_name).click()
     assert carrier_box.input_value() == carrier_name
     page.locator("#id_policies-1-term_end").fill("2026-01-01")
+    page.get_by_role("button", name="Create request").click()
+    # The seed already holds an open request for this insured and carrier: the builder asks
+    # before a second one, keeping everything typed.
+    page.get_by_text("already has an open request to").wait_for()
+    assert page.locator("#id_policies-1-policy_number").input_value() == "TY-2"
+    page.get_by_label("Yes, create another open request", exact=False).check()
     page.get_by_role("button", name="Create request").click()
     page.wait_for_url(re.compile(r"/vault/requests/\d+/edit/$"))
     page.get_by_text(f"Request saved for {insured}.").wait_for()

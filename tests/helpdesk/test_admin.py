@@ -1,5 +1,6 @@
 import io
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -64,7 +65,7 @@ def test_agency_user_cannot_reach_the_admin(member_client, ticket):
 
 def test_changelist_queue_filters_and_search(staff_client, agency, django_assert_max_num_queries):
     t1 = TicketFactory(request__agency=agency, request__policies=["WC-777"])
-    t2 = TicketFactory(request__agency=agency)
+    t2 = TicketFactory(request__agency=agency, request__insured__legal_name="Quillfeather Bakery")
     Ticket.objects.filter(pk=t1.pk).update(
         first_response_due_at=timezone.now() - timezone.timedelta(hours=1)
     )
@@ -180,6 +181,53 @@ def test_inline_messages_internal_and_public(
     assert ticket.events.filter(action=TicketEvent.Action.INTERNAL_NOTE).count() == 1
 
 
+def test_a_refused_later_step_keeps_nothing_and_says_why(
+    staff_client, ticket, staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Status, then priority: the priority step fails, so the status change and the typed
+    message are rolled back, no e-mail goes out, and the page says what failed."""
+    from django.core.exceptions import ValidationError
+
+    def refuse(**kwargs):
+        raise ValidationError("The priority service is refusing today.")
+
+    monkeypatch.setattr("helpdesk.services.staff.ticket_set_priority", refuse)
+    data = change_data(
+        staff_client,
+        ticket,
+        status=Status.IN_REVIEW,
+        priority=Ticket.Priority.HIGH,
+        **{"messages-0-body": "We are on it."},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        r = staff_client.post(change_url(ticket), data)
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "Nothing was saved: The priority service is refusing today." in html
+    assert "We are on it." in html  # what staff typed is still on the form
+    assert "was changed successfully" not in html
+    ticket.refresh_from_db()
+    assert ticket.status == Status.SUBMITTED and ticket.first_responded_at is None
+    assert not ticket.events.exists() and not ticket.messages.exists()
+    assert mail.outbox == []
+
+
+def test_a_refused_message_rolls_back_the_status_change(staff_client, ticket, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    def refuse(**kwargs):
+        raise ValidationError("No messages today.")
+
+    monkeypatch.setattr(services, "ticket_add_message", refuse)
+    data = change_data(
+        staff_client, ticket, status=Status.ESCALATED, **{"messages-0-body": "Escalating."}
+    )
+    r = staff_client.post(change_url(ticket), data)
+    assert r.status_code == 200 and "Nothing was saved: No messages today." in r.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == Status.SUBMITTED and not ticket.events.exists()
+
+
 def test_assign_and_priority_in_admin_are_audited(staff_client, ticket, staff):
     data = change_data(staff_client, ticket, assignee=staff.pk, priority=Ticket.Priority.HIGH)
     assert staff_client.post(change_url(ticket), data).status_code == 302
@@ -248,6 +296,16 @@ def test_escalation_letter_pdf_cites_request_dates_and_policies(staff_client, ti
         f"{req.first_request_on:%B} {req.first_request_on.day}, {req.first_request_on.year}" in text
     )
     assert "Second request sent" in text
+    assert not ticket.events.exists()  # opening the letter writes nothing
+
+
+def test_escalation_letter_sent_is_recorded_by_post_only(staff_client, ticket, staff):
+    url = reverse("admin:helpdesk_ticket_escalation_letter_sent", args=[ticket.pk])
+    assert url in staff_client.get(change_url(ticket)).content.decode()
+    assert staff_client.get(url).status_code == 405
+    assert not ticket.events.exists()
+    r = staff_client.post(url)
+    assert r.status_code == 302 and r.url == change_url(ticket)
     assert ticket.events.get(action=TicketEvent.Action.ESCALATION_LETTER).actor == staff
 
 
@@ -272,3 +330,18 @@ def test_staff_without_ticket_permission_cannot_open(client, ticket):
     plain = StaffFactory(is_superuser=False)
     client.force_login(plain)
     assert client.get(change_url(ticket)).status_code == 403
+
+
+@pytest.mark.parametrize("content_type", ["application/pdf", "image/png", "text/html"])
+def test_staff_open_agency_files_as_sandboxed_downloads_like_the_agency(
+    staff_client, ticket, content_type
+):
+    """An agency's file must never render as an admin page (same-origin, staff session)."""
+    doc = ticket.signed_first_request
+    doc.content_type = content_type
+    doc.save(update_fields=["content_type"])
+    r = staff_client.get(reverse("admin:helpdesk_ticket_document", args=[ticket.pk, doc.pk]))
+    assert r.status_code == 200
+    assert r["Content-Disposition"].startswith("attachment;")
+    assert r["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert r["X-Content-Type-Options"] == "nosniff"

@@ -11,7 +11,7 @@ from helpdesk import services
 from helpdesk.models import ProofCoverage, Ticket, TicketEvent, TicketMessage
 from tests.factories import AgencyFactory, DocumentFactory, StaffFactory
 from tests.helpdesk.factories import TicketFactory
-from tracker.services import request_schedule_refresh
+from tracker.schedule import request_schedule_refresh
 from vault.models import Document
 
 NY = zoneinfo.ZoneInfo("America/New_York")

@@ -335,3 +335,62 @@ def test_received_request_cannot_be_handed_over(
     r = member_client.post(submit_url(overdue_request), complete_post(signed_doc, proof_doc))
     assert r.status_code == 400
     assert not Ticket.objects.exists()
+
+
+# --- e-mails through the outbox -----------------------------------------------------------
+
+
+def test_a_newline_in_the_insured_name_never_breaks_the_hand_over(
+    member_client,
+    overdue_request,
+    signed_doc,
+    proof_doc,
+    agency,
+    django_capture_on_commit_callbacks,
+):
+    """Regression: a CR/LF in the insured's name made the on-commit send raise BadHeaderError
+    (a 500 after the ticket was saved, and its e-mails lost)."""
+    from outbox.models import Email
+
+    insured = overdue_request.insured
+    insured.legal_name = "Acme Roofing\r\nBcc: someone@elsewhere.test"
+    insured.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = member_client.post(submit_url(overdue_request), complete_post(signed_doc, proof_doc))
+    ticket = Ticket.objects.get()
+    assert r.status_code == 302 and r.url == reverse("helpdesk:ticket_detail", args=[ticket.pk])
+    rows = list(Email.objects.order_by("id"))
+    assert [e.status for e in rows] == [Email.Status.SENT, Email.Status.SENT]
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        assert "\n" not in message.subject and "\r" not in message.subject
+        assert message.subject.startswith(f"[{agency.name}] ")
+        assert "Acme Roofing Bcc: someone@elsewhere.test" in message.subject
+        assert message.message()["Bcc"] is None
+    desk, agency_mail = rows
+    assert desk.agency is None and desk.about == ticket and desk.to == ["helpdesk@localhost"]
+    assert agency_mail.agency == agency and agency_mail.about == overdue_request
+
+
+def test_smtp_down_the_submission_still_succeeds_and_the_mail_waits(
+    member_client, overdue_request, signed_doc, proof_doc, django_capture_on_commit_callbacks
+):
+    import smtplib
+    from unittest import mock
+
+    from outbox.models import Email
+    from tests.outbox_mail import deliver_outbox
+
+    with (
+        mock.patch(
+            "django.core.mail.EmailMultiAlternatives.send",
+            side_effect=smtplib.SMTPConnectError(421, "down"),
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        r = member_client.post(submit_url(overdue_request), complete_post(signed_doc, proof_doc))
+    assert r.status_code == 302 and Ticket.objects.count() == 1
+    assert set(Email.objects.values_list("status", flat=True)) == {Email.Status.FAILED}
+    assert all("down" in e for e in Email.objects.values_list("last_error", flat=True))
+    assert mail.outbox == []
+    assert len(deliver_outbox()) == 2 and len(deliver_outbox()) == 2

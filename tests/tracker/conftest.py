@@ -1,29 +1,13 @@
 import datetime as dt
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+import time_machine
+from django.core import mail
 
 from accounts.models import Agency
 from tests.factories import AgencyFactory, LossRunRequestFactory, UserFactory
-from tracker.services import request_schedule_refresh
-
-LINK_NAMES = ["vault:request_edit", "vault:second_request_letter", "helpdesk:submit"]
-
-
-def real_links_resolve() -> bool:
-    try:
-        for name in LINK_NAMES:
-            reverse(name, args=[1])
-    except NoReverseMatch:
-        return False
-    return True
-
-
-@pytest.fixture(autouse=True)
-def _email_link_urls(settings):
-    """Use the real views when they exist; the stand-in patterns until then."""
-    if not real_links_resolve():
-        settings.ROOT_URLCONF = "tests.tracker.urls"
+from tracker.schedule import request_schedule_refresh
+from tracker.tasks import sweep as sweep_task
 
 
 @pytest.fixture
@@ -60,3 +44,26 @@ def make_request(ny_agency):
         return req
 
     return make
+
+
+@pytest.fixture
+def beat(django_capture_on_commit_callbacks):
+    """Run the beat task at a moment, with on-commit deliveries executed (eager Celery)."""
+
+    def tick(moment):
+        with (
+            time_machine.travel(moment, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            sweep_task.delay()
+        return [m.subject for m in mail.outbox]
+
+    return tick
+
+
+def update(req, moment, **dates):
+    with time_machine.travel(moment, tick=False):
+        for name, value in dates.items():
+            setattr(req, name, value)
+        req.save()
+        request_schedule_refresh(req)

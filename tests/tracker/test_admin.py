@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from outbox.models import Email
 from tests.factories import StaffFactory
 from tracker.models import Notification
 from tracker.services import sweep
@@ -21,7 +22,7 @@ def staff_client(client, db):
 @pytest.fixture
 def notice(make_request):
     req = make_request(created_at=dt.datetime(2026, 3, 2, 10, tzinfo=NY))
-    sweep(now=dt.datetime(2026, 3, 4, 8, tzinfo=NY), enqueue=False)
+    sweep(now=dt.datetime(2026, 3, 4, 8, tzinfo=NY))
     return Notification.objects.get(request=req)
 
 
@@ -31,7 +32,7 @@ def test_changelist_filters_and_search(staff_client, notice, settings):
     assert staff_client.get(url).status_code == 200
     assert (
         staff_client.get(
-            url, {"status__exact": "pending", "milestone__exact": notice.milestone}
+            url, {"status__exact": "queued", "milestone__exact": notice.milestone}
         ).status_code
         == 200
     )
@@ -47,12 +48,10 @@ def test_retry_now_action_enqueues_failed_notices(
     staff_client, notice, settings, django_capture_on_commit_callbacks
 ):
     settings.ROOT_URLCONF = "config.urls"
-    Notification.objects.filter(pk=notice.pk).update(
-        status=Notification.Status.FAILED, last_error="boom"
-    )
+    Email.objects.filter(pk=notice.email_id).update(status=Email.Status.FAILED, last_error="boom")
     url = reverse("admin:tracker_notification_changelist")
     with (
-        mock.patch("tracker.tasks.deliver_notification.delay") as delay,
+        mock.patch("outbox.tasks.email_deliver.delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = staff_client.post(
@@ -60,4 +59,4 @@ def test_retry_now_action_enqueues_failed_notices(
         )
     assert response.status_code == 200
     assert "1 notice(s) queued" in response.content.decode()
-    delay.assert_called_once_with(notice.pk)
+    delay.assert_called_once_with(notice.email_id)

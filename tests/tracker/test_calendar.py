@@ -71,6 +71,24 @@ def test_state_union_adds_state_holidays():
     assert not ma.is_business_day(D(2026, 4, 20))
 
 
+def test_holiday_dates_adds_the_state_and_its_observed_days_for_the_years_asked():
+    # Uncached on purpose: the calendars are cached per process, this function is not.
+    ca = holiday_dates("CA", [2024])
+    assert D(2024, 4, 1) in ca  # Cesar Chavez Day (Sunday March 31) observed Monday
+    assert D(2024, 4, 1) not in holiday_dates(None, [2024])
+    assert {d.year for d in ca} == {2024}
+    assert {d.year for d in holiday_dates(None, [2027, 2028])} == {2027, 2028}
+    assert D(2021, 12, 31) in holiday_dates("CA", [2021])  # federal observed kept
+
+
+def test_a_calendar_built_directly_keeps_its_state():
+    # BusinessCalendar itself, not get_calendar's per-process cache.
+    ny = BusinessCalendar(state="NY")
+    assert ny.state == "NY" and not ny.is_business_day(D(2026, 2, 12))
+    assert BusinessCalendar(state="").state is None
+    assert BusinessCalendar(state="").is_business_day(D(2026, 2, 12))
+
+
 def test_state_union_keeps_every_federal_holiday():
     years = range(2020, 2031)
     federal = holiday_dates(None, years)
@@ -167,3 +185,24 @@ def test_every_state_an_agency_can_choose_has_a_holiday_calendar():
     federal = holiday_dates(None, [2026])
     for code, _ in US_STATES:
         assert federal <= holiday_dates(code, [2026]), code
+
+
+def test_the_calendar_years_are_exact_at_both_ends():
+    cal = BusinessCalendar()
+    assert not cal.is_business_day(D(1990, 1, 1))  # New Year's Day, inside the years
+    assert cal.is_business_day(D(1990, 1, 2))
+    assert cal.add_business_days(D(1990, 1, 1), 1) == D(1990, 1, 2)
+    with pytest.raises(ValueError, match="outside the calendar's years"):
+        cal.is_business_day(D(1989, 12, 31))
+    last = next(
+        D(2100, 12, 31) - dt.timedelta(days=k)
+        for k in range(10)
+        if cal.is_business_day(D(2100, 12, 31) - dt.timedelta(days=k))
+    )
+    with pytest.raises(ValueError, match="^Result is outside the calendar's years.$"):
+        cal.add_business_days(last, 1)
+
+
+def test_add_business_days_refuses_n_below_one_with_a_clear_message():
+    with pytest.raises(ValueError, match="^n must be at least 1.$"):
+        FED.add_business_days(D(2026, 3, 2), 0)

@@ -41,8 +41,8 @@ def test_replay_with_deliver_sends_in_process(req):
     with time_machine.travel(at(2026, 3, 20, 12, 0), tick=False):
         out = run("--now", "2026-03-04T08:00:00-05:00", "--deliver")
     notice = Notification.objects.get()
-    assert f"notice {notice.pk}: sent" in out
-    assert notice.status == Notification.Status.SENT and len(mail.outbox) == 1
+    assert f"e-mail {notice.email_id}: sent" in out
+    assert notice.email.status == "sent" and len(mail.outbox) == 1
     with time_machine.travel(at(2026, 3, 20, 12, 1), tick=False):
         out = run("--now", "2026-03-04T08:00:00-05:00", "--deliver")
     assert "0 request(s) due" in out and len(mail.outbox) == 1
@@ -51,12 +51,12 @@ def test_replay_with_deliver_sends_in_process(req):
 def test_without_deliver_it_enqueues(req, django_capture_on_commit_callbacks):
     with (
         time_machine.travel(at(2026, 3, 4, 8, 0), tick=False),
-        mock.patch("tracker.tasks.deliver_notification.delay") as delay,
+        mock.patch("outbox.tasks.email_deliver.delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         out = run()
     assert "Enqueued 1 notice(s)" in out
-    delay.assert_called_once_with(Notification.objects.get().pk)
+    delay.assert_called_once_with(Notification.objects.get().email_id)
 
 
 def test_a_future_now_needs_dry_run(req):

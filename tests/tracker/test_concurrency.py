@@ -6,14 +6,17 @@ Run with DATABASE_URL=postgres://... (skipped on SQLite, which has no concurrent
 import datetime as dt
 import threading
 from collections import Counter
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.db import connection, connections
 
+from outbox.delivery import email_deliver
+from outbox.models import Email
 from tracker.models import Notification
-from tracker.services import notification_deliver, sweep
+from tracker.services import sweep
 
 NY = ZoneInfo("America/New_York")
 N_REQUESTS = 40
@@ -55,18 +58,22 @@ def test_two_sweeps_and_two_workers_at_once_send_each_notice_once(make_request):
         make_request(created_at=created)
     now = dt.datetime(2026, 3, 4, 8, 1, tzinfo=NY)
 
-    # Two beats fire at the same moment (a duplicated beat): small batches interleave.
-    swept = run_in_threads(lambda i: sweep(now=now, enqueue=False, batch_size=5))
+    # Two beats fire at the same moment (a duplicated beat): small batches interleave. The
+    # on-commit hand-over to the (eager) delivery task is held back: the workers below send.
+    with mock.patch("outbox.delivery.enqueue_deliveries") as enqueue:
+        swept = run_in_threads(lambda i: sweep(now=now, batch_size=5))
+    assert sorted(pk for call in enqueue.call_args_list for pk in call.args[0]) == sorted(
+        Email.objects.values_list("id", flat=True)
+    )
     assert sum(len(r.created) for r in swept) == N_REQUESTS
     assert Notification.objects.count() == N_REQUESTS
-    ids = sorted(Notification.objects.values_list("id", flat=True))
+    ids = sorted(Notification.objects.values_list("email_id", flat=True))
+    assert len(set(ids)) == N_REQUESTS and Email.objects.count() == N_REQUESTS
 
-    # Both workers were handed every notice (duplicate enqueues): each is sent once.
-    outcomes = run_in_threads(
-        lambda i: [notification_deliver(notification_id=pk, now=now) for pk in ids]
-    )
+    # Both workers were handed every e-mail (duplicate enqueues): each is sent once.
+    outcomes = run_in_threads(lambda i: [email_deliver(email_id=pk, now=now) for pk in ids])
     counts = Counter(o for worker in outcomes for o in worker)
     assert counts == {"sent": N_REQUESTS, "skipped": N_REQUESTS}
     message_ids = Counter(m.extra_headers["Message-ID"] for m in mail.outbox)
     assert len(message_ids) == N_REQUESTS and set(message_ids.values()) == {1}
-    assert set(Notification.objects.values_list("status", flat=True)) == {Notification.Status.SENT}
+    assert set(Email.objects.values_list("status", flat=True)) == {Email.Status.SENT}

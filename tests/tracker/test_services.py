@@ -1,5 +1,4 @@
 import datetime as dt
-import smtplib
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -9,17 +8,13 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from outbox.delivery import email_deliver
+from outbox.models import Email
 from tests.factories import LossRunRequestFactory
-from tracker import services
 from tracker.models import Notification
+from tracker.schedule import request_schedule_refresh
 from tracker.services import (
-    CLAIM_TIMEOUT,
-    DeliveryError,
-    notification_claim,
-    notification_deliver,
     notifications_retry_now,
-    request_schedule_refresh,
-    retry_backoff,
     sweep,
 )
 from tracker.timeline import DAY2, DAY5, SECOND_REQUEST_DUE, SECOND_REQUEST_REMINDER
@@ -64,7 +59,7 @@ def test_refresh_sets_the_due_columns(make_request):
 
 def test_refresh_skips_milestones_that_already_have_a_notice(make_request):
     req = make_request(created_at=CREATED)
-    sweep(now=DAY2_AT, enqueue=False)
+    sweep(now=DAY2_AT)
     req.notes = "x"
     request_schedule_refresh(req)
     req.refresh_from_db()
@@ -76,44 +71,47 @@ def test_refresh_skips_milestones_that_already_have_a_notice(make_request):
 
 def test_sweep_before_due_creates_nothing(make_request):
     req = make_request(created_at=CREATED)
-    result = sweep(now=DAY2_AT - dt.timedelta(seconds=1), enqueue=False)
+    result = sweep(now=DAY2_AT - dt.timedelta(seconds=1))
     assert result.requests_read == 0 and result.created == []
     assert not Notification.objects.filter(request=req).exists()
 
 
-def test_sweep_when_due_creates_one_pending_notice_and_advances(make_request):
+def test_sweep_when_due_creates_one_notice_and_queues_its_e_mail_and_advances(make_request):
     req = make_request(created_at=CREATED)
-    result = sweep(now=DAY2_AT, enqueue=False)
+    result = sweep(now=DAY2_AT)
     assert [(n.request_id, n.milestone) for n in result.created] == [(req.pk, DAY2)]
     notice = notices(req)[DAY2]
     assert (
-        notice.status == S.PENDING
-        and notice.due_at == DAY2_AT
-        and notice.agency_id == req.agency_id
+        notice.status == S.QUEUED and notice.due_at == DAY2_AT and notice.agency_id == req.agency_id
     )
     assert result.enqueued == [notice.pk]
+    email = notice.email
+    assert email.status == Email.Status.PENDING and email.agency_id == req.agency_id
+    assert email.kind == f"tracker.{DAY2}" and email.about == req
+    assert email.to == [req.created_by.email, "desk@acme.test", "Boss@Acme.test"]
+    assert mail.outbox == []  # queued, not sent: the worker sends
     req.refresh_from_db()
     assert req.next_due_at == DAY5_AT
 
 
 def test_sweep_twice_creates_the_notice_once(make_request):
     req = make_request(created_at=CREATED)
-    sweep(now=DAY2_AT, enqueue=False)
+    sweep(now=DAY2_AT)
     LossRunRequestFactory._meta.model.objects.filter(pk=req.pk).update(
         next_due_at=DAY2_AT
     )  # a stale read
-    second = sweep(now=DAY2_AT + dt.timedelta(minutes=1), enqueue=False)
+    second = sweep(now=DAY2_AT + dt.timedelta(minutes=1))
     assert second.created == []
     assert Notification.objects.filter(request=req).count() == 1
 
 
 def test_sweep_enqueues_delivery_on_commit(make_request, django_capture_on_commit_callbacks):
     req = make_request(created_at=CREATED)
-    with mock.patch("tracker.tasks.deliver_notification.delay") as delay:
+    with mock.patch("outbox.tasks.email_deliver.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             sweep(now=DAY2_AT)
         assert len(callbacks) == 1
-    delay.assert_called_once_with(notices(req)[DAY2].pk)
+    delay.assert_called_once_with(notices(req)[DAY2].email_id)
 
 
 def test_sweep_dry_run_writes_and_enqueues_nothing(
@@ -125,33 +123,63 @@ def test_sweep_dry_run_writes_and_enqueues_nothing(
     assert [n.milestone for n in result.created] == [DAY5]
     assert [n.milestone for n in result.superseded] == [DAY2]
     assert callbacks == []
-    assert not Notification.objects.exists()
+    assert not Notification.objects.exists() and not Email.objects.exists()
     req.refresh_from_db()
     assert req.next_due_at == DAY2_AT
 
 
-def test_several_overdue_milestones_send_only_the_latest(make_request):
+def test_several_overdue_milestones_send_one_that_says_what_to_do_now(make_request):
     # A first-request date entered 20 business days late: 2nd request due and its
-    # reminder are both overdue; the reminder is sent, the older one recorded as superseded.
+    # reminder are both overdue. The reminder would refer to an e-mail that never went
+    # out, so the 2nd-request notice goes and the reminder is recorded as superseded.
     now = at(2026, 4, 1, 9, 0)
     req = make_request(created_at=at(2026, 2, 27, 9, 0), first=dt.date(2026, 3, 2))
-    result = sweep(now=now, enqueue=False)
+    result = sweep(now=now)
     got = notices(req)
-    assert got[SECOND_REQUEST_REMINDER].status == S.PENDING
-    assert got[SECOND_REQUEST_DUE].status == S.CANCELLED
-    assert "Superseded" in got[SECOND_REQUEST_DUE].last_error
-    assert result.enqueued == [got[SECOND_REQUEST_REMINDER].pk]
-    assert notification_deliver(notification_id=got[SECOND_REQUEST_DUE].pk, now=now) == "skipped"
-    assert notification_deliver(notification_id=got[SECOND_REQUEST_REMINDER].pk, now=now) == "sent"
-    assert len(mail.outbox) == 1
+    assert got[SECOND_REQUEST_DUE].status == S.QUEUED
+    assert got[SECOND_REQUEST_REMINDER].status == S.SUPERSEDED
+    assert "Superseded" in got[SECOND_REQUEST_REMINDER].last_error
+    assert got[SECOND_REQUEST_REMINDER].email is None
+    assert result.enqueued == [got[SECOND_REQUEST_DUE].pk]
+    assert Email.objects.count() == 1
+    assert email_deliver(email_id=got[SECOND_REQUEST_DUE].email_id, now=now) == "sent"
+    assert len(mail.outbox) == 1 and "Time for a 2nd request" in mail.outbox[0].subject
+    assert "Send the 2nd request today" in mail.outbox[0].body
     req.refresh_from_db()
     assert req.next_due_at is None
-    assert sweep(now=now + dt.timedelta(days=30), enqueue=False).created == []
+    assert sweep(now=now + dt.timedelta(days=30)).created == []
+
+
+def test_the_reminder_goes_on_its_own_once_the_second_request_notice_was_sent(make_request):
+    req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
+    sweep(now=at(2026, 3, 16, 8, 0))
+    notice = notices(req)[SECOND_REQUEST_DUE]
+    assert email_deliver(email_id=notice.email_id, now=at(2026, 3, 16, 8, 0)) == "sent"
+    sweep(now=at(2026, 3, 18, 8, 0))
+    reminder = notices(req)[SECOND_REQUEST_REMINDER]
+    assert reminder.status == S.QUEUED
+    assert email_deliver(email_id=reminder.email_id, now=at(2026, 3, 18, 8, 0)) == "sent"
+    assert "still due" in mail.outbox[1].subject
+
+
+def test_a_due_notice_waits_outside_working_hours_and_its_e_mail_is_queued_inside_them(
+    make_request,
+):
+    # 10th business day Monday 03-16 at the notify time; the sweep did not run until 18:30.
+    req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
+    assert sweep(now=at(2026, 3, 16, 18, 30)).created == []
+    assert not Email.objects.exists()
+    req.refresh_from_db()
+    assert req.next_due_at == at(2026, 3, 17, 8, 0)  # the next notify time
+    assert sweep(now=at(2026, 3, 17, 7, 59)).created == []
+    sweep(now=at(2026, 3, 17, 8, 0))
+    email = notices(req)[SECOND_REQUEST_DUE].email
+    assert email.next_attempt_at >= at(2026, 3, 17, 8, 0)
 
 
 def _sweep_queries(now):
     with CaptureQueriesContext(connection) as ctx:
-        sweep(now=now, enqueue=False)
+        sweep(now=now)
     return len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]])
 
 
@@ -180,95 +208,44 @@ def test_sweep_survives_a_request_it_cannot_plan(make_request):
     bad.__class__.objects.filter(pk=bad.pk).update(
         first_request_on=dt.date(2100, 12, 30), next_due_at=DAY2_AT
     )
-    result = sweep(now=DAY2_AT, enqueue=False)
+    result = sweep(now=DAY2_AT)
     assert [e[0] for e in result.errors] == [bad.pk]
     assert DAY2 in notices(good)
     bad.refresh_from_db()
     assert bad.next_due_at is None  # not read again every minute
 
 
-# --- delivery ----------------------------------------------------------------------------
+# --- the notice's e-mail ---------------------------------------------------------------
 
 
 @pytest.fixture
 def due_notice(make_request):
     req = make_request(created_at=CREATED)
-    sweep(now=DAY2_AT, enqueue=False)
+    sweep(now=DAY2_AT)
     return notices(req)[DAY2]
 
 
-def test_deliver_sends_once_and_marks_sent(due_notice):
+def test_a_notice_is_delivered_once_by_the_outbox(due_notice):
     now = DAY2_AT + dt.timedelta(seconds=5)
-    assert notification_deliver(notification_id=due_notice.pk, now=now) == "sent"
-    assert notification_deliver(notification_id=due_notice.pk, now=now) == "skipped"
+    assert email_deliver(email_id=due_notice.email_id, now=now) == "sent"
+    assert email_deliver(email_id=due_notice.email_id, now=now) == "skipped"
     assert len(mail.outbox) == 1
-    due_notice.refresh_from_db()
-    assert due_notice.status == S.SENT and due_notice.sent_at == now and due_notice.attempts == 1
-    assert due_notice.next_attempt_at is None
-    assert sweep(now=now + dt.timedelta(hours=2), enqueue=False).requeued == []
+    assert mail.outbox[0].extra_headers["X-Tracker-Notice"] == str(due_notice.pk)
+    sweep(now=now + dt.timedelta(hours=2))
+    assert Email.objects.count() == 1  # the sweep never queues a notice twice
 
 
-def test_a_claim_blocks_a_second_worker_until_it_is_stale(due_notice):
-    now = DAY2_AT
-    assert notification_claim(notification_id=due_notice.pk, now=now)
-    assert not notification_claim(notification_id=due_notice.pk, now=now)
-    # Worker 1 died. Another worker's delivery does nothing before the timeout ...
-    assert (
-        notification_deliver(notification_id=due_notice.pk, now=now + CLAIM_TIMEOUT / 2)
-        == "skipped"
-    )
-    assert sweep(now=now + CLAIM_TIMEOUT / 2, enqueue=False).requeued == []
-    # ... and after it the sweep hands the abandoned claim out again: sent once.
-    later = now + CLAIM_TIMEOUT + dt.timedelta(seconds=1)
-    assert sweep(now=later, enqueue=False).requeued == [due_notice.pk]
-    assert notification_deliver(notification_id=due_notice.pk, now=later) == "sent"
-    assert notification_deliver(notification_id=due_notice.pk, now=later) == "skipped"
-    assert len(mail.outbox) == 1
-    due_notice.refresh_from_db()
-    assert due_notice.attempts == 2
-
-
-def test_smtp_failure_is_kept_then_retried_after_backoff_and_sent_once(due_notice):
-    now = DAY2_AT
-    with (
-        mock.patch(
-            "django.core.mail.EmailMultiAlternatives.send",
-            side_effect=smtplib.SMTPServerDisconnected("gone"),
-        ),
-        pytest.raises(DeliveryError),
-    ):
-        notification_deliver(notification_id=due_notice.pk, now=now)
-    due_notice.refresh_from_db()
-    assert due_notice.status == S.FAILED
-    assert "SMTPServerDisconnected: gone" in due_notice.last_error
-    assert due_notice.next_attempt_at == now + dt.timedelta(minutes=2)
-    assert "owner" in due_notice.recipients
-    assert mail.outbox == []
-    assert sweep(now=now + dt.timedelta(minutes=1), enqueue=False).requeued == []
-    assert sweep(now=now + dt.timedelta(minutes=2), enqueue=False).requeued == [due_notice.pk]
-    assert (
-        notification_deliver(notification_id=due_notice.pk, now=now + dt.timedelta(minutes=2))
-        == "sent"
-    )
-    assert (
-        notification_deliver(notification_id=due_notice.pk, now=now + dt.timedelta(minutes=3))
-        == "skipped"
-    )
-    assert len(mail.outbox) == 1
-    due_notice.refresh_from_db()
-    assert due_notice.status == S.SENT and due_notice.last_error == "" and due_notice.attempts == 2
-
-
-def test_retry_backoff_doubles_up_to_an_hour():
-    assert [retry_backoff(n).total_seconds() / 60 for n in (1, 2, 3, 5, 6, 7, 20)] == [
-        2,
-        4,
-        8,
-        32,
-        60,
-        60,
-        60,
-    ]
+def test_no_recipient_cancels_the_notice_without_an_e_mail(make_request, ny_agency):
+    ny_agency.copy_addresses = ""
+    ny_agency.email = ""
+    ny_agency.save()
+    req = make_request(created_at=CREATED)
+    req.created_by.is_active = False
+    req.created_by.save()
+    sweep(now=DAY2_AT)
+    notice = notices(req)[DAY2]
+    assert notice.status == S.CANCELLED and "No recipient" in notice.last_error
+    assert notice.email is None and not Email.objects.exists()
 
 
 def test_received_cancels_a_pending_notice_and_nothing_is_sent(due_notice):
@@ -278,21 +255,22 @@ def test_received_cancels_a_pending_notice_and_nothing_is_sent(due_notice):
     request_schedule_refresh(req)
     due_notice.refresh_from_db()
     assert due_notice.status == S.CANCELLED and due_notice.last_error == "Loss runs received."
-    assert notification_deliver(notification_id=due_notice.pk, now=DAY2_AT) == "skipped"
+    assert due_notice.email.status == Email.Status.CANCELLED
+    assert email_deliver(email_id=due_notice.email_id, now=DAY2_AT) == "skipped"
     assert mail.outbox == []
     req.refresh_from_db()
     assert req.next_due_at is None
-    assert sweep(now=at(2026, 6, 1), enqueue=False).created == []
+    assert sweep(now=at(2026, 6, 1)).created == []
 
 
-def test_delivery_rechecks_the_request_even_without_a_refresh(due_notice):
-    due_notice.request.__class__.objects.filter(pk=due_notice.request_id).update(
-        received_on=dt.date(2026, 3, 4)
-    )
-    assert notification_deliver(notification_id=due_notice.pk, now=DAY2_AT) == "cancelled"
-    assert mail.outbox == []
+def test_received_after_the_e_mail_went_out_keeps_the_sent_notice(due_notice):
+    assert email_deliver(email_id=due_notice.email_id, now=DAY2_AT) == "sent"
+    req = due_notice.request
+    req.received_on = dt.date(2026, 3, 5)
+    req.save()
+    request_schedule_refresh(req)
     due_notice.refresh_from_db()
-    assert due_notice.status == S.CANCELLED
+    assert due_notice.status == S.QUEUED and due_notice.email.status == Email.Status.SENT
 
 
 def test_first_request_date_entered_cancels_the_reminder_and_schedules_the_second_request(
@@ -306,59 +284,107 @@ def test_first_request_date_entered_cancels_the_reminder_and_schedules_the_secon
     assert due_notice.status == S.CANCELLED
     req.refresh_from_db()
     assert req.next_due_at == at(2026, 3, 17, 8, 0)
-    assert sweep(now=DAY5_AT, enqueue=False).created == []  # no day-5 reminder any more
+    assert sweep(now=DAY5_AT).created == []  # no day-5 reminder any more
 
 
-def test_a_correction_that_moves_a_pending_notice_later_defers_it(make_request):
+def test_a_corrected_first_request_date_replaces_the_unsent_notice(make_request):
     req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
     now = at(2026, 3, 16, 8, 0)
-    sweep(now=now, enqueue=False)
-    notice = notices(req)[SECOND_REQUEST_DUE]
+    sweep(now=now)
+    old = notices(req)[SECOND_REQUEST_DUE]
     req.first_request_on = dt.date(2026, 3, 4)  # typo corrected: due two business days later
     req.save()
     request_schedule_refresh(req)
-    notice.refresh_from_db()
-    assert notice.status == S.PENDING and notice.due_at == at(2026, 3, 18, 8, 0)
-    assert notification_deliver(notification_id=notice.pk, now=now) == "deferred"
-    assert mail.outbox == []
-    assert sweep(now=at(2026, 3, 17, 8, 0), enqueue=False).requeued == []
-    assert sweep(now=at(2026, 3, 18, 8, 0), enqueue=False).requeued == [notice.pk]
-    assert notification_deliver(notification_id=notice.pk, now=at(2026, 3, 18, 8, 0)) == "sent"
+    withdrawn = old.email
+    old.refresh_from_db()
+    assert old.status == S.CANCELLED and "dates changed" in old.last_error
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == Email.Status.CANCELLED
+    assert email_deliver(email_id=withdrawn.pk, now=now) == "skipped"
+    req.refresh_from_db()
+    assert req.next_due_at == at(2026, 3, 18, 8, 0)
+    assert sweep(now=at(2026, 3, 17, 8, 0)).created == []
+    created = sweep(now=at(2026, 3, 18, 8, 0)).created
+    assert [(n.milestone, n.due_at) for n in created] == [(SECOND_REQUEST_DUE, at(2026, 3, 18, 8))]
+    new = Notification.objects.get(request=req, milestone=SECOND_REQUEST_DUE, status=S.QUEUED)
+    assert new.basis == "2026-03-04" and "March 4, 2026" in new.email.text_body
+    assert email_deliver(email_id=new.email_id, now=at(2026, 3, 18, 8, 0)) == "sent"
     assert len(mail.outbox) == 1
 
 
-def test_a_sent_notice_is_never_sent_again_after_a_correction(make_request):
+def test_a_calendar_change_re_times_an_unsent_notice_of_the_same_dates(make_request, ny_agency):
+    from tracker.agency_settings import agency_closed_day_add
+
+    req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
+    sweep(now=at(2026, 3, 16, 8, 0))
+    notice = notices(req)[SECOND_REQUEST_DUE]
+    withdrawn = notice.email
+    agency_closed_day_add(agency=ny_agency, date=dt.date(2026, 3, 16))
+    notice.refresh_from_db()
+    assert notice.status == S.PENDING and notice.due_at == at(2026, 3, 17, 8, 0)
+    assert notice.email is None and notice.basis == "2026-03-02"
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == Email.Status.CANCELLED
+    assert sweep(now=at(2026, 3, 16, 9, 0)).requeued == []
+    assert sweep(now=at(2026, 3, 17, 8, 0)).requeued == [notice.pk]
+    notice.refresh_from_db()
+    assert email_deliver(email_id=notice.email_id, now=at(2026, 3, 17, 8)) == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_a_sent_notice_whose_date_was_corrected_is_told_again_at_the_new_moment(make_request):
     req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
     now = at(2026, 3, 16, 8, 0)
-    sweep(now=now, enqueue=False)
-    assert (
-        notification_deliver(notification_id=notices(req)[SECOND_REQUEST_DUE].pk, now=now) == "sent"
-    )
+    sweep(now=now)
+    assert email_deliver(email_id=notices(req)[SECOND_REQUEST_DUE].email_id, now=now) == "sent"
     req.first_request_on = dt.date(2026, 3, 3)
     req.save()
     request_schedule_refresh(req)
     req.refresh_from_db()
-    assert req.next_due_at == at(2026, 3, 19, 8, 0)  # the reminder only
-    sweep(now=at(2026, 3, 19, 8, 0), enqueue=False)
-    assert set(notices(req)) == {SECOND_REQUEST_DUE, SECOND_REQUEST_REMINDER}
+    assert req.next_due_at == at(2026, 3, 17, 8, 0)  # the moved 10th business day
+    assert sweep(now=at(2026, 3, 16, 17, 0)).created == []
+    sweep(now=at(2026, 3, 17, 8, 0))
+    rows = Notification.objects.filter(request=req, milestone=SECOND_REQUEST_DUE)
+    assert sorted(rows.values_list("basis", "status", "email__status")) == [
+        ("2026-03-02", S.QUEUED, Email.Status.SENT),
+        ("2026-03-03", S.QUEUED, Email.Status.PENDING),
+    ]
+
+
+def test_a_sent_notice_is_never_sent_twice_for_the_same_dates(make_request, ny_agency):
+    from tracker.agency_settings import agency_closed_day_add
+
+    req = make_request(created_at=CREATED, first=dt.date(2026, 3, 2))
+    now = at(2026, 3, 16, 8, 0)
+    sweep(now=now)
+    notice = notices(req)[SECOND_REQUEST_DUE]
+    assert email_deliver(email_id=notice.email_id, now=now) == "sent"
+    agency_closed_day_add(agency=ny_agency, date=dt.date(2026, 3, 16))  # moves it, same dates
+    req.notes = "edited"
+    req.save()
+    request_schedule_refresh(req)
+    for day in (17, 18, 19, 20):
+        sweep(now=at(2026, 3, day, 8, 0))
     assert Notification.objects.filter(request=req, milestone=SECOND_REQUEST_DUE).count() == 1
+    notice.refresh_from_db()
+    assert notice.status == S.QUEUED and notice.due_at == at(2026, 3, 16, 8, 0)
+    assert notice.email.status == Email.Status.SENT
 
 
-def test_retry_now_enqueues_only_unsent_notices(due_notice, django_capture_on_commit_callbacks):
-    other = Notification.objects.create(
-        agency=due_notice.agency,
-        request=due_notice.request,
-        milestone=DAY5,
-        due_at=DAY5_AT,
-        status=S.SENT,
-    )
+def test_retry_now_enqueues_only_unsent_notices(
+    due_notice, make_request, django_capture_on_commit_callbacks
+):
+    sent = make_request(created_at=CREATED)
+    sweep(now=DAY2_AT)
+    sent_notice = notices(sent)[DAY2]
+    email_deliver(email_id=sent_notice.email_id, now=DAY2_AT)
     with (
-        mock.patch("tracker.tasks.deliver_notification.delay") as delay,
+        mock.patch("outbox.tasks.email_deliver.delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        ids = notifications_retry_now(notification_ids=[due_notice.pk, other.pk])
+        ids = notifications_retry_now(notification_ids=[due_notice.pk, sent_notice.pk])
     assert ids == [due_notice.pk]
-    delay.assert_called_once_with(due_notice.pk)
+    delay.assert_called_once_with(due_notice.email_id)
 
 
 # --- tasks (CELERY_TASK_ALWAYS_EAGER in tests) ------------------------------------------------
@@ -376,34 +402,8 @@ def test_sweep_task_delivers_through_the_delivery_task(
     ):
         out = sweep_task.delay().get()
     assert out == {"created": 1, "enqueued": 1, "errors": 0}
-    assert notices(req)[DAY2].status == S.SENT
+    assert notices(req)[DAY2].email.status == Email.Status.SENT
     assert len(mail.outbox) == 1
-
-
-def test_delivery_task_failure_stays_failed_and_visible(due_notice, settings):
-    from tracker.tasks import deliver_notification
-
-    settings.CELERY_TASK_EAGER_PROPAGATES = False
-    with (
-        time_machine.travel(DAY2_AT, tick=False),
-        mock.patch(
-            "django.core.mail.EmailMultiAlternatives.send",
-            side_effect=smtplib.SMTPDataError(451, "later"),
-        ),
-    ):
-        deliver_notification.apply(args=[due_notice.pk], throw=False)
-    due_notice.refresh_from_db()
-    assert due_notice.status == S.FAILED and "later" in due_notice.last_error
-    assert mail.outbox == []
-
-
-def test_delivery_task_declares_retries_with_backoff():
-    from tracker.tasks import deliver_notification
-
-    assert deliver_notification.autoretry_for == (DeliveryError,)
-    assert deliver_notification.retry_backoff and deliver_notification.max_retries >= 3
-    assert deliver_notification.retry_backoff_max <= 3600
-    assert services.sweep is not None
 
 
 # --- agency settings change ------------------------------------------------------------------
@@ -411,7 +411,7 @@ def test_delivery_task_declares_retries_with_backoff():
 
 def test_agency_schedule_refresh_follows_time_zone_and_closed_days(make_request, ny_agency):
     from accounts.models import AgencyClosedDay
-    from tracker.services import agency_schedule_refresh
+    from tracker.schedule import agency_schedule_refresh
 
     open_req = make_request(created_at=CREATED)
     received = make_request(created_at=CREATED, received=dt.date(2026, 3, 3))
@@ -427,15 +427,16 @@ def test_agency_schedule_refresh_follows_time_zone_and_closed_days(make_request,
 
 
 def test_agency_schedule_refresh_re_times_an_unsent_notice(make_request, ny_agency):
-    from tracker.services import agency_schedule_refresh
+    from tracker.schedule import agency_schedule_refresh
 
     req = make_request(created_at=CREATED)
-    sweep(now=DAY2_AT, enqueue=False)
+    sweep(now=DAY2_AT)
     ny_agency.notify_time = dt.time(9, 30)
     ny_agency.save()
     agency_schedule_refresh(agency=ny_agency)
     notice = notices(req)[DAY2]
     assert notice.status == S.PENDING and notice.due_at == at(2026, 3, 4, 9, 30)
+    assert notice.email is None and Email.objects.get().status == Email.Status.CANCELLED
     req.refresh_from_db()
     assert req.next_due_at == at(2026, 3, 9, 9, 30)
 
@@ -450,26 +451,46 @@ def test_refresh_writes_no_history_row(make_request):
 def test_a_large_backlog_is_fanned_out_and_each_notice_delivered_once(
     make_request, django_capture_on_commit_callbacks
 ):
-    from tracker.services import FANOUT_ABOVE, FANOUT_CHUNK
+    from outbox.delivery import FANOUT_ABOVE, FANOUT_CHUNK
 
     n = FANOUT_ABOVE + 5
     for _ in range(n):
         make_request(created_at=CREATED)
     with (
-        mock.patch("tracker.tasks.deliver_notifications.delay") as fan,
-        django_capture_on_commit_callbacks(execute=True),
+        mock.patch("outbox.tasks.email_deliver_many.delay") as fan,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         sweep(now=DAY2_AT)
+    assert len(callbacks) == 1  # one on-commit publish for the whole batch
     assert fan.call_count == -(-n // FANOUT_CHUNK)
     assert sorted(pk for call in fan.call_args_list for pk in call.args[0]) == sorted(
-        Notification.objects.values_list("id", flat=True)
+        Email.objects.values_list("id", flat=True)
     )
-    # Eager Celery: the fan-out task delivers every notice, once.
+    # Eager Celery: the fan-out task delivers every e-mail, once.
     with (
         time_machine.travel(DAY2_AT, tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        Notification.objects.update(next_attempt_at=DAY2_AT)
-        sweep(now=DAY2_AT)
+        callbacks[0]()
     assert len(mail.outbox) == n
-    assert set(Notification.objects.values_list("status", flat=True)) == {S.SENT}
+    assert set(Email.objects.values_list("status", flat=True)) == {Email.Status.SENT}
+
+
+def test_a_re_timed_notice_found_after_closing_time_waits_for_working_hours(
+    make_request, ny_agency
+):
+    from tracker.schedule import agency_schedule_refresh
+
+    req = make_request(created_at=CREATED)
+    sweep(now=DAY2_AT)
+    ny_agency.notify_time = dt.time(9, 30)
+    ny_agency.save()
+    agency_schedule_refresh(agency=ny_agency)  # the day-2 notice is due at 09:30 now
+    notice = notices(req)[DAY2]
+    assert sweep(now=at(2026, 3, 4, 18, 30)).enqueued == []  # no sweep ran during the day
+    notice.refresh_from_db()
+    assert notice.status == S.PENDING and notice.email is None
+    assert sweep(now=at(2026, 3, 5, 8, 0)).enqueued == [notice.pk]
+    notice.refresh_from_db()
+    assert notice.status == S.QUEUED
+    assert notice.email.next_attempt_at >= at(2026, 3, 5, 8, 0)

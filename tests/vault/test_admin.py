@@ -50,8 +50,49 @@ def test_request_admin_pages_render(staff_client):
         assert staff_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
 
 
-def test_admin_edit_of_dates_refreshes_the_schedule(staff_client):
+def _admin_post(req, policy, **changes):
+    data = {
+        "agency": req.agency_id,
+        "insured": req.insured_id,
+        "carrier": req.carrier_id,
+        "years_requested": 5,
+        "recipient_name": "",
+        "recipient_email": "",
+        "created_by": req.created_by_id,
+        "notes": "",
+        "policies-TOTAL_FORMS": "1",
+        "policies-INITIAL_FORMS": "1",
+        "policies-MIN_NUM_FORMS": "0",
+        "policies-MAX_NUM_FORMS": "1000",
+        "policies-0-id": policy.pk,
+        "policies-0-request": req.pk,
+        "policies-0-policy_number": "GL-1",
+        "policies-0-line_of_business": "GL",
+        "policies-0-term_start": "2024-01-01",
+        "policies-0-term_end": "2025-01-01",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("typed", ["1989-03-03", "2999-01-01"])
+def test_admin_answers_a_mistyped_date_with_a_field_error_not_a_500(staff_client, typed):
     req = LossRunRequestFactory(policies=["GL-1"])
+    change = reverse("admin:vault_lossrunrequest_change", args=[req.pk])
+    response = staff_client.post(
+        change, _admin_post(req, req.policies.get(), first_request_on=typed)
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "more than 90 days before" in text or "cannot be in the future" in text
+    req.refresh_from_db()
+    assert req.first_request_on is None
+
+
+def test_admin_edit_of_dates_refreshes_the_schedule(staff_client):
+    req = LossRunRequestFactory(
+        policies=["GL-1"], created_at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+    )
     policy = req.policies.get()
     change = reverse("admin:vault_lossrunrequest_change", args=[req.pk])
     data = {

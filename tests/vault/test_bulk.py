@@ -164,7 +164,7 @@ def test_missing_columns_and_empty_files_are_explained(agency, carriers):
 
 
 def test_row_limit(agency, carriers, monkeypatch):
-    monkeypatch.setattr(bulk, "MAX_ROWS", 3)
+    monkeypatch.setattr("vault.bulk.reading.MAX_ROWS", 3)
     row = "Acme,24571,GL-{n},GL,2025-01-01,2026-01-01,\r\n"
     assert parse(agency, "".join(row.format(n=n) for n in range(3))).ok
     plan = parse(agency, "".join(row.format(n=n) for n in range(4)))
@@ -214,8 +214,9 @@ def test_commit_creates_insureds_and_requests_through_the_service(agency, owner,
     assert all(p.agency_id == agency.pk for p in Policy.objects.all())
     # The kept CSV is gone with the commit, so the file cannot be imported twice.
     assert not Document.objects.filter(pk=doc.pk).exists()
-    with pytest.raises(Document.DoesNotExist):
+    with pytest.raises(bulk.BulkAlreadyImported, match="already imported"):
         bulk.bulk_commit(agency=agency, user=owner, document=doc)
+    assert LossRunRequest.objects.count() == 3
 
 
 def test_commit_with_a_bad_row_creates_nothing(agency, owner, carriers):
@@ -229,28 +230,72 @@ def test_commit_with_a_bad_row_creates_nothing(agency, owner, carriers):
     assert Document.objects.filter(pk=doc.pk).exists()
 
 
-def test_commit_is_all_or_nothing_when_a_later_request_fails(agency, owner, carriers, monkeypatch):
+def test_commit_is_all_or_nothing_when_a_later_step_fails(agency, owner, carriers, monkeypatch):
+    """The schedules are computed after the insureds are inserted: a failure there leaves
+    no insured, request or policy, and keeps the file."""
     from django.core.exceptions import ValidationError
 
-    real = bulk.request_create
-    calls = []
+    from vault import services
 
-    def flaky(**kwargs):
-        calls.append(kwargs)
-        if len(calls) == 3:
-            raise ValidationError({"policies": ["Something the service refused."]})
-        return real(**kwargs)
+    def refuse(requests, *, agency):
+        assert Insured.objects.filter(agency=agency).count() == 2  # written before this step
+        raise ValidationError("The scheduler refused.")
 
-    monkeypatch.setattr(bulk, "request_create", flaky)
+    monkeypatch.setattr(services, "schedule_new", refuse)
     doc = store(agency, owner, GOOD)
     with pytest.raises(bulk.BulkInvalid) as exc:
         bulk.bulk_commit(agency=agency, user=owner, document=doc)
-    assert len(calls) == 3
-    assert exc.value.plan.errors == ["row 4: Something the service refused."]
+    assert exc.value.plan.errors == ["The scheduler refused."]
     assert not LossRunRequest.objects.exists()
     assert not Insured.objects.exists()
     assert not Policy.objects.exists()
     assert Document.objects.filter(pk=doc.pk).exists()
+
+
+def test_commit_of_2000_requests_runs_in_a_bounded_number_of_queries(
+    agency, owner, carriers, django_assert_max_num_queries
+):
+    rows = "".join(
+        f"Insured {n} LLC,24571,GL-{n};UMB-{n},GL,2025-01-01,2026-01-01,5\r\n"
+        for n in range(bulk.MAX_ROWS)
+    )
+    doc = store(agency, owner, rows)
+    # Batched inserts: SQLite caps a statement at 999 parameters (about 40 rows of a request,
+    # its history and policies), PostgreSQL does 500 a statement. Before: about 10 a request.
+    with django_assert_max_num_queries(160):
+        created = bulk.bulk_commit(agency=agency, user=owner, document=doc)
+    assert len(created) == 2000
+    assert Policy.objects.filter(agency=agency).count() == 4000
+    assert LossRunRequest.history.filter(agency=agency).count() == 2000
+    assert not LossRunRequest.objects.filter(agency=agency, next_due_at__isnull=True).exists()
+
+
+def test_the_second_of_two_concurrent_commits_gets_a_clear_message(
+    owner_client, agency, owner, carriers, monkeypatch
+):
+    """Both requests found the kept file; the first commits and removes it, the second then
+    finds it gone under the lock: one import, and a message instead of a 500."""
+    doc = store(agency, owner, GOOD)
+    stale = Document.objects.get(pk=doc.pk)
+    url = reverse("vault:bulk_commit", kwargs={"document_id": doc.pk})
+    assert owner_client.post(url).status_code == 302
+    monkeypatch.setattr(bulk, "bulk_file_get", lambda **kwargs: stale)
+    r = owner_client.post(url, follow=True)
+    assert r.status_code == 200
+    assert "was already imported" in r.content.decode()
+    assert LossRunRequest.objects.count() == 3
+
+
+def test_preview_reads_only_the_rows_it_needs(agency, owner, carriers, monkeypatch):
+    """A file far past MAX_ROWS is read as a stream: the plan stops after MAX_ROWS rows."""
+    import io
+
+    line = b"Insured LLC,24571,GL-1,GL,2025-01-01,2026-01-01,5\r\n"
+    body = HEADER.encode() + line * (bulk.MAX_ROWS * 20)
+    handle = io.BytesIO(body)
+    plan = bulk.bulk_parse(agency=agency, data=handle)
+    assert any("more than 2,000 rows" in e for e in plan.errors)
+    assert handle.tell() < len(body) // 5
 
 
 def test_store_refuses_files_that_are_not_csv(agency, owner):

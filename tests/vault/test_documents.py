@@ -7,9 +7,12 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import Http404
 
+from ops.storage import walk_files
 from tests.factories import DocumentFactory, LossRunRequestFactory
+from tests.s3 import is_s3, object_grants
 from tests.vault.test_documents_helpers import (
     CSV,
     ELF,
@@ -86,7 +89,7 @@ def test_other_content_is_refused_whatever_the_name(agency, owner, data, phrase)
     assert phrase in message
     assert "PDF, PNG, JPEG, TIFF, CSV or XLSX" in message
     assert not Document.objects.exists()
-    assert not list(Path(settings.DOCUMENT_ROOT).rglob("*.*"))
+    assert not list(walk_files(default_storage))
 
 
 def test_executable_renamed_pdf_is_refused(agency, owner):
@@ -166,15 +169,18 @@ def test_stored_name_is_random_and_safe(agency, owner):
     assert ".." not in first.file.name
     assert first.file.name.startswith(f"agency/{agency.pk}/")
     assert first.file.name != second.file.name
-    root = Path(settings.DOCUMENT_ROOT).resolve()
-    assert Path(first.file.path).resolve().is_relative_to(root)
     unicode_doc = create(agency, owner, upload("Pr\u00fcfung <1>;rm -rf.pdf", PDF))
     assert unicode_doc.original_name == "Pr\u00fcfung <1>;rm -rf.pdf"
     assert "<" not in unicode_doc.file.name and ";" not in unicode_doc.file.name
 
 
-def test_files_are_stored_under_document_root_not_static(agency, owner):
+def test_files_are_stored_privately_outside_static(agency, owner):
     doc = create(agency, owner, upload("a.pdf", PDF))
+    if is_s3(default_storage):
+        grants = object_grants(default_storage, doc.file.name)
+        assert [g["Permission"] for g in grants] == ["FULL_CONTROL"]
+        assert all(g["Grantee"]["Type"] == "CanonicalUser" for g in grants)
+        return
     path = Path(doc.file.path).resolve()
     assert path.is_relative_to(Path(settings.DOCUMENT_ROOT).resolve())
     assert not path.is_relative_to((settings.BASE_DIR / "static").resolve())

@@ -1,15 +1,15 @@
 """Upload, download and the upload size limit, through the views."""
 
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http.multipartparser import MultiPartParser
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
+from ops.storage import walk_files
 from tests.factories import DocumentFactory, LossRunRequestFactory, OwnerFactory
 from tests.vault.test_documents_helpers import EXE, PDF, PNG, upload
 from vault.documents import document_create
@@ -30,7 +30,7 @@ def upload_url(req):
 
 
 def stored_files():
-    return [p for p in Path(settings.DOCUMENT_ROOT).rglob("*") if p.is_file()]
+    return list(walk_files(default_storage))
 
 
 # Upload ---------------------------------------------------------------------------------

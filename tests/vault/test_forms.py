@@ -165,3 +165,26 @@ def test_started_row_without_number_is_an_error():
     fs = policies(ROW, {**ROW, "policy_number": ""})
     assert not fs.is_valid()
     assert "policy_number" in fs.forms[1].errors
+
+
+def test_term_rule_both_ways():
+    from vault import rules
+
+    start = dt.date(2025, 1, 1)
+    assert rules.term_ends_after_start(start, start + dt.timedelta(days=1))
+    assert not rules.term_ends_after_start(start, start)
+    assert not rules.term_ends_after_start(start, start - dt.timedelta(days=1))
+    assert rules.policy_term_errors(start, start) == {"term_end": [rules.TERM_ORDER_MESSAGE]}
+    assert rules.policy_term_errors(start, None) == {}
+
+
+def test_database_refuses_a_policy_term_that_ends_before_it_starts(db):
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import LossRunRequestFactory
+    from vault.models import Policy
+
+    req = LossRunRequestFactory()
+    policy = req.policies.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Policy.objects.filter(pk=policy.pk).update(term_end=policy.term_start)

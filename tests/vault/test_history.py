@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from tests.factories import LossRunRequestFactory
-from vault import selectors, services
+from vault import selectors_history, services
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_history_lists_who_changed_which_date(agency, owner, member):
     req = LossRunRequestFactory(agency=agency, created_by=owner)
     _update(req, member, first_request_on=dt.date(2026, 11, 2))
     _update(req, owner, received_on=dt.date(2026, 11, 10))
-    history = selectors.request_history(agency=agency, request=req)
+    history = selectors_history.request_history(agency=agency, request=req)
     assert [e.who for e in history][:2] == [owner.get_full_name(), member.get_full_name()]
     assert [(c.label, c.old, c.new) for c in history[0].changes] == [
         ("Received", "—", "11/10/2026")
@@ -59,7 +59,7 @@ def test_history_lists_who_changed_which_date(agency, owner, member):
 
 
 def test_schedule_refresh_adds_no_history_rows(agency, owner):
-    from tracker.services import request_schedule_refresh
+    from tracker.schedule import request_schedule_refresh
 
     req = LossRunRequestFactory(agency=agency, created_by=owner)
     before = req.history.count()
@@ -80,4 +80,4 @@ def test_history_is_shown_on_the_edit_page(owner_client, agency, owner, member):
 def test_history_of_another_agencys_request_is_refused(agency, other_agency):
     req = LossRunRequestFactory(agency=other_agency)
     with pytest.raises(ValueError):
-        selectors.request_history(agency=agency, request=req)
+        selectors_history.request_history(agency=agency, request=req)

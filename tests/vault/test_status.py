@@ -14,7 +14,11 @@ HOUR = dt.timedelta(hours=1)
 CASES = [
     (Status.RECEIVED, {"first_request_on": dt.date(2025, 3, 1), "received_on": dt.date(2025, 3, 5)}),
     (Status.RECEIVED, {"received_on": dt.date(2025, 3, 5)}),
-    (Status.AWAITING_FIRST, {}),
+    (Status.DRAFT, {}),
+    (Status.DRAFT, {"authorization": "declined"}),
+    (Status.AWAITING_SIGNATURE, {"authorization": "awaiting"}),
+    (Status.SIGNED, {"authorization": "signed"}),
+    (Status.WAITING_ON_CARRIER, {"authorization": "signed", "first_request_on": dt.date(2025, 3, 1), "second_request_due_at": NOW + HOUR}),
     (Status.WAITING_ON_CARRIER, {"first_request_on": dt.date(2025, 3, 1), "second_request_due_at": NOW + HOUR}),
     (Status.SECOND_DUE, {"first_request_on": dt.date(2025, 3, 1), "second_request_due_at": NOW}),
     (
@@ -60,12 +64,15 @@ def test_next_action_labels_and_dues():
     )
     action = next_action(second_due, NOW)
     assert action.due_at == NOW - HOUR
-    assert action.url(7) == "/vault/requests/7/edit/"
+    assert action.url(7) == "/vault/requests/7/send/"
     assert next_action(LossRunRequest(received_on=dt.date(2025, 3, 1)), NOW).url(1) is None
 
 
-def test_next_action_url_is_none_when_the_target_page_is_missing():
-    assert NextAction("x", None, "helpdesk:no_such_page").url(1) is None
+def test_a_renamed_target_page_fails_loudly():
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        NextAction("x", None, "helpdesk:no_such_page").url(1)
 
 
 @pytest.mark.django_db

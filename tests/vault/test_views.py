@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from outbox.models import Email
+from outbox.services import email_queue
 from tests.factories import (
     AgencyFactory,
     CarrierFactory,
@@ -125,11 +127,11 @@ def test_today_lists_what_needs_action_with_links(owner_client, agency):
     for req in (awaiting, second_due, helpdesk):
         assert req.insured.legal_name in html
     assert waiting.insured.legal_name not in html
-    assert reverse("vault:request_edit", kwargs={"request_id": second_due.pk}) in html
+    assert reverse("dispatch:request_send", kwargs={"request_id": second_due.pk}) in html
     assert "Overdue since" in html
     counts = dict((s, n) for s, _label, n in response.context["counts"])
     assert counts == {
-        "awaiting_first": 1, "waiting": 1, "second_due": 1, "waiting_second": 0, "help_desk": 1, "received": 0,
+        "draft": 1, "awaiting_signature": 0, "signed": 0, "waiting": 1, "second_due": 1, "waiting_second": 0, "help_desk": 1, "received": 0,
     }  # fmt: skip
 
 
@@ -147,8 +149,8 @@ def test_today_query_count_is_constant(owner_client, agency, django_assert_num_q
             first_request_on=dt.date(2025, 2, 20),
             second_request_due_at=NOW - dt.timedelta(days=1),
         )
-    # session, user, agency; 5 status counts + all rows; 3 sections.
-    with django_assert_num_queries(12):
+    # session, user, agency; 8 status counts; 5 sections; past statutory.
+    with django_assert_num_queries(17):
         owner_client.get("/")
 
 
@@ -200,7 +202,7 @@ def test_list_status_filter(owner_client, agency):
     url = reverse("vault:list")
     rows = owner_client.get(url, {"status": "received"}).context["page"].rows
     assert [r.req.pk for r in rows] == [received.pk]
-    rows = owner_client.get(url, {"status": "awaiting_first"}).context["page"].rows
+    rows = owner_client.get(url, {"status": "draft"}).context["page"].rows
     assert [r.req.pk for r in rows] == [awaiting.pk]
     # An unknown status is ignored, not a 500.
     assert owner_client.get(url, {"status": "bogus"}).status_code == 200
@@ -211,14 +213,13 @@ def test_list_pagination(owner_client, agency, settings):
     url = reverse("vault:list")
     first = owner_client.get(url).context["page"]
     assert len(first.rows) == 50 and first.has_next and not first.has_previous
-    assert first.total == 52
-    second = owner_client.get(url, {"page": 2}).context["page"]
+    assert first.total == 52 and first.start_index == 1
+    second = owner_client.get(url, {"after": first.next_cursor}).context["page"]
     assert [r.req.pk for r in second.rows] == [reqs[50].pk, reqs[51].pk]
     assert second.has_previous and not second.has_next and second.total == 52
-    beyond = owner_client.get(url, {"page": 9}).context["page"]
-    assert beyond.rows == [] and beyond.total == 52
-    assert owner_client.get(url, {"page": "x"}).status_code == 200
-    assert owner_client.get(url, {"page": "9" * 30}).status_code == 200
+    assert second.start_index == 51
+    assert owner_client.get(url, {"after": "x"}).context["page"].rows == first.rows
+    assert owner_client.get(url, {"before": "9" * 30}).status_code == 200
 
 
 def test_list_never_shows_another_agencys_requests(owner_client, agency):
@@ -244,16 +245,18 @@ def test_list_query_count_with_status_and_search(
     for _ in range(n):
         make(agency, policies=["A-1"])
     with django_assert_num_queries(5):  # rows + the status's count
-        owner_client.get(reverse("vault:list"), {"status": "awaiting_first"})
+        owner_client.get(reverse("vault:list"), {"status": "draft"})
     with django_assert_num_queries(7):  # 3 look-ups + rows, no count for a search
         owner_client.get(reverse("vault:list"), {"q": "Insured"})
 
 
 def test_request_row_expansion(owner_client, agency, django_assert_num_queries):
     req = make(agency, policies=["GL-1", "AU-2"])
+    email = _email(agency, req, "Enter the 1st request date")
+    Email.objects.filter(pk=email.pk).update(status="failed", last_error="SMTP timeout")
     Notification.objects.create(
         agency=agency, request=req, milestone="first_request_reminder_day2",
-        due_at=NOW - dt.timedelta(days=1), status="failed", last_error="SMTP timeout",
+        due_at=NOW - dt.timedelta(days=1), status="queued", email=email,
     )  # fmt: skip
     url = reverse("vault:request_row", kwargs={"request_id": req.pk})
     with django_assert_num_queries(
@@ -264,7 +267,42 @@ def test_request_row_expansion(owner_client, agency, django_assert_num_queries):
     assert html.lstrip().startswith(f'<tr class="detail-row" id="detail-{req.pk}"')
     assert "GL-1" in html and "AU-2" in html
     assert "Reminder: enter the 1st request date (day 2)" in html and "SMTP timeout" in html
+    assert "Failed (will retry)" in html
     assert reverse("vault:request_edit", kwargs={"request_id": req.pk}) in html
+
+
+def _email(agency, req, subject):
+    return email_queue(
+        kind="test.note",
+        to=["owner@agency.test"],
+        subject=subject,
+        template="accounts/invitation",
+        context={},
+        agency=agency,
+        about=req,
+    )
+
+
+def test_edit_page_lists_the_agency_s_e_mails_about_the_request(owner_client, agency):
+    from outbox.delivery import email_deliver
+
+    req = make(agency)
+    sent, waiting = _email(agency, req, "Notice one"), _email(agency, req, "Notice two")
+    email_deliver(email_id=sent.pk, now=NOW)
+    Email.objects.filter(pk=waiting.pk).update(status="failed", last_error="Connection refused")
+    _email(agency, make(agency), "About another request")
+    email_queue(
+        kind="test.staff", to=["desk@platform.test"], subject="Platform note",
+        template="accounts/invitation", context={}, about=req,
+    )  # fmt: skip
+    html = owner_client.get(
+        reverse("vault:request_edit", kwargs={"request_id": req.pk})
+    ).content.decode()
+    assert "E-mails about this request" in html
+    assert "Notice one" in html and "Sent" in html and "sent 03/13/2025" in html
+    assert "Notice two" in html and "Failed (will retry)" in html
+    assert "Error: Connection refused" in html
+    assert "About another request" not in html and "Platform note" not in html
 
 
 # CSV export ------------------------------------------------------------------------------
@@ -500,7 +538,7 @@ def test_count_is_capped_unfiltered_exact_per_status_and_skipped_for_search(agen
     monkeypatch.setattr(selectors, "COUNT_CAP", 100)
     page = selectors.request_page(agency=agency, now=NOW, per_page=2)
     assert (page.total, page.total_capped) == (9, False)
-    for status, n in (("awaiting_first", 6), ("received", 3)):
+    for status, n in (("draft", 6), ("received", 3)):
         page = selectors.request_page(agency=agency, now=NOW, per_page=2, status=status)
         assert (page.total, page.total_capped) == (n, False)
     page = selectors.request_page(agency=agency, now=NOW, per_page=2, q="Insured")

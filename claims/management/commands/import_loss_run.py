@@ -18,7 +18,8 @@ from accounts.tenancy import scoped
 from claims import services
 from claims.importers import TermDefaults, UnreadableFile
 from claims.models import ReportTerm
-from vault.models import Carrier, Insured, LossRunRequest
+from vault.documents import document_create
+from vault.models import Carrier, Document, Insured, LossRunRequest
 
 
 def _date(value: str) -> dt.date:
@@ -94,11 +95,11 @@ class Command(BaseCommand):
                     size=path.stat().st_size,
                 )
                 try:
-                    document = services.document_create(
+                    document = document_create(
                         agency=agency,
                         uploaded_by=None,
                         uploaded_file=upload,
-                        kind=services.Document.Kind.LOSS_RUN,
+                        kind=Document.Kind.LOSS_RUN,
                         insured=insured,
                     )
                 except ValidationError as exc:

@@ -6,10 +6,10 @@
     python manage.py tracker_sweep --now 2026-03-10T13:05Z --deliver
 
 `--now` replays a moment that has passed (a future moment only with --dry-run, so no
-notice goes out early). Without --deliver the notices are enqueued to the Celery workers
-on commit; with --deliver they are sent synchronously in this process (an operator
-replaying a day sees each result at once). Exactly-once holds either way: delivery
-claims each row first.
+notice goes out early). The notices' e-mails are queued in the outbox, whose delivery is
+enqueued to the Celery workers on commit; with --deliver they are also sent at once in
+this process (an operator replaying a day sees each result). Exactly-once holds either
+way: delivery claims each outbox row first.
 """
 
 import datetime as dt
@@ -18,8 +18,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from outbox.delivery import DeliveryError, email_deliver
 from tracker import services
-from tracker.models import Milestone
+from tracker.models import MilestoneKind
 
 
 def parse_now(value: str) -> dt.datetime:
@@ -61,9 +62,9 @@ class Command(BaseCommand):
             )
         if dry_run and deliver:
             raise CommandError("--dry-run and --deliver exclude each other.")
-        result = services.sweep(now=at, dry_run=dry_run, enqueue=not deliver)
+        result = services.sweep(now=at, dry_run=dry_run)
         verb = "would send" if dry_run else "due"
-        labels = dict(Milestone.choices)
+        labels = dict(MilestoneKind.choices)
         self.stdout.write(f"Sweep at {at.isoformat()}: {result.requests_read} request(s) due.")
         for n in result.created:
             self.stdout.write(
@@ -74,20 +75,20 @@ class Command(BaseCommand):
                 f"  superseded (not sent): request {n.request_id} {labels.get(n.milestone, n.milestone)}"
             )
         if result.requeued:
-            word = "would retry" if dry_run else "retrying"
+            word = "would queue" if dry_run else "queued"
             self.stdout.write(
-                f"  {word} {len(result.requeued)} unsent notice(s): {', '.join(map(str, result.requeued))}"
+                f"  {word} {len(result.requeued)} notice(s) waiting again: {', '.join(map(str, result.requeued))}"
             )
         for request_id, error in result.errors:
             self.stderr.write(f"  error on request {request_id}: {error}")
         if dry_run:
             return
+        self.stdout.write(f"Enqueued {len(result.enqueued)} notice(s) for delivery.")
         if not deliver:
-            self.stdout.write(f"Enqueued {len(result.enqueued)} notice(s) for delivery.")
             return
-        for pk in result.enqueued:
+        for pk in services.notice_email_ids(result.enqueued):
             try:
-                outcome = services.notification_deliver(notification_id=pk)
-            except services.DeliveryError as exc:
+                outcome = email_deliver(email_id=pk)
+            except DeliveryError as exc:
                 outcome = f"failed ({exc}); will be retried"
-            self.stdout.write(f"  notice {pk}: {outcome}")
+            self.stdout.write(f"  e-mail {pk}: {outcome}")

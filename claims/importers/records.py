@@ -1,0 +1,208 @@
+"""What a loss-run row becomes: its vocabulary (statuses, lines), a term's key, a parsed
+claim, the term defaults of a file, and the money rules applied to one claim.
+
+Shared by the row validator (claims.importers.rows), the import and manual entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from claims import rules
+from claims.importers.values import (
+    money_text,
+)
+from claims.models import Claim, ReportTerm
+
+ZERO = Decimal("0.00")
+MONEY_FIELDS = (
+    "paid_indemnity",
+    "paid_medical",
+    "paid_expense",
+    "paid_total",
+    "recoveries",
+    "reserves",
+)
+LABELS = {
+    "claim_number": "claim number",
+    "date_of_loss": "date of loss",
+    "date_reported": "date reported",
+    "date_closed": "date closed",
+    "paid_indemnity": "paid indemnity",
+    "paid_medical": "paid medical",
+    "paid_expense": "paid expense",
+    "paid_total": "total paid",
+    "recoveries": "recoveries",
+    "reserves": "reserves",
+    "total_incurred": "incurred",
+    "premium": "premium",
+    "policy_period": "policy period",
+    "term_start": "effective date",
+    "term_end": "expiration date",
+    "status": "status",
+}
+
+_STATUS_WORDS = {
+    Claim.Status.OPEN: ("open", "o", "opn", "pending", "active", "reported"),
+    Claim.Status.CLOSED: ("closed", "c", "cl", "cls", "clsd", "close", "final", "closedwithoutpayment",
+                          "cwp", "closednopay", "settled"),
+    Claim.Status.REOPENED: ("reopened", "reopen", "ro", "r", "reop"),
+    Claim.Status.DENIED: ("denied", "d", "declined", "den", "closeddenied"),
+    Claim.Status.SUBROGATED: ("subrogated", "subro", "s", "subrogation", "insubrogation", "sub"),
+}  # fmt: skip
+STATUS_BY_WORD = {word: status for status, words in _STATUS_WORDS.items() for word in words}
+
+_LINE_WORDS = {
+    ReportTerm.Line.GL: ("gl", "cgl", "generalliability", "liability", "premisesliability"),
+    ReportTerm.Line.PROPERTY: ("prop", "property", "commercialproperty", "cp"),
+    ReportTerm.Line.AUTO: ("auto", "ca", "commercialauto", "businessauto", "ba", "automobile"),
+    ReportTerm.Line.WC: ("wc", "workerscomp", "workerscompensation", "workcomp", "wcel"),
+    ReportTerm.Line.UMBRELLA: ("umb", "umbrella", "excess", "xs", "cumb"),
+    ReportTerm.Line.BOP: ("bop", "businessowners", "businessownerspolicy"),
+    ReportTerm.Line.PROF: ("prof", "professional", "professionalliability", "eo", "eando", "pl"),
+}
+LINE_BY_WORD = {word: line for line, words in _LINE_WORDS.items() for word in words}
+
+
+def _word(value: object) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(value or "").lower())
+
+
+def claim_key(claim_number: str) -> str:
+    """'clm-2023 0041' and 'CLM20230041' are the same claim."""
+    return _word(claim_number).upper()[:60]
+
+
+def parse_status(value: object) -> str | None:
+    return STATUS_BY_WORD.get(_word(value))
+
+
+def parse_line(value: object, default: str) -> str:
+    return LINE_BY_WORD.get(_word(value), default) if _word(value) else default
+
+
+@dataclass(frozen=True)
+class TermKey:
+    policy_number: str
+    start: dt.date
+    end: dt.date
+    line: str
+
+    @property
+    def label(self) -> str:
+        period = f"{self.start.isoformat()} to {self.end.isoformat()}"
+        return f"policy {self.policy_number} {period}" if self.policy_number else period
+
+
+@dataclass(slots=True)
+class ParsedClaim:
+    row: int
+    term: TermKey
+    claim_number: str
+    claim_key: str
+    date_of_loss: dt.date
+    date_reported: dt.date | None
+    status: str
+    cause_of_loss: str
+    claimant: str
+    description: str
+    paid_indemnity: Decimal
+    paid_medical: Decimal
+    paid_expense: Decimal
+    recoveries: Decimal
+    reserves: Decimal
+    total_incurred: Decimal
+    status_as_printed: str = ""
+    date_closed: dt.date | None = None
+    adjuster: str = ""
+    driver: str = ""
+
+    @property
+    def paid(self) -> Decimal:
+        return rules.paid(
+            indemnity=self.paid_indemnity,
+            medical=self.paid_medical,
+            expense=self.paid_expense,
+            recoveries=self.recoveries,
+        )
+
+    @property
+    def report_lag_days(self) -> int | None:
+        return report_lag(self.date_of_loss, self.date_reported)
+
+
+def report_lag(date_of_loss: dt.date, date_reported: dt.date | None) -> int | None:
+    return (date_reported - date_of_loss).days if date_reported else None
+
+
+@dataclass
+class TermDefaults:
+    """Term values typed on the upload form or the command line, for files without term columns."""
+
+    policy_number: str = ""
+    term_start: dt.date | None = None
+    term_end: dt.date | None = None
+    line: str = ReportTerm.Line.GL
+    premium: Decimal | None = None
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> TermDefaults:
+        data = data or {}
+        return cls(
+            policy_number=data.get("policy_number") or "",
+            term_start=dt.date.fromisoformat(data["term_start"])
+            if data.get("term_start")
+            else None,
+            term_end=dt.date.fromisoformat(data["term_end"]) if data.get("term_end") else None,
+            line=data.get("line") or ReportTerm.Line.GL,
+            premium=Decimal(data["premium"]) if data.get("premium") not in (None, "") else None,
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "policy_number": self.policy_number,
+            "term_start": self.term_start.isoformat() if self.term_start else "",
+            "term_end": self.term_end.isoformat() if self.term_end else "",
+            "line": self.line,
+            "premium": str(self.premium) if self.premium is not None else "",
+        }
+
+
+def amounts_problems(
+    *,
+    prefix: str,
+    status: str,
+    paid_indemnity: Decimal,
+    paid_medical: Decimal,
+    paid_expense: Decimal,
+    recoveries: Decimal,
+    reserves: Decimal,
+    total_incurred: Decimal | None,
+) -> tuple[Decimal, list[str]]:
+    """The money rules shared by the importer and the claim form: (incurred, problems)."""
+    problems = []
+    for field, amount in (
+        ("paid_indemnity", paid_indemnity),
+        ("paid_medical", paid_medical),
+        ("paid_expense", paid_expense),
+        ("reserves", reserves),
+    ):
+        if amount < 0:
+            problems.append(f"{prefix}{LABELS[field]} {money_text(amount)} is negative")
+    paid = rules.paid(
+        indemnity=paid_indemnity, medical=paid_medical, expense=paid_expense, recoveries=recoveries
+    )
+    expected = rules.incurred(paid=paid, reserves=reserves)
+    if total_incurred is None:
+        total_incurred = expected
+    elif total_incurred != expected:
+        problems.append(
+            f"{prefix}incurred {money_text(total_incurred)} is not paid {money_text(paid)}"
+            f" + reserves {money_text(reserves)}"
+        )
+    if reserves > 0 and not rules.carries_reserves_allowed(status):
+        problems.append(f"{prefix}{status} claim carries reserves")
+    return total_incurred, problems

@@ -1,0 +1,1 @@
+"""Electronic signature of the insured's loss-run authorization, inside the product."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StatutesConfig(AppConfig):
+    name = "statutes"
+    verbose_name = "State loss-run statutes"

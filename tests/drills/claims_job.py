@@ -1,0 +1,66 @@
+"""A claims import driven as the import pages drive it, for the scale-out drill.
+
+    python -m tests.drills.claims_job setup            -> agency, owner, insured, carrier, request
+    python -m tests.drills.claims_job start DOC_ID     -> import job of an uploaded document,
+                                                          mapped, its check enqueued
+    python -m tests.drills.claims_job commit JOB_ID    -> the checked job's import enqueued
+
+Run as a drill subprocess (the drill's settings, database and broker); prints JSON. The
+work itself runs on the drill's Celery workers.
+"""
+
+import json
+import os
+import sys
+import time
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.drills.settings")
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    from claims import services, tasks
+    from claims.importers.rows import TermDefaults
+    from claims.models import ImportJob
+    from tests.factories import AgencyFactory, LossRunRequestFactory, OwnerFactory
+    from vault.models import Document
+
+    command, *args = sys.argv[1:]
+    if command == "setup":
+        stamp = time.time_ns()
+        agency = AgencyFactory(slug=f"scale-{stamp}", name=f"Scale agency {stamp}")
+        owner = OwnerFactory(agency=agency, email=f"owner-{stamp}@drill.test")
+        req = LossRunRequestFactory(agency=agency, created_by=owner)
+        out = {"agency_id": agency.pk, "owner_email": owner.email, "request_id": req.pk}
+    elif command == "start":
+        document = Document.objects.select_related("agency", "insured", "request").get(
+            pk=int(args[0])
+        )
+        req = document.request
+        job = services.import_job_start(
+            agency=document.agency,
+            user=document.uploaded_by,
+            insured=req.insured,
+            carrier=req.carrier,
+            document=document,
+            valuation_date=dt.date(2025, 6, 30),
+            defaults=TermDefaults(),
+        )
+        job = services.import_job_set_mapping(agency=job.agency, job=job, fields=job.mapping)
+        tasks.import_validate.delay(job.pk)
+        out = {"job_id": job.pk, "mapping": job.mapping}
+    elif command == "commit":
+        job = ImportJob.objects.select_related("agency").get(pk=int(args[0]))
+        services.import_job_queue_commit(agency=job.agency, job=job, drop_bad_rows=False)
+        tasks.import_commit.delay(job.pk)
+        out = {"job_id": job.pk}
+    else:
+        raise SystemExit(f"unknown command {command}")
+    json.dump(out, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
