@@ -11,20 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
+from claims import rules
 from claims.extract.result import ExtractedClaim, Extraction
 
 ZERO = Decimal("0")
 REQUIRED = {"claim_number": "claim number", "date_of_loss": "date of loss", "status": "status"}
-CONVENTIONS = {
-    "paid + reserves": lambda p, ind, med, exp, rec, res: p + res,
-    "net of recoveries, with expense": lambda p, ind, med, exp, rec, res: (
-        ind + med + exp - rec + res
-    ),
-    "gross, with expense": lambda p, ind, med, exp, rec, res: ind + med + exp + res,
-    "net of recoveries, without expense": lambda p, ind, med, exp, rec, res: ind + med - rec + res,
-    "gross, without expense": lambda p, ind, med, exp, rec, res: ind + med + res,
-    "paid net of recoveries + reserves": lambda p, ind, med, exp, rec, res: p - rec + res,
-}
 
 
 def _d(claim: ExtractedClaim, key: str) -> Decimal:
@@ -32,19 +23,19 @@ def _d(claim: ExtractedClaim, key: str) -> Decimal:
     return Decimal(value) if value else ZERO
 
 
-def conventions_of(claim: ExtractedClaim) -> set[str] | None:
+def conventions_of(claim: ExtractedClaim) -> frozenset[str] | None:
     """The incurred conventions this claim's amounts fit; None when it prints no incurred."""
     if not claim.get("total_incurred"):
         return None
-    ind, med, exp = (
-        _d(claim, "paid_indemnity"),
-        _d(claim, "paid_medical"),
-        _d(claim, "paid_expense"),
+    return rules.incurred_conventions(
+        printed=_d(claim, "total_incurred"),
+        indemnity=_d(claim, "paid_indemnity"),
+        medical=_d(claim, "paid_medical"),
+        expense=_d(claim, "paid_expense"),
+        recoveries=abs(_d(claim, "recoveries")),
+        reserves=_d(claim, "reserves"),
+        paid_total=_d(claim, "paid_total") if claim.get("paid_total") else None,
     )
-    rec = abs(_d(claim, "recoveries"))
-    paid = _d(claim, "paid_total") if claim.get("paid_total") else ind + med + exp
-    res, incurred = _d(claim, "reserves"), _d(claim, "total_incurred")
-    return {name for name, f in CONVENTIONS.items() if f(paid, ind, med, exp, rec, res) == incurred}
 
 
 def check(result: Extraction) -> None:
@@ -53,10 +44,7 @@ def check(result: Extraction) -> None:
     for found in fits.values():
         if found:
             tally.update(found)
-    order = list(CONVENTIONS)  # on a tie the simpler convention, listed first, wins
-    result.incurred_convention = (
-        max(tally, key=lambda name: (tally[name], -order.index(name))) if tally else ""
-    )
+    result.incurred_convention = rules.document_convention(tally)
     for claim in result.claims:
         for key, label in REQUIRED.items():
             if not claim.get(key):

@@ -147,12 +147,48 @@ def test_incurred_must_be_paid_plus_reserves(target):
     ]
 
 
-def test_paid_is_net_of_recoveries_in_the_incurred_check(target):
-    rows = [good("C-1", **{"Indemnity Paid": "3,000.00", "Recoveries": "500", "Reserves": "1,500.00",
-                           "Status": "open", "Total Incurred": "4,500.00"})]  # fmt: skip
+def test_paid_is_net_of_recoveries_and_an_incurred_fitting_no_convention_says_so(target):
+    rows = [good("C-1", **{"Indemnity Paid": "3,000.00", "Expense Paid": "200", "Recoveries": "500",
+                           "Reserves": "1,500.00", "Status": "open", "Total Incurred": "3,900.00"})]  # fmt: skip
     assert rejected(target, rows) == [
-        "row 2: incurred 4,500.00 is not paid 2,500.00 + reserves 1,500.00"
+        "row 2: incurred 3,900.00 is not paid 2,700.00 + reserves 1,500.00, nor gross of"
+        " recoveries, with expense (4,700.00) or net of recoveries, without expense (4,000.00)"
+        " or gross of recoveries, without expense (4,500.00)"
     ]
+
+
+def _subrogated(number, incurred, expense="200.00"):
+    return good(number, **{"Indemnity Paid": "3,000.00", "Expense Paid": expense,
+                           "Recoveries": "(500.00)", "Reserves": "1,500.00", "Status": "subrogated",
+                           "Total Incurred": incurred})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "incurred, convention",
+    [
+        ("4,200.00", "net"),  # 3000 + 200 - 500 + 1500
+        ("4,700.00", "gross"),  # before recoveries
+        ("4,000.00", "net_no_expense"),
+        ("4,500.00", "gross_no_expense"),
+    ],
+)
+def test_each_known_incurred_convention_is_accepted_and_recorded(target, incurred, convention):
+    rows = [good("C-0"), _subrogated("C-1", incurred), _subrogated("C-2", incurred)]
+    outcome = run(target, csv_bytes([HEAD, *rows]))
+    assert outcome.imported == 3
+    assert outcome.report.incurred_convention == convention
+    stored = Claim.objects.get(claim_number="C-1")
+    assert stored.total_incurred == Decimal("4200.00")  # always the domain's paid + reserves
+
+
+def test_only_rows_fitting_no_convention_are_refused(target):
+    rows = [_subrogated("C-1", "4,700.00"), _subrogated("C-2", "4,750.00"),
+            _subrogated("C-3", "4,700.00")]  # fmt: skip
+    errors = rejected(target, rows)
+    assert len(errors) == 1 and errors[0].startswith(
+        "row 3: incurred 4,750.00 is not paid 2,700.00 + reserves 1,500.00, nor gross of"
+        " recoveries, with expense (4,700.00)"
+    )
 
 
 def test_closed_claim_carries_no_reserves(target):

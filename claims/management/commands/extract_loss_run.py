@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.extract import Extraction, OcrUnavailable, PdfRejected, extract_pdf
+from claims.rules import INCURRED_CONVENTIONS
 
 
 class Command(BaseCommand):
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         scanned = f", {len(result.ocr_pages)} read by OCR" if result.ocr_pages else ""
         out(f"Pages: {result.pages}{scanned}; claims found: {len(result.claims)}")
         if result.incurred_convention:
-            out(f"Incurred convention: {result.incurred_convention}")
+            out(f"Incurred printed: {INCURRED_CONVENTIONS[result.incurred_convention]}")
         for term in result.terms:
             out("")
             out(f"Term {term.policy_number or '?'} {term.term_start or '?'} to {term.term_end or '?'}: "

@@ -57,7 +57,7 @@ def test_incurred_that_fits_no_convention_is_flagged():
     flagged = {c.get("claim_number") for c in result.claims if c.flags}
     subrogated = {c["claim_number"] for c in truth.claims if c["status"] == "subrogated"}
     assert flagged and flagged <= subrogated
-    assert result.incurred_convention == "paid + reserves"
+    assert result.incurred_convention == "printed_paid"
 
 
 @pytest.mark.parametrize("name", ["columns_repeated", "cards", "ledger"])
