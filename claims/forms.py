@@ -39,7 +39,9 @@ class ImportUploadForm(CarrierChoiceMixin, forms.Form):
     valuation_date = forms.DateField(
         label="Valuation date",
         widget=DATE,
-        help_text="The 'valued as of' date printed on the report.",
+        required=False,
+        help_text="The 'valued as of' date printed on the report. Leave it empty when the"
+        " file prints it (a 'Valued as of' line or column): it is read from the file.",
     )
     file = forms.FileField(label="Loss-run file (CSV or XLSX)", required=False)
     document = forms.ModelChoiceField(
@@ -72,11 +74,16 @@ class ImportUploadForm(CarrierChoiceMixin, forms.Form):
 
 
 class MappingForm(forms.Form):
-    """One select per column of the file: which claim field it holds."""
+    """One select per column of the file (which claim field it holds), and the valuation
+    date (the one typed on upload, else the one the file prints)."""
 
-    def __init__(
-        self, *args, headers: list[str], initial_fields: list[str], samples=None, **kwargs
-    ):
+    valuation_date = forms.DateField(
+        label="Valuation date of the report",
+        widget=DATE,
+        help_text="The 'valued as of' date: the age of the newest valuation comes from it.",
+    )
+
+    def __init__(self, *args, headers: list[str], initial_fields: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", "— ignore this column —"), *FIELDS.items()]
         self.columns = []

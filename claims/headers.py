@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from claims.labels import field_for
+from claims.labels import field_for, tokens
 
 # Field name -> label shown in the mapping form. Order is the order of the form's choices.
 FIELDS: dict[str, str] = {
@@ -35,10 +35,11 @@ FIELDS: dict[str, str] = {
     "term_end": "Policy expiration date",
     "premium": "Subject premium",
     "line": "Line of business",
+    "valuation_date": "Valuation date (valued as of)",
 }
 
 # Several columns may feed these; their amounts are added (e.g. three reserve columns).
-ADDITIVE_FIELDS = frozenset({"reserves", "recoveries"})
+ADDITIVE_FIELDS = frozenset({"reserves", "recoveries", "paid_indemnity"})  # BI + PD paid
 
 # Normalised header -> field. Keys are written already normalised (see `normalize_header`).
 ALIASES: dict[str, str] = {}
@@ -322,3 +323,30 @@ def mapping_problems(fields: list[str]) -> list[str]:
         if required not in seen:
             problems.append(f"No column is mapped to {FIELDS[required].lower()}.")
     return problems
+
+
+_MONEY_WORDS = frozenset(
+    {"paid", "reserve", "outstanding", "incurred", "recovery", "subrogation", "salvage",
+     "expense", "indemnity", "medical", "premium", "deductible", "amount"}
+)  # fmt: skip
+_MONEY_TEXT = re.compile(
+    r"^\(?-?\$?\d{1,3}(?:,\d{3})*\.\d{1,2}\)?-?$|^\(?-?\$?\d+\.\d{1,2}\)?-?$|^\(?-?\$\d[\d,]*\)?$"
+)
+
+
+def unmapped_money_columns(
+    headers: list[str], fields: list[str], samples: list[list[str]]
+) -> list[str]:
+    """The ignored columns that hold money: a money word in the header ('Paid Expense
+    (ALAE)', 'Deductible'), or sample values that read as amounts ('$1,250.00', '-35.10').
+    Leaving one out changes paid or incurred, so the mapping page names each."""
+    found = []
+    for index, header in enumerate(headers):
+        if index < len(fields) and fields[index]:
+            continue
+        values = [row[index] for row in samples if index < len(row) and row[index]]
+        by_name = bool(_MONEY_WORDS & set(tokens(str(header or ""))))
+        by_values = bool(values) and all(_MONEY_TEXT.match(v.replace(" ", "")) for v in values)
+        if header and (by_name or by_values):
+            found.append(str(header))
+    return found

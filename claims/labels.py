@@ -77,6 +77,9 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "premium": ("premium", "subject premium", "earned premium", "written premium"),
     "category": ("category", "coverage", "transaction type", "benefit type", "component"),
     "line": ("line", "line business", "coverage line", "policy type"),
+    "valuation_date": ("valuation", "valuation date", "valued", "valued as", "valued as of",
+                       "valued date", "evaluation date", "evaluated as", "as", "run date",
+                       "loss run date", "report run date", "data as"),
 }  # fmt: skip
 
 # Fields a claim has (the rest describe its term or the report).

@@ -32,6 +32,13 @@ class LossRunReport(models.Model):
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     valuation_date = models.DateField(help_text="The as-of date the carrier ran the report.")
+    incurred_convention = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=list(rules.INCURRED_CONVENTIONS.items()),
+        help_text="How the carrier printed total incurred ('' when it printed none). Claims"
+        " store the domain's paid + reserves whatever the convention.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -219,27 +226,37 @@ class CarrierHeaderMapping(models.Model):
 
 
 class ImportJob(models.Model):
-    """One upload on its way from a file to claims: mapping, preview, then commit."""
+    """One upload on its way from a file to claims: the header read (with sample rows and
+    the row count), the column mapping, then one pass that checks every row and stores the
+    claims in batches, all or nothing (or all good rows, when the user drops the bad ones)."""
 
     class Status(models.TextChoices):
+        READING = "reading", "Reading the file"
         MAPPING = "mapping", "Waiting for the column mapping"
-        VALIDATING = "validating", "Checking rows"
-        PREVIEW = "preview", "Ready to review"
-        IMPORTING = "importing", "Importing"
+        IMPORTING = "importing", "Checking and importing rows"
+        PREVIEW = "preview", "Rows have errors: nothing imported"
         DONE = "done", "Imported"
         FAILED = "failed", "Failed"
 
-    RUNNING = (Status.VALIDATING, Status.IMPORTING)
+    RUNNING = (Status.READING, Status.IMPORTING)
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     insured = models.ForeignKey(Insured, on_delete=models.CASCADE, related_name="+")
     carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="+")
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
-    valuation_date = models.DateField()
+    valuation_date = models.DateField(
+        null=True, blank=True, help_text="Typed on upload, or the one the file prints."
+    )
+    printed_valuation = models.DateField(
+        null=True, blank=True, help_text="The valuation date the file prints (header or column)."
+    )
+    samples = models.JSONField(
+        default=list, blank=True, help_text="The first data rows as text, for the mapping page."
+    )
     defaults = models.JSONField(
         default=dict, blank=True, help_text="Term values for files without term columns."
     )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.MAPPING)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.READING)
     header_row = models.PositiveIntegerField(default=1)
     headers = models.JSONField(default=list, blank=True)
     mapping = models.JSONField(

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from accounts.models import Agency
 from accounts.tenancy import get_for_agency, scoped
+from claims.headers import unmapped_money_columns
 from claims.models import Claim, ImportJob, LossRunReport, PdfImport, ReportTerm
 from vault.models import Carrier, Document, Insured, LossRunRequest
 
@@ -150,3 +151,22 @@ def final_values(job: PdfImport) -> list[dict[str, object]]:
         values.update(job.edits.get(str(index), {}))
         out.append(values)
     return out
+
+
+def mapping_hints(*, job: ImportJob, fields: list[str]) -> dict:
+    """What the mapping page shows beside the selects: each column's sample values, the
+    columns left unused, and among them the ones that hold money."""
+    samples = [
+        [row[index] for row in job.samples if index < len(row) and row[index]][:3]
+        for index in range(len(job.headers))
+    ]
+    unused = [
+        header or f"Column {index + 1}"
+        for index, header in enumerate(job.headers)
+        if not (index < len(fields) and fields[index]) and (header or samples[index])
+    ]
+    return {
+        "samples": samples,
+        "unused": unused,
+        "unmapped_money": unmapped_money_columns(job.headers, fields, job.samples),
+    }

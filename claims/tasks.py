@@ -29,12 +29,12 @@ def _fail(job_id: int, exc: Exception) -> None:
 
 
 @shared_task(acks_late=True)
-def import_validate(job_id: int) -> None:
+def import_read(job_id: int) -> None:
     job = _job(job_id)
-    if job is None or job.status != ImportJob.Status.VALIDATING:
+    if job is None or job.status != ImportJob.Status.READING:
         return
     try:
-        services.import_job_validate(job=job)
+        services.import_job_read(job=job)
     except Exception as exc:
         _fail(job_id, exc)
         raise

@@ -14,11 +14,11 @@ from claims.services.attestations import attestation_create, attestation_delete
 from claims.services.claim_insert import CLAIM_FIELDS, claims_insert
 from claims.services.import_jobs import (
     import_job_commit,
+    import_job_drop_bad_rows,
     import_job_is_small,
-    import_job_queue_commit,
+    import_job_read,
     import_job_set_mapping,
     import_job_start,
-    import_job_validate,
 )
 from claims.services.imports import ImportOutcome, ImportRejected, loss_run_import, report_store
 from claims.services.manual_entry import (
@@ -53,10 +53,10 @@ __all__ = [
     "header_mapping_remember",
     "import_job_commit",
     "import_job_is_small",
-    "import_job_queue_commit",
+    "import_job_drop_bad_rows",
     "import_job_set_mapping",
     "import_job_start",
-    "import_job_validate",
+    "import_job_read",
     "loss_run_import",
     "movement_refresh",
     "pdf_import_commit",

@@ -8,16 +8,18 @@ makes are remembered per carrier and applied to that carrier's next PDF.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Agency
+from accounts.models import Agency, User
 from accounts.tenancy import scoped
 from claims.extract import CLAIM_KEYS, Extraction, OcrUnavailable, PdfRejected, extract_pdf
 from claims.importers import TermDefaults
-from claims.importers.records import TermKey
+from claims.importers.records import ParsedClaim, TermKey
 from claims.importers.rows import RowValidator
 from claims.models import CarrierPdfCorrection, LossRunReport, PdfImport, ReportTerm
 from claims.selectors import final_values
@@ -41,16 +43,18 @@ NOT_A_PDF = "This is not a PDF: spreadsheets go through the CSV/XLSX import."
 def pdf_import_start(
     *,
     agency: Agency,
-    user,
+    user: User | None,
     insured: Insured,
     carrier: Carrier,
-    uploaded_file=None,
+    uploaded_file: UploadedFile | None = None,
     document: Document | None = None,
 ) -> PdfImport:
     """Keep the upload as the insured's loss-run document (or use one from the vault)."""
     if insured.agency_id != agency.pk or carrier.agency_id not in (None, agency.pk):
         raise ValueError("The insured or carrier belongs to another agency.")
     if document is None:
+        if uploaded_file is None:
+            raise ValueError("Give the uploaded PDF or a document of the vault.")
         head = uploaded_file.read(1024)
         uploaded_file.seek(0)
         if b"%PDF" not in head:  # refused before anything is stored
@@ -181,7 +185,9 @@ def _row_fields(values: list[dict[str, object]]) -> list[str]:
     return [f for f in ROW_FIELDS if f not in drop]
 
 
-def _validate(job: PdfImport, valuation_date: dt.date):
+def _validate(
+    job: PdfImport, valuation_date: dt.date
+) -> tuple[list[ParsedClaim], list[str], dict[TermKey, Decimal | None], str]:
     rows = final_values(job)
     fields = _row_fields(rows)
     validator = RowValidator(fields, valuation_date=valuation_date, defaults=TermDefaults())
@@ -189,17 +195,18 @@ def _validate(job: PdfImport, valuation_date: dt.date):
         (t["policy_number"], t["term_start"], t["term_end"]): t["printed_totals"].get("premium", "")
         for t in job.result.get("terms", [])
     }
-    parsed, problems = [], []
+    parsed: list[ParsedClaim] = []
+    problems: list[str] = []
     for number, values in enumerate(rows, start=1):
-        key = (values.get("policy_number"), values.get("term_start"), values.get("term_end"))
-        cells = [str(values.get(f, "")) for f in fields[:-1]] + [premiums.get(key, "")]
+        where = (values.get("policy_number"), values.get("term_start"), values.get("term_end"))
+        cells = [str(values.get(f, "")) for f in fields[:-1]] + [premiums.get(where, "")]
         claim, found = validator.validate(number, cells)
         if claim is not None:
             claim.status_as_printed = str(values.get("status_as_printed", ""))[:40]
             parsed.append(claim)
         label = values.get("claim_number") or f"claim {number}"
         problems.extend(p.replace(f"row {number}:", f"{label}:", 1) for p in found)
-    terms: dict[TermKey, object] = {}
+    terms: dict[TermKey, Decimal | None] = {}
     for claim in parsed:
         terms.setdefault(claim.term, validator.term_premium(claim.term))
     for term in job.result.get("terms", []):  # terms printed with no claims are kept too
@@ -207,18 +214,18 @@ def _validate(job: PdfImport, valuation_date: dt.date):
             key = TermKey(term["policy_number"], dt.date.fromisoformat(term["term_start"]),
                           dt.date.fromisoformat(term["term_end"]), ReportTerm.Line.GL)  # fmt: skip
             terms.setdefault(key, None)
-    return parsed, problems, terms
+    return parsed, problems, terms, validator.incurred_convention
 
 
 @transaction.atomic
 def pdf_import_commit(
-    *, agency: Agency, user, job: PdfImport, valuation_date: dt.date
+    *, agency: Agency, user: User | None, job: PdfImport, valuation_date: dt.date
 ) -> LossRunReport:
     """All claims or none: any row problem raises ValidationError and nothing is stored."""
     job = scoped(PdfImport.objects.select_for_update(), agency).get(pk=job.pk)
     if job.status != PdfImport.Status.REVIEW:
         raise ValidationError("This import is not waiting for review.")
-    parsed, problems, terms = _validate(job, valuation_date)
+    parsed, problems, terms, convention = _validate(job, valuation_date)
     if problems:
         shown = problems[:MAX_PROBLEMS_SHOWN]
         more = len(problems) - len(shown)
@@ -237,6 +244,7 @@ def pdf_import_commit(
         document=job.document,
         terms=terms,
         claims=parsed,
+        incurred_convention=convention,
     )
     job.status, job.report = PdfImport.Status.DONE, report
     job.save(update_fields=["status", "report"])
