@@ -139,7 +139,9 @@ def field_for(text: str) -> str | None:
     return found or _by_keyword(words)
 
 
-_KIND = {"indemnity": "paid_indemnity", "medical": "paid_medical", "expense": "paid_expense"}
+_KIND = {"indemnity": "paid_indemnity", "medical": "paid_medical", "expense": "paid_expense",
+         "legal": "paid_expense", "defense": "paid_expense", "fee": "paid_expense",
+         "fees": "paid_expense"}  # fmt: skip
 
 
 def _by_keyword(words: list[str]) -> str | None:

@@ -80,7 +80,7 @@ def pdf_import_detail(request, agency, pdf_import_id):
         sizes = job.result.get("page_sizes", [])
         context.update(
             rows=rows,
-            columns=COLUMNS,
+            columns=[c.replace("_", " ") for c in COLUMNS],
             terms=job.result.get("terms", []),
             warnings=job.result.get("warnings", []),
             pages=[

@@ -87,11 +87,11 @@ def test_headers_outside_the_alias_table_are_recognised_by_tokens(header, field)
 def test_the_new_users_headers_are_recognised_by_tokens():
     headers = ["Pol Eff", "Pol Exp", "Valued As Of", "Policy Eff Date", "Policy Exp Date",
                "Gross Incurred", "Loss Reserve", "BI Paid", "LOB", "Date Closed", "Adjuster",
-               "Paid Expense (ALAE)"]  # fmt: skip
+               "Paid Expense (ALAE)", "Legal Fees Paid"]  # fmt: skip
     # A second effective / expiration column is left for the user to choose.
     assert recognize_columns(headers) == [
         "term_start", "term_end", "valuation_date", "", "", "total_incurred", "reserves",
-        "paid_indemnity", "line", "date_closed", "adjuster", "paid_expense",
+        "paid_indemnity", "line", "date_closed", "adjuster", "paid_expense", "",
     ]  # fmt: skip
 
 
