@@ -33,7 +33,8 @@ $(VENV)/.installed: requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	@touch $@
 
-# WeasyPrint needs Pango and HarfBuzz from Debian; venv needs python3.11-venv.
+# WeasyPrint needs Pango and HarfBuzz from Debian; venv needs python3.11-venv; scanned
+# loss-run PDFs need Tesseract OCR (tesseract-ocr, with its English data).
 sysdeps:
 	@missing=""; \
 	for lib in libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0; do \
@@ -49,6 +50,16 @@ sysdeps:
 			echo "Missing system libraries. Run:"; \
 			echo "  sudo apt-get update && sudo apt-get install -y $(SYSTEM_PACKAGES)"; \
 			exit 1; \
+		fi; \
+	fi
+	@if ! command -v tesseract >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installing Tesseract OCR (scanned loss-run PDFs): tesseract-ocr"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr >/dev/null; \
+		else \
+			echo "Scanned loss-run PDFs need OCR, which is not installed. Run:"; \
+			echo "  sudo apt-get install -y tesseract-ocr"; \
+			echo "(everything else works without it)"; \
 		fi; \
 	fi
 

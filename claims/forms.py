@@ -40,7 +40,9 @@ class ImportUploadForm(CarrierChoiceMixin, forms.Form):
     valuation_date = forms.DateField(
         label="Valuation date",
         widget=DATE,
-        help_text="The 'valued as of' date printed on the report.",
+        required=False,
+        help_text="The 'valued as of' date printed on the report. Leave it empty when the"
+        " file prints it (a 'Valued as of' line or column): it is read from the file.",
     )
     file = forms.FileField(label="Loss-run file (CSV or XLSX)", required=False)
     document = forms.ModelChoiceField(
@@ -73,11 +75,16 @@ class ImportUploadForm(CarrierChoiceMixin, forms.Form):
 
 
 class MappingForm(forms.Form):
-    """One select per column of the file: which claim field it holds."""
+    """One select per column of the file (which claim field it holds), and the valuation
+    date (the one typed on upload, else the one the file prints)."""
 
-    def __init__(
-        self, *args, headers: list[str], initial_fields: list[str], samples=None, **kwargs
-    ):
+    valuation_date = forms.DateField(
+        label="Valuation date of the report",
+        widget=DATE,
+        help_text="The 'valued as of' date: the age of the newest valuation comes from it.",
+    )
+
+    def __init__(self, *args, headers: list[str], initial_fields: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", "— ignore this column —"), *FIELDS.items()]
         self.columns = []
@@ -163,3 +170,36 @@ class AttestationForm(forms.Form):
         for name, messages in policy_term_errors(start, end).items():
             self.add_error(name, messages)
         return data
+
+
+class PdfUploadForm(CarrierChoiceMixin, forms.Form):
+    """A loss-run PDF (new upload or one already in the vault) and the carrier that issued it."""
+
+    carrier = forms.ModelChoiceField(queryset=None, label="Carrier that issued the loss run")
+    file = forms.FileField(label="Loss-run PDF", required=False)
+    document = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="…or a received loss run already in the vault",
+        empty_label="— upload a new PDF instead —",
+    )
+
+    def set_documents(self, documents) -> None:
+        self.fields["document"].queryset = documents
+        self.fields["document"].label_from_instance = lambda d: (
+            f"{d.original_name} (uploaded {d.uploaded_at:%Y-%m-%d})"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("file") and data.get("document"):
+            self.add_error("document", "Upload a PDF or pick one from the vault, not both.")
+        elif not data.get("file") and not data.get("document") and "file" not in self.errors:
+            self.add_error("file", "Choose the loss-run PDF.")
+        return data
+
+
+class PdfCommitForm(forms.Form):
+    valuation_date = forms.DateField(
+        label="Valuation date", widget=DATE, help_text="The 'valued as of' date of the report."
+    )

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import re
 
+from claims.labels import field_for, tokens
+
 # Field name -> label shown in the mapping form. Order is the order of the form's choices.
 FIELDS: dict[str, str] = {
     "claim_number": "Claim number",
     "date_of_loss": "Date of loss",
     "date_reported": "Date reported",
+    "date_closed": "Date closed",
     "status": "Status",
     "cause_of_loss": "Cause of loss",
     "claimant": "Claimant",
     "description": "Description",
+    "adjuster": "Adjuster",
+    "driver": "Driver (auto)",
     "paid_indemnity": "Paid indemnity",
     "paid_medical": "Paid medical",
     "paid_expense": "Paid expense (ALAE)",
@@ -30,10 +35,11 @@ FIELDS: dict[str, str] = {
     "term_end": "Policy expiration date",
     "premium": "Subject premium",
     "line": "Line of business",
+    "valuation_date": "Valuation date (valued as of)",
 }
 
 # Several columns may feed these; their amounts are added (e.g. three reserve columns).
-ADDITIVE_FIELDS = frozenset({"reserves", "recoveries"})
+ADDITIVE_FIELDS = frozenset({"reserves", "recoveries", "paid_indemnity"})  # BI + PD paid
 
 # Normalised header -> field. Keys are written already normalised (see `normalize_header`).
 ALIASES: dict[str, str] = {}
@@ -146,8 +152,10 @@ _alias(
     "Injured Worker",
     "Employee",
     "Claimant/Driver",
-    "Driver",
 )
+_alias("driver", "Driver", "Driver Name", "Operator")
+_alias("adjuster", "Adjuster", "Examiner", "Claim Handler", "Adjuster Name")
+_alias("date_closed", "Date Closed", "Closed Date", "Close Date", "Closed")
 _alias(
     "description",
     "Description",
@@ -269,7 +277,14 @@ ALIASES["expense date"] = "term_end"
 
 def recognize_header(text: object) -> str:
     """The field a header names, or '' when it is not recognised."""
-    return ALIASES.get(normalize_header(text), "")
+    return ALIASES.get(normalize_header(text), "") or _by_tokens(text)
+
+
+def _by_tokens(header: object) -> str:
+    """Headers the alias table lacks ("Pol Eff", "Policy Exp Date", "Gross Incurred", "BI Paid"),
+    by tokens and abbreviations: the PDF engine's label table (claims/labels.py)."""
+    field = field_for(str(header or ""))
+    return field if field in FIELDS else ""
 
 
 def recognize_columns(headers: list[str], remembered: dict[str, str] | None = None) -> list[str]:
@@ -308,3 +323,30 @@ def mapping_problems(fields: list[str]) -> list[str]:
         if required not in seen:
             problems.append(f"No column is mapped to {FIELDS[required].lower()}.")
     return problems
+
+
+_MONEY_WORDS = frozenset(
+    {"paid", "reserve", "outstanding", "incurred", "recovery", "subrogation", "salvage",
+     "expense", "indemnity", "medical", "premium", "deductible", "amount"}
+)  # fmt: skip
+_MONEY_TEXT = re.compile(
+    r"^\(?-?\$?\d{1,3}(?:,\d{3})*\.\d{1,2}\)?-?$|^\(?-?\$?\d+\.\d{1,2}\)?-?$|^\(?-?\$\d[\d,]*\)?$"
+)
+
+
+def unmapped_money_columns(
+    headers: list[str], fields: list[str], samples: list[list[str]]
+) -> list[str]:
+    """The ignored columns that hold money: a money word in the header ('Paid Expense
+    (ALAE)', 'Deductible'), or sample values that read as amounts ('$1,250.00', '-35.10').
+    Leaving one out changes paid or incurred, so the mapping page names each."""
+    found = []
+    for index, header in enumerate(headers):
+        if index < len(fields) and fields[index]:
+            continue
+        values = [row[index] for row in samples if index < len(row) and row[index]]
+        by_name = bool(_MONEY_WORDS & set(tokens(str(header or ""))))
+        by_values = bool(values) and all(_MONEY_TEXT.match(v.replace(" ", "")) for v in values)
+        if header and (by_name or by_values):
+            found.append(str(header))
+    return found

@@ -33,6 +33,13 @@ class LossRunReport(models.Model):
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     valuation_date = models.DateField(help_text="The as-of date the carrier ran the report.")
+    incurred_convention = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=list(rules.INCURRED_CONVENTIONS.items()),
+        help_text="How the carrier printed total incurred ('' when it printed none). Claims"
+        " store the domain's paid + reserves whatever the convention.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -134,6 +141,14 @@ class Claim(models.Model):
     claimant = models.CharField(max_length=150, blank=True)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=12, choices=Status.choices)
+    status_as_printed = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The status as the carrier printed it ('Pending', 'C').",
+    )
+    date_closed = models.DateField(null=True, blank=True)
+    adjuster = models.CharField(max_length=120, blank=True)
+    driver = models.CharField(max_length=120, blank=True, help_text="Auto claims: the driver.")
     paid_indemnity = models.DecimalField(**MONEY, default=0)
     paid_medical = models.DecimalField(**MONEY, default=0)
     paid_expense = models.DecimalField(**MONEY, default=0)
@@ -212,27 +227,37 @@ class CarrierHeaderMapping(models.Model):
 
 
 class ImportJob(models.Model):
-    """One upload on its way from a file to claims: mapping, preview, then commit."""
+    """One upload on its way from a file to claims: the header read (with sample rows and
+    the row count), the column mapping, then one pass that checks every row and stores the
+    claims in batches, all or nothing (or all good rows, when the user drops the bad ones)."""
 
     class Status(models.TextChoices):
+        READING = "reading", "Reading the file"
         MAPPING = "mapping", "Waiting for the column mapping"
-        VALIDATING = "validating", "Checking rows"
-        PREVIEW = "preview", "Ready to review"
-        IMPORTING = "importing", "Importing"
+        IMPORTING = "importing", "Checking and importing rows"
+        PREVIEW = "preview", "Rows have errors: nothing imported"
         DONE = "done", "Imported"
         FAILED = "failed", "Failed"
 
-    RUNNING = (Status.VALIDATING, Status.IMPORTING)
+    RUNNING = (Status.READING, Status.IMPORTING)
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     insured = models.ForeignKey(Insured, on_delete=models.CASCADE, related_name="+")
     carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="+")
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
-    valuation_date = models.DateField()
+    valuation_date = models.DateField(
+        null=True, blank=True, help_text="Typed on upload, or the one the file prints."
+    )
+    printed_valuation = models.DateField(
+        null=True, blank=True, help_text="The valuation date the file prints (header or column)."
+    )
+    samples = models.JSONField(
+        default=list, blank=True, help_text="The first data rows as text, for the mapping page."
+    )
     defaults = models.JSONField(
         default=dict, blank=True, help_text="Term values for files without term columns."
     )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.MAPPING)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.READING)
     header_row = models.PositiveIntegerField(default=1)
     headers = models.JSONField(default=list, blank=True)
     mapping = models.JSONField(
@@ -273,3 +298,69 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(100, round(100 * self.progress / self.total_rows))
+
+
+class PdfImport(models.Model):
+    """A loss-run PDF on its way to claims: extraction (Celery), a person's review, commit.
+
+    `result` is the extraction (claims with their source boxes and flags, terms with printed
+    totals, warnings); `edits` the reviewer's corrections, {claim index: {field: value}}.
+    """
+
+    class Status(models.TextChoices):
+        EXTRACTING = "extracting", "Reading the PDF"
+        REVIEW = "review", "Ready to review"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Could not be read"
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    insured = models.ForeignKey(Insured, on_delete=models.CASCADE, related_name="+")
+    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.EXTRACTING)
+    pages_done = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    edits = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    report = models.ForeignKey(
+        LossRunReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"PDF import {self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.pages_done / self.pages)) if self.pages else 0
+
+
+class CarrierPdfCorrection(models.Model):
+    """What reviewers corrected in this carrier's PDFs, applied to the next extraction:
+    `fixes` is {field: {value as extracted: value as corrected}}."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    carrier = models.ForeignKey(Carrier, on_delete=models.CASCADE, related_name="+")
+    fixes = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "carrier"], name="one_pdf_correction_per_carrier"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"PDF corrections for {self.carrier}"

@@ -10,7 +10,7 @@ No import of claims.models here: the models build their CheckConstraints from th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TypeVar
 
@@ -54,6 +54,63 @@ INCURRED_IS_PAID_PLUS_RESERVES = LessThan(
     Value(Decimal("0.005")),
 )
 NO_RESERVES_WHEN_CLOSED = ~Q(status__in=NO_RESERVES_STATUSES) | Q(reserves=0)
+
+
+# How carriers print "total incurred" (domain.md, "Loss-run documents"): net of recoveries or
+# gross (before them), with or without expense. Stored claims always hold the domain's own
+# incurred (`incurred(paid=paid(...), reserves=...)`, the first convention); the one a file
+# prints is recognised so that its rows are accepted, and recorded on the report.
+INCURRED_CONVENTIONS: dict[str, str] = {
+    "net": "net of recoveries, with expense",
+    "gross": "gross of recoveries, with expense",
+    "net_no_expense": "net of recoveries, without expense",
+    "gross_no_expense": "gross of recoveries, without expense",
+    "printed_paid": "total paid as printed + reserves",
+    "printed_paid_net": "total paid as printed, less recoveries, + reserves",
+}
+
+
+def incurred_by_convention(
+    *,
+    indemnity: Decimal,
+    medical: Decimal,
+    expense: Decimal,
+    recoveries: Decimal,
+    reserves: Decimal,
+    paid_total: Decimal | None = None,
+) -> dict[str, Decimal]:
+    """What total incurred is under each known convention (recoveries as a positive amount).
+    The two `printed_paid` conventions exist only when the carrier prints a total paid."""
+    values = {
+        "net": incurred(
+            paid=paid(indemnity=indemnity, medical=medical, expense=expense, recoveries=recoveries),
+            reserves=reserves,
+        ),
+        "gross": indemnity + medical + expense + reserves,
+        "net_no_expense": indemnity + medical - recoveries + reserves,
+        "gross_no_expense": indemnity + medical + reserves,
+    }
+    if paid_total is not None:
+        values["printed_paid"] = paid_total + reserves
+        values["printed_paid_net"] = paid_total - recoveries + reserves
+    return values
+
+
+def incurred_conventions(*, printed: Decimal, **amounts: Decimal | None) -> frozenset[str]:
+    """The conventions under which a printed incurred fits the claim's other amounts."""
+    return frozenset(
+        name
+        for name, value in incurred_by_convention(**amounts).items()  # type: ignore[arg-type]
+        if value == printed
+    )
+
+
+def document_convention(tally: Mapping[str, int]) -> str:
+    """A document's incurred convention: the one most of its claims fit (a tie goes to the
+    convention listed first in INCURRED_CONVENTIONS); '' when no claim prints an incurred."""
+    order = list(INCURRED_CONVENTIONS)
+    fitting = [name for name in order if tally.get(name)]
+    return max(fitting, key=lambda name: (tally[name], -order.index(name))) if fitting else ""
 
 
 # --- Submission readiness (domain.md, "Submission readiness") ------------------------------

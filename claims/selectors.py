@@ -7,7 +7,8 @@ from django.http import Http404
 
 from accounts.models import Agency
 from accounts.tenancy import get_for_agency, scoped
-from claims.models import Claim, ImportJob, LossRunReport, ReportTerm
+from claims.headers import unmapped_money_columns
+from claims.models import Claim, ImportJob, LossRunReport, PdfImport, ReportTerm
 from vault.models import Carrier, Document, Insured, LossRunRequest
 
 
@@ -105,3 +106,67 @@ def requested_carrier_ids(*, agency: Agency, insured: Insured) -> set[int]:
     return set(
         scoped(LossRunRequest, agency).filter(insured=insured).values_list("carrier_id", flat=True)
     )
+
+
+def pdf_import_get(*, agency: Agency, pdf_import_id: int) -> PdfImport:
+    qs = scoped(PdfImport, agency).select_related("insured", "carrier", "document", "report")
+    return get_for_agency(qs, agency=agency, pk=pdf_import_id)
+
+
+def loss_run_pdfs(*, agency: Agency, insured: Insured) -> QuerySet[Document]:
+    """The insured's loss-run PDFs in the vault (uploaded, or received on a request)."""
+    return (
+        scoped(Document, agency)
+        .filter(Q(insured=insured) | Q(request__insured=insured))
+        .filter(kind=Document.Kind.LOSS_RUN, content_type="application/pdf")
+        .order_by("-uploaded_at", "-id")
+    )
+
+
+def pdf_review_rows(job: PdfImport) -> list[dict]:
+    """The review table: each claim with the reviewer's edits, flagged claims first."""
+    rows = []
+    for index, (claim, values) in enumerate(
+        zip(job.result.get("claims", []), final_values(job), strict=True)
+    ):
+        rows.append(
+            {
+                "index": index,
+                "values": values,
+                "flags": claim["flags"],
+                "boxes": claim["boxes"],
+                "remembered": claim.get("remembered", []),
+                "edited": sorted(job.edits.get(str(index), {})),
+            }
+        )
+    rows.sort(key=lambda row: (not row["flags"], row["index"]))
+    return rows
+
+
+def final_values(job: PdfImport) -> list[dict[str, object]]:
+    """Every claim as it will be committed: extracted values with the reviewer's edits."""
+    out = []
+    for index, claim in enumerate(job.result.get("claims", [])):
+        values = dict(claim["values"])
+        values.update(job.edits.get(str(index), {}))
+        out.append(values)
+    return out
+
+
+def mapping_hints(*, job: ImportJob, fields: list[str]) -> dict:
+    """What the mapping page shows beside the selects: each column's sample values, the
+    columns left unused, and among them the ones that hold money."""
+    samples = [
+        [row[index] for row in job.samples if index < len(row) and row[index]][:3]
+        for index in range(len(job.headers))
+    ]
+    unused = [
+        header or f"Column {index + 1}"
+        for index, header in enumerate(job.headers)
+        if not (index < len(fields) and fields[index]) and (header or samples[index])
+    ]
+    return {
+        "samples": samples,
+        "unused": unused,
+        "unmapped_money": unmapped_money_columns(job.headers, fields, job.samples),
+    }

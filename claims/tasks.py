@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 
 from claims import services
-from claims.models import ImportJob
+from claims.models import ImportJob, PdfImport
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +29,12 @@ def _fail(job_id: int, exc: Exception) -> None:
 
 
 @shared_task(acks_late=True)
-def import_validate(job_id: int) -> None:
+def import_read(job_id: int) -> None:
     job = _job(job_id)
-    if job is None or job.status != ImportJob.Status.VALIDATING:
+    if job is None or job.status != ImportJob.Status.READING:
         return
     try:
-        services.import_job_validate(job=job)
+        services.import_job_read(job=job)
     except Exception as exc:
         _fail(job_id, exc)
         raise
@@ -49,4 +49,24 @@ def import_commit(job_id: int) -> None:
         services.import_job_commit(job=job)
     except Exception as exc:
         _fail(job_id, exc)
+        raise
+
+
+@shared_task(acks_late=True)
+def pdf_extract(job_id: int) -> None:
+    job = (
+        PdfImport.objects.select_related("agency", "carrier", "document")
+        .filter(pk=job_id, status=PdfImport.Status.EXTRACTING)
+        .first()
+    )
+    if job is None:
+        return
+    try:
+        services.pdf_import_run(job=job)
+    except Exception as exc:
+        log.exception("PDF import %s failed", job_id)
+        PdfImport.objects.filter(pk=job_id, status=PdfImport.Status.EXTRACTING).update(
+            status=PdfImport.Status.FAILED,
+            message=f"The PDF could not be read ({type(exc).__name__}).",
+        )
         raise

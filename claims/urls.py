@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims import views
+from claims import views, views_pdf
 
 app_name = "claims"
 
@@ -19,6 +19,27 @@ urlpatterns = [
     path("imports/<int:import_id>/mapping/", views.import_mapping, name="import_mapping"),
     path("imports/<int:import_id>/progress/", views.import_progress, name="import_progress"),
     path("imports/<int:import_id>/commit/", views.import_commit, name="import_commit"),
+    path(
+        "insureds/<int:insured_id>/import-pdf/",
+        views_pdf.pdf_import_start,
+        name="pdf_import_start",
+    ),
+    path("pdf-imports/<int:pdf_import_id>/", views_pdf.pdf_import_detail, name="pdf_import_detail"),
+    path(
+        "pdf-imports/<int:pdf_import_id>/progress/",
+        views_pdf.pdf_import_progress,
+        name="pdf_import_progress",
+    ),
+    path(
+        "pdf-imports/<int:pdf_import_id>/pages/<int:page>.png",
+        views_pdf.pdf_import_page,
+        name="pdf_import_page",
+    ),
+    path(
+        "pdf-imports/<int:pdf_import_id>/review/",
+        views_pdf.pdf_import_review,
+        name="pdf_import_review",
+    ),
     path("reports/<int:report_id>/", views.report_detail, name="report_detail"),
     path("reports/<int:report_id>/delete/", views.report_delete, name="report_delete"),
     path("reports/<int:report_id>/terms/new/", views.term_create, name="term_create"),

@@ -128,7 +128,10 @@ def import_start(request, agency, insured_id):
             except ValidationError as exc:
                 form.add_error("document" if data["document"] else "file", exc.messages)
             else:
-                return redirect("claims:import_mapping", import_id=job.pk)
+                if job.status == ImportJob.Status.MAPPING:
+                    return redirect("claims:import_mapping", import_id=job.pk)
+                _enqueue(tasks.import_read, job.pk)
+                return redirect("claims:import_detail", import_id=job.pk)
     return render(request, "claims/import_start.html", {"insured": insured, "form": form})
 
 
@@ -136,37 +139,63 @@ def import_start(request, agency, insured_id):
 @agency_view
 def import_mapping(request, agency, import_id):
     job = selectors.import_get(agency=agency, import_id=import_id)
-    if job.status not in (
-        ImportJob.Status.MAPPING,
-        ImportJob.Status.PREVIEW,
-        ImportJob.Status.FAILED,
+    if (
+        job.status
+        not in (
+            ImportJob.Status.MAPPING,
+            ImportJob.Status.PREVIEW,
+            ImportJob.Status.FAILED,
+        )
+        or not job.headers
     ):
         return redirect("claims:import_detail", import_id=job.pk)
-    form = forms.MappingForm(request.POST or None, headers=job.headers, initial_fields=job.mapping)
+    form = forms.MappingForm(
+        request.POST or None,
+        headers=job.headers,
+        initial_fields=job.mapping,
+        initial={"valuation_date": job.valuation_date},
+    )
+    fields = job.mapping
     if request.method == "POST" and form.is_valid():
+        fields = form.chosen_fields()
         try:
             job = services.import_job_set_mapping(
-                agency=agency, job=job, fields=form.chosen_fields()
+                agency=agency,
+                job=job,
+                fields=fields,
+                valuation_date=form.cleaned_data["valuation_date"],
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            if services.import_job_is_small(job):
-                services.import_job_validate(job=job)
-            else:
-                _enqueue(tasks.import_validate, job.pk)
-            return redirect("claims:import_detail", import_id=job.pk)
+            return _run_import(request, job)
+    hints = selectors.mapping_hints(job=job, fields=fields)
+    columns = [(form[name], hints["samples"][i]) for i, name in enumerate(form.columns)]
     return render(
         request,
         "claims/import_mapping.html",
-        {"job": job, "form": form, "columns": [form[name] for name in form.columns]},
+        {"job": job, "form": form, "columns": columns, **hints},
     )
+
+
+def _run_import(request, job: ImportJob):
+    """Small files are imported inside the request, large ones by a Celery task."""
+    if not services.import_job_is_small(job):
+        _enqueue(tasks.import_commit, job.pk)
+        return redirect("claims:import_detail", import_id=job.pk)
+    job = services.import_job_commit(job=job)
+    if job.status == ImportJob.Status.DONE:
+        messages.success(request, f"Imported {job.imported_count} claims.")
+        return redirect("claims:insured_summary", insured_id=job.insured_id)
+    return redirect("claims:import_detail", import_id=job.pk)
 
 
 @require_GET
 @agency_view
 def import_detail(request, agency, import_id):
     job = selectors.import_get(agency=agency, import_id=import_id)
+    if job.status == ImportJob.Status.MAPPING:  # the header read just finished
+        return redirect("claims:import_mapping", import_id=job.pk)
     return render(request, "claims/import_detail.html", {"job": job})
 
 
@@ -183,22 +212,14 @@ def import_progress(request, agency, import_id):
 @require_POST
 @agency_view
 def import_commit(request, agency, import_id):
+    """The second choice after an import with errors: import the good rows, drop the bad."""
     job = selectors.import_get(agency=agency, import_id=import_id)
     try:
-        job = services.import_job_queue_commit(
-            agency=agency, job=job, drop_bad_rows=request.POST.get("drop_bad_rows") == "1"
-        )
+        job = services.import_job_drop_bad_rows(agency=agency, job=job)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("claims:import_detail", import_id=job.pk)
-    if services.import_job_is_small(job):
-        job = services.import_job_commit(job=job)
-        if job.status == ImportJob.Status.DONE:
-            messages.success(request, f"Imported {job.imported_count} claims.")
-            return redirect("claims:insured_summary", insured_id=job.insured_id)
-    else:
-        _enqueue(tasks.import_commit, job.pk)
-    return redirect("claims:import_detail", import_id=job.pk)
+    return _run_import(request, job)
 
 
 # Manual entry --------------------------------------------------------------------------

@@ -325,6 +325,7 @@ PAGES = [
     ("esign:sign", {"signing_token": "signing_token"}, False),
     ("claims:insured_list", {}, True),
     ("claims:import_start", {"insured_id": "insured_id"}, True),
+    ("claims:pdf_import_start", {"insured_id": "insured_id"}, True),
     ("claims:report_create", {"insured_id": "insured_id"}, True),
     ("claims:attestation_create", {"insured_id": "insured_id"}, True),
     ("claims:term_create", {"report_id": "report_id"}, True),

@@ -304,6 +304,8 @@ KWARG_BUILDERS: dict[str, Callable] = {
     "term_id": _pk(lambda a: make("claims.ReportTerm", a)),
     "claim_id": _pk(lambda a: make("claims.Claim", a)),
     "import_id": _pk(lambda a: make("claims.ImportJob", a)),
+    "pdf_import_id": _pk(lambda a: make("claims.PdfImport", a)),
+    "page": lambda agency: 1,
 }
 
 

@@ -1,7 +1,8 @@
 """Reading a loss-run file into validated claims (no database writes here).
 
 `read_claims` streams the rows once: every row is validated, errors are collected as
-sentences, and the good rows are kept (compact, slotted objects) for one bulk insert.
+sentences, and each good row goes to a sink (the import writes them in batches), so no
+file's claims are ever held in memory together.
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ PROGRESS_EVERY = 2000
 @dataclass
 class ReadResult:
     rows_read: int = 0
-    claims: list[ParsedClaim] = field(default_factory=list)
+    last_row: int = 0  # the file's last row number read
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
     bad_rows: int = 0
     preview: list[dict] = field(default_factory=list)
     terms: dict[TermKey, Decimal | None] = field(default_factory=dict)
+    incurred_convention: str = ""  # claims.rules.INCURRED_CONVENTIONS key, '' = not printed
 
     @property
     def good_rows(self) -> int:
@@ -62,18 +64,21 @@ def read_claims(
     header_row: int,
     valuation_date: dt.date,
     defaults: TermDefaults,
-    keep: bool = True,
+    sink: Callable[[ParsedClaim], None] | None = None,
     preview_limit: int = 0,
     progress: Callable[[int], None] | None = None,
+    result: ReadResult | None = None,
 ) -> ReadResult:
-    """Validate every row after `header_row`; keep the good ones when `keep`.
+    """Validate every row after `header_row`; hand each good one to `sink`.
 
-    Raises UnreadableFile when the file cannot be read at all.
+    Counts and errors go to `result` (a new ReadResult unless given: the sink may look at
+    it while the rows stream). Raises UnreadableFile when the file cannot be read at all.
     """
     sheet = SheetFile(fileobj)
     validator = RowValidator(fields, valuation_date=valuation_date, defaults=defaults)
-    result = ReadResult()
+    result = ReadResult() if result is None else result
     for number, cells in sheet.rows():
+        result.last_row = number
         if number <= header_row or not cells or validator.is_blank(cells):
             continue
         if _is_summary_line(cells, validator):
@@ -87,8 +92,8 @@ def read_claims(
             if room > 0:
                 result.errors.extend(problems[:room])
         else:
-            if keep:
-                result.claims.append(claim)
+            if sink is not None:
+                sink(claim)
             if len(result.preview) < preview_limit:
                 result.preview.append(_preview_row(claim))
             if claim.term not in result.terms:
@@ -97,6 +102,7 @@ def read_claims(
             progress(number)
     for term in result.terms:
         result.terms[term] = validator.term_premium(term)
+    result.incurred_convention = validator.incurred_convention
     if (
         defaults.term_start
         and defaults.term_end

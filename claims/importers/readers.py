@@ -8,9 +8,12 @@ workbook are refused.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 from typing import IO
 from xml.etree.ElementTree import ParseError
 
@@ -18,8 +21,13 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from claims.headers import looks_like_header_row
+from claims.importers.values import BadValue, cell_text, parse_date
+from claims.importers.zipcheck import ZipBomb, check_workbook_zip
+from claims.labels import field_for
 
 HEADER_SCAN_ROWS = 25
+SAMPLE_ROWS = 5
+_VALUED = re.compile(r"\b(valu(ed|ation)|evaluat(ed|ion)|as\s+of)\b", re.IGNORECASE)
 NOT_A_WORKBOOK = "The XLSX file cannot be opened: it is damaged or not an Excel workbook."
 # What a damaged or hostile workbook raises inside openpyxl (defusedxml's errors are ValueErrors).
 _BROKEN_XLSX = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError)
@@ -42,7 +50,12 @@ class SheetFile:
         head = fileobj.read(1 << 20)
         fileobj.seek(0)
         self.is_xlsx = _is_xlsx(head)
-        if not self.is_xlsx:
+        if self.is_xlsx:
+            try:
+                check_workbook_zip(fileobj)
+            except ZipBomb as exc:
+                raise UnreadableFile(str(exc)) from exc
+        else:
             if b"\x00" in head[:4096]:
                 raise UnreadableFile(
                     "The file is neither CSV nor XLSX (Excel 97 .xls is not read)."
@@ -84,53 +97,135 @@ class SheetFile:
     def _xlsx_rows(self) -> Iterator[tuple[int, list]]:
         book = self._open_workbook()
         try:
+            yield from self._sheet_rows(book)
+        finally:
+            book.close()
+
+    def _sheet_rows(self, book) -> Iterator[tuple[int, list]]:
+        try:
             sheet = book.worksheets[0]
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
                 yield number, _trim(list(row))
         except _BROKEN_XLSX as exc:
             raise UnreadableFile(NOT_A_WORKBOOK) from exc
+
+    def scan(self, remembered: dict[str, str] | None = None) -> SheetScan:
+        """The header row, a few data rows below it, the title lines' valuation date and the
+        row count, from one read of the file's top (XLSX: one open of the workbook)."""
+        book = self._open_workbook() if self.is_xlsx else None
+        total = self._stored_row_count(book)
+        rows = self._rows_of(book)
+        try:
+            header_row, headers, titles, samples = self._head(rows, remembered)
         finally:
-            book.close()
-
-    def row_count(self) -> int:
-        """Rows in the file (0 if the XLSX does not say); used only for the progress bar."""
-        self.fileobj.seek(0)
-        if self.is_xlsx:
-            try:
-                book = self._open_workbook()
-            except UnreadableFile:
-                return 0
-            try:
-                return book.worksheets[0].max_row or 0
-            except _BROKEN_XLSX:
-                return 0
-            finally:
+            rows.close()
+            if book is not None:
                 book.close()
-        count = 0
-        last = b""
-        while chunk := self.fileobj.read(1 << 20):
-            count += chunk.count(b"\n")
-            last = chunk
-        self.fileobj.seek(0)
-        return count + (1 if last and not last.endswith(b"\n") else 0)
+        return SheetScan(
+            header_row=header_row,
+            headers=headers,
+            samples=samples,
+            total_rows=total,
+            printed_valuation=_valuation_in(titles),
+        )
 
-    def find_header(self, remembered: dict[str, str] | None = None) -> tuple[int, list[str]]:
-        """The header row's number and texts: the first row that reads as claim headers.
+    def _rows_of(self, book) -> Generator[tuple[int, list], None, None]:
+        if book is None:
+            return self.rows()
+        return self._sheet_rows(book)
 
-        Falls back to the first non-empty row so the user can still map columns by hand.
-        """
+    def _stored_row_count(self, book) -> int:
+        """Rows in the file, for the progress bar: a CSV's line breaks (a byte count, no
+        parsing), an XLSX's stored dimension; 0 when the workbook does not store one (the
+        progress bar is then indeterminate)."""
+        if book is None:
+            count = 0
+            last = b""
+            self.fileobj.seek(0)
+            while chunk := self.fileobj.read(1 << 20):
+                count += chunk.count(b"\n")
+                last = chunk
+            self.fileobj.seek(0)
+            return count + (1 if last and not last.endswith(b"\n") else 0)
+        try:
+            sheet = book.worksheets[0]
+            if sheet.calculate_dimension(force=False) == "A1:A1":
+                return 0
+            return sheet.max_row or 0
+        except (*_BROKEN_XLSX, TypeError):
+            return 0
+
+    def _head(self, rows: Iterator[tuple[int, list]], remembered: dict[str, str] | None):
+        """(header row, its texts, the title rows above it, up to SAMPLE_ROWS rows below)."""
         first: tuple[int, list[str]] | None = None
-        for number, row in self.rows():
+        scanned: list[tuple[int, list]] = []
+        header: tuple[int, list[str]] | None = None
+        samples: list[list[str]] = []
+        for number, row in rows:
+            if header is not None:
+                if any(c not in (None, "") for c in row):
+                    samples.append([cell_text(c)[:60] for c in row])
+                if len(samples) >= SAMPLE_ROWS or number > header[0] + 4 * SAMPLE_ROWS:
+                    break
+                continue
             cells = ["" if c is None else str(c).strip() for c in row]
             if any(cells) and first is None:
                 first = (number, cells)
             if looks_like_header_row(cells, remembered):
-                return number, cells
+                header = (number, cells)
+                continue
+            scanned.append((number, row))
             if number >= HEADER_SCAN_ROWS:
                 break
-        if first is None:
-            raise UnreadableFile("The file has no rows.")
-        return first
+        if header is None:
+            if first is None:
+                raise UnreadableFile("The file has no rows.")
+            header = first  # the user can still map columns by hand
+            samples = [
+                [cell_text(c)[:60] for c in row]
+                for number, row in scanned
+                if number > first[0] and any(c not in (None, "") for c in row)
+            ][:SAMPLE_ROWS]
+        titles = [row for number, row in scanned if number < header[0]]
+        return header[0], header[1], titles, samples
+
+
+@dataclass
+class SheetScan:
+    header_row: int
+    headers: list[str]
+    samples: list[list[str]]  # the first data rows, as text
+    total_rows: int  # 0 when the file does not say
+    printed_valuation: dt.date | None  # "Valued as of ..." in the title lines above the header
+
+
+def _valuation_in(titles: list[list]) -> dt.date | None:
+    """A title line's valuation date: 'Valued as of 10/01/2026' in one cell, or a label cell
+    ('Valuation Date:') followed by the date in the next non-empty cell."""
+    for row in titles:
+        cells = [c for c in row if c not in (None, "")]
+        for index, cell in enumerate(cells):
+            if not isinstance(cell, str):
+                continue
+            label, _, rest = cell.partition(":") if ":" in cell else _split_at_digit(cell)
+            if field_for(label.strip()) != "valuation_date" and not _VALUED.search(label):
+                continue
+            candidates = [rest.strip()] if rest.strip() else cells[index + 1 : index + 2]
+            for value in candidates:
+                try:
+                    found = parse_date(value)
+                except BadValue:
+                    continue
+                if found:
+                    return found
+    return None
+
+
+def _split_at_digit(text: str) -> tuple[str, str, str]:
+    for index, char in enumerate(text):
+        if char.isdigit():
+            return text[:index], "", text[index:]
+    return text, "", ""
 
 
 def _trim(row: list) -> list:

@@ -30,6 +30,7 @@ LABELS = {
     "claim_number": "claim number",
     "date_of_loss": "date of loss",
     "date_reported": "date reported",
+    "date_closed": "date closed",
     "paid_indemnity": "paid indemnity",
     "paid_medical": "paid medical",
     "paid_expense": "paid expense",
@@ -42,6 +43,7 @@ LABELS = {
     "term_start": "effective date",
     "term_end": "expiration date",
     "status": "status",
+    "valuation_date": "valuation date",
 }
 
 _STATUS_WORDS = {
@@ -114,6 +116,10 @@ class ParsedClaim:
     recoveries: Decimal
     reserves: Decimal
     total_incurred: Decimal
+    status_as_printed: str = ""
+    date_closed: dt.date | None = None
+    adjuster: str = ""
+    driver: str = ""
 
     @property
     def paid(self) -> Decimal:
@@ -176,8 +182,16 @@ def amounts_problems(
     recoveries: Decimal,
     reserves: Decimal,
     total_incurred: Decimal | None,
-) -> tuple[Decimal, list[str]]:
-    """The money rules shared by the importer and the claim form: (incurred, problems)."""
+    paid_total: Decimal | None = None,
+    any_convention: bool = False,
+) -> tuple[Decimal, list[str], frozenset[str]]:
+    """The money rules shared by the importer and the claim form: (incurred, problems, the
+    incurred conventions the printed incurred fits).
+
+    The incurred returned is always the domain's (paid + reserves). A typed claim must match
+    it; a carrier's file (`any_convention`) may print incurred under any known convention
+    (claims.rules.INCURRED_CONVENTIONS), and only an incurred that fits none is a problem.
+    """
     problems = []
     for field, amount in (
         ("paid_indemnity", paid_indemnity),
@@ -191,13 +205,32 @@ def amounts_problems(
         indemnity=paid_indemnity, medical=paid_medical, expense=paid_expense, recoveries=recoveries
     )
     expected = rules.incurred(paid=paid, reserves=reserves)
-    if total_incurred is None:
-        total_incurred = expected
-    elif total_incurred != expected:
-        problems.append(
-            f"{prefix}incurred {money_text(total_incurred)} is not paid {money_text(paid)}"
-            f" + reserves {money_text(reserves)}"
+    fits: frozenset[str] = frozenset()
+    if total_incurred is not None:
+        values = rules.incurred_by_convention(
+            indemnity=paid_indemnity,
+            medical=paid_medical,
+            expense=paid_expense,
+            recoveries=recoveries,
+            reserves=reserves,
+            paid_total=paid_total,
         )
+        fits = frozenset(n for n, v in values.items() if v == total_incurred)
+        if not (fits if any_convention else total_incurred == expected):
+            problems.append(
+                f"{prefix}incurred {money_text(total_incurred)} is not paid {money_text(paid)}"
+                f" + reserves {money_text(reserves)}"
+                + (_other_conventions(values, expected) if any_convention else "")
+            )
     if reserves > 0 and not rules.carries_reserves_allowed(status):
         problems.append(f"{prefix}{status} claim carries reserves")
-    return total_incurred, problems
+    return expected, problems, fits
+
+
+def _other_conventions(values: dict[str, Decimal], expected: Decimal) -> str:
+    """', nor gross of recoveries (4,600.00) ...': the other conventions that give another sum."""
+    others: dict[Decimal, str] = {}
+    for name, value in values.items():
+        if value != expected and value not in others:
+            others[value] = f"{rules.INCURRED_CONVENTIONS[name]} ({money_text(value)})"
+    return f", nor {' or '.join(others.values())}" if others else ""

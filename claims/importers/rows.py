@@ -3,8 +3,12 @@
 Rules (the same for the upload page, the command and manual entry):
 - claim number, date of loss and status are required; dates must be real dates;
 - paid = indemnity + medical + expense - recoveries (net of recoveries); a "Total paid"
-  column, when the file has no split, is indemnity; when it has both, they must agree;
-- total incurred must equal paid + reserves; without an incurred column it is computed;
+  column, when the file has no split, is indemnity; when it has both, they must agree
+  (gross or net of recoveries);
+- the printed total incurred must fit one of the known conventions (claims.rules:
+  net or gross of recoveries, with or without expense); the file's convention is the one
+  most rows fit, recorded on the report; the claim stores the domain's paid + reserves;
+  without an incurred column it is computed;
 - a closed or denied claim carries no reserves; amounts other than recoveries are not
   negative (recoveries are stored positive, whichever sign the carrier prints);
 - the date of loss lies in the policy period and not after the valuation date, and the
@@ -16,9 +20,11 @@ Row numbers are the spreadsheet's own (the header is usually row 1).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from claims import rules
 from claims.headers import ADDITIVE_FIELDS, FIELDS
 from claims.importers.records import (
     LABELS,
@@ -62,6 +68,8 @@ class RowValidator:
         self.valuation_date = valuation_date
         self.defaults = defaults
         self.seen_claims: dict[str, int] = {}
+        self.convention_tally: Counter[str] = Counter()
+        self._money_fields = [f for f in MONEY_FIELDS if f in self.columns]
         self._date_cache: dict[str, object] = {}
         self._money_cache: dict = {}
         self._status_cache: dict = {}
@@ -75,6 +83,11 @@ class RowValidator:
         self.split_paid = any(
             f in self.columns for f in ("paid_indemnity", "paid_medical", "paid_expense")
         )
+
+    @property
+    def incurred_convention(self) -> str:
+        """The convention the file prints incurred in, from its good rows ('' = not printed)."""
+        return rules.document_convention(self.convention_tally)
 
     def term_premium(self, term: TermKey) -> Decimal | None:
         found = self.term_premiums.get(term)
@@ -178,10 +191,13 @@ class RowValidator:
         ):
             problems.append(f"{prefix}date of loss is missing")
         date_reported = self._date(cells, "date_reported", problems, prefix)
+        date_closed = self._date(cells, "date_closed", problems, prefix)
 
         term = self._term(cells, problems, prefix)
 
-        amounts = {f: self._money(cells, f, problems, prefix) for f in MONEY_FIELDS}
+        amounts = dict.fromkeys(MONEY_FIELDS)
+        for f in self._money_fields:  # only the mapped ones
+            amounts[f] = self._money(cells, f, problems, prefix)
         incurred = self._money(cells, "total_incurred", problems, prefix)
         premium = self._money(cells, "premium", problems, prefix)
         if problems:
@@ -191,18 +207,19 @@ class RowValidator:
         medical = amounts["paid_medical"] or ZERO
         expense = amounts["paid_expense"] or ZERO
         total_paid = amounts["paid_total"]
+        recoveries = abs(amounts["recoveries"] or ZERO)
         if total_paid is not None:
+            split = indemnity + medical + expense
             if not self.split_paid:
                 indemnity = total_paid
-            elif total_paid != indemnity + medical + expense:
+            elif total_paid not in (split, split - recoveries):  # gross or net of recoveries
                 problems.append(
                     f"{prefix}total paid {money_text(total_paid)} is not indemnity"
                     f" {money_text(indemnity)} + medical {money_text(medical)}"
                     f" + expense {money_text(expense)}"
                 )
-        recoveries = abs(amounts["recoveries"] or ZERO)
         reserves = amounts["reserves"] or ZERO
-        incurred, money_problems = amounts_problems(
+        incurred, money_problems, fits = amounts_problems(
             prefix=prefix,
             status=status,
             paid_indemnity=indemnity,
@@ -211,6 +228,8 @@ class RowValidator:
             recoveries=recoveries,
             reserves=reserves,
             total_incurred=incurred,
+            paid_total=total_paid,
+            any_convention=True,
         )
         problems.extend(money_problems)
 
@@ -219,10 +238,11 @@ class RowValidator:
                 f"{prefix}date reported {date_reported.isoformat()} is before date of loss"
                 f" {date_of_loss.isoformat()}"
             )
-        if date_of_loss and date_of_loss > self.valuation_date:
+        valued = self._date(cells, "valuation_date", problems, prefix) or self.valuation_date
+        if date_of_loss and date_of_loss > valued:
             problems.append(
                 f"{prefix}date of loss {date_of_loss.isoformat()} is after the valuation date"
-                f" {self.valuation_date.isoformat()}"
+                f" {valued.isoformat()}"
             )
         if term and date_of_loss and not term.start <= date_of_loss <= term.end:
             problems.append(
@@ -247,6 +267,7 @@ class RowValidator:
             return None, problems
 
         self.seen_claims[key] = number
+        self.convention_tally.update(fits)
         if premium is not None and term not in self.term_premiums:
             self.term_premiums[term] = (premium, number)
         return (
@@ -267,6 +288,10 @@ class RowValidator:
                 recoveries=recoveries,
                 reserves=reserves,
                 total_incurred=incurred,
+                status_as_printed=self._text(cells, "status", 40),
+                date_closed=date_closed,
+                adjuster=self._text(cells, "adjuster", 120),
+                driver=self._text(cells, "driver", 120),
             ),
             [],
         )

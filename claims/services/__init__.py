@@ -7,17 +7,18 @@
 - `movement`: reserve movement between a carrier's two newest reports
 - `manual_entry`: reports, terms and claims typed by hand
 - `attestations`: no-prior-coverage attestations
+- `pdf_imports`: a loss-run PDF's extraction, review corrections and commit
 """
 
 from claims.services.attestations import attestation_create, attestation_delete
 from claims.services.claim_insert import CLAIM_FIELDS, claims_insert
 from claims.services.import_jobs import (
     import_job_commit,
+    import_job_drop_bad_rows,
     import_job_is_small,
-    import_job_queue_commit,
+    import_job_read,
     import_job_set_mapping,
     import_job_start,
-    import_job_validate,
 )
 from claims.services.imports import ImportOutcome, ImportRejected, loss_run_import, report_store
 from claims.services.manual_entry import (
@@ -30,6 +31,13 @@ from claims.services.manual_entry import (
 )
 from claims.services.mappings import header_mapping_for, header_mapping_remember
 from claims.services.movement import movement_refresh
+from claims.services.pdf_imports import (
+    pdf_import_commit,
+    pdf_import_correct,
+    pdf_import_problems,
+    pdf_import_run,
+    pdf_import_start,
+)
 
 __all__ = [
     "CLAIM_FIELDS",
@@ -45,12 +53,17 @@ __all__ = [
     "header_mapping_remember",
     "import_job_commit",
     "import_job_is_small",
-    "import_job_queue_commit",
+    "import_job_drop_bad_rows",
     "import_job_set_mapping",
     "import_job_start",
-    "import_job_validate",
+    "import_job_read",
     "loss_run_import",
     "movement_refresh",
+    "pdf_import_commit",
+    "pdf_import_correct",
+    "pdf_import_problems",
+    "pdf_import_run",
+    "pdf_import_start",
     "report_create",
     "report_delete",
     "report_store",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 
@@ -26,6 +27,10 @@ CLAIM_FIELDS = (
     "recoveries",
     "reserves",
     "total_incurred",
+    "status_as_printed",
+    "date_closed",
+    "adjuster",
+    "driver",
 )
 
 INSERT_COLUMNS = (
@@ -63,7 +68,7 @@ def claims_insert(rows: Iterable[tuple]) -> int:
         # Identifiers are the model's own, quoted; every value is a query parameter.
         sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(INSERT_COLUMNS))})"  # noqa: S608
         for batch in _batched(rows):
-            cursor.executemany(sql, [_adapt(row) for row in batch])
+            cursor.executemany(sql, [tuple(map(_adapt_value, row)) for row in batch])
             count += len(batch)
     return count
 
@@ -79,8 +84,6 @@ def _batched(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
         yield batch
 
 
-def _adapt(row: tuple) -> tuple:
-    """Values as the database driver takes them (Decimal and date as text on SQLite)."""
-    if connection.vendor != "sqlite":
-        return row
-    return tuple(str(v) if isinstance(v, Decimal | dt.date) else v for v in row)
+def _adapt_value(value: Any) -> Any:
+    """SQLite takes Decimal and date as text (the other databases take them as they are)."""
+    return str(value) if isinstance(value, Decimal | dt.date) else value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,12 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Agency, User
+from accounts.tenancy import scoped
 from claims.headers import mapping_problems, recognize_columns
 from claims.importers import ReadResult, TermDefaults, read_claims
 from claims.importers.readers import SheetFile
 from claims.importers.records import ParsedClaim, TermKey
 from claims.models import LossRunReport, ReportTerm
-from claims.services.claim_insert import CLAIM_FIELDS, claims_insert
+from claims.services.claim_insert import BATCH_SIZE, CLAIM_FIELDS, claims_insert
 from claims.services.mappings import header_mapping_for
 from claims.services.movement import movement_refresh
 from claims.services.ownership import check_tenant
@@ -40,6 +42,99 @@ class ImportOutcome:
     result: ReadResult
 
 
+_CLAIM_VALUES = operator.attrgetter(*CLAIM_FIELDS)
+
+
+class _ReportWriter:
+    """Stores one report's terms and claims as they come: a term when its first claim
+    arrives, claims in batches of BATCH_SIZE. Call inside the report's transaction."""
+
+    def __init__(self, report: LossRunReport):
+        self.report = report
+        self.term_ids: dict[TermKey, int] = {}
+        self.batch: list[tuple] = []
+        self.count = 0
+
+    def add(self, claim: ParsedClaim) -> None:
+        term_id = self.term_ids.get(claim.term) or self._term(claim.term, None)
+        report = self.report
+        self.batch.append(
+            (
+                report.agency_id,
+                report.insured_id,
+                report.pk,
+                term_id,
+                report.carrier_id,
+                claim.claim_key,
+                claim.report_lag_days,
+                *_CLAIM_VALUES(claim),
+            )
+        )
+        if len(self.batch) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            self.count += claims_insert(self.batch)
+            self.batch = []
+
+    def _term(self, key: TermKey, premium: Decimal | None) -> int:
+        report = self.report
+        term = ReportTerm.objects.create(
+            agency_id=report.agency_id,
+            insured_id=report.insured_id,
+            report=report,
+            policy_number=key.policy_number,
+            term_start=key.start,
+            term_end=key.end,
+            line=key.line,
+            subject_premium=premium,
+        )
+        self.term_ids[key] = term.pk
+        return term.pk
+
+    def finish(self, terms: dict[TermKey, Decimal | None]) -> None:
+        """The last batch, every term's premium, and the terms that have no claims."""
+        self.flush()
+        for key, premium in terms.items():
+            if key not in self.term_ids:
+                self._term(key, premium)
+            elif premium is not None:
+                scoped(ReportTerm, self.report.agency).filter(pk=self.term_ids[key]).update(
+                    subject_premium=premium
+                )
+
+
+def _report_create(
+    *,
+    agency: Agency,
+    user: User | None,
+    insured: Insured,
+    carrier: Carrier,
+    valuation_date: dt.date,
+    document: Document | None,
+) -> LossRunReport:
+    check_tenant(agency, insured, carrier)
+    return LossRunReport.objects.create(
+        agency=agency,
+        insured=insured,
+        carrier=carrier,
+        document=document,
+        valuation_date=valuation_date,
+        created_by=user,
+    )
+
+
+def _report_finish(
+    *, report: LossRunReport, writer: _ReportWriter, terms: dict, incurred_convention: str
+) -> None:
+    writer.finish(terms)
+    if incurred_convention:
+        report.incurred_convention = incurred_convention
+        report.save(update_fields=["incurred_convention"])
+    movement_refresh(agency=report.agency, insured=report.insured, carrier=report.carrier)
+
+
 @transaction.atomic
 def report_store(
     *,
@@ -51,51 +146,27 @@ def report_store(
     document: Document | None,
     terms: dict[TermKey, Decimal | None],
     claims: list[ParsedClaim],
+    incurred_convention: str = "",
 ) -> LossRunReport:
-    """One report, its terms and claims, inserted in batches inside one transaction."""
-    check_tenant(agency, insured, carrier)
-    report = LossRunReport.objects.create(
+    """One report, its terms and claims (already validated), in one transaction."""
+    report = _report_create(
         agency=agency,
+        user=user,
         insured=insured,
         carrier=carrier,
-        document=document,
         valuation_date=valuation_date,
-        created_by=user,
+        document=document,
     )
-    term_rows = [
-        ReportTerm(
-            agency=agency,
-            insured=insured,
-            report=report,
-            policy_number=key.policy_number,
-            term_start=key.start,
-            term_end=key.end,
-            line=key.line,
-            subject_premium=premium,
-        )
-        for key, premium in terms.items()
-    ]
-    ReportTerm.objects.bulk_create(term_rows)
-    if any(t.pk is None for t in term_rows):  # backends that do not return ids
-        term_rows = list(report.terms.order_by("id"))
-    term_ids = {key: row.pk for key, row in zip(terms, term_rows, strict=True)}
-    claims_insert(
-        (
-            agency.pk,
-            insured.pk,
-            report.pk,
-            term_ids[c.term],
-            carrier.pk,
-            c.claim_key,
-            c.report_lag_days,
-            *(getattr(c, n) for n in CLAIM_FIELDS),
-        )
-        for c in claims
+    writer = _ReportWriter(report)
+    for claim in claims:
+        writer.add(claim)
+    _report_finish(
+        report=report, writer=writer, terms=terms, incurred_convention=incurred_convention
     )
-    movement_refresh(agency=agency, insured=insured, carrier=carrier)
     return report
 
 
+@transaction.atomic
 def loss_run_import(
     *,
     agency: Agency,
@@ -110,9 +181,13 @@ def loss_run_import(
     drop_bad_rows: bool = False,
     document: Document | None = None,
     progress: Callable[[int], None] | None = None,
+    preview_limit: int = 0,
 ) -> ImportOutcome:
     """Read, validate and (only if clean, or if told to drop bad rows) store a loss-run file.
 
+    One pass over the file: each good row is written as it is read, in batches, inside
+    this transaction; a bad row (unless bad rows are dropped) stops the writing, the rest
+    is still checked for the error list, and the whole import is rolled back.
     Without `fields`, the header row is found and recognised (the carrier's remembered
     mapping first). Raises UnreadableFile, ValidationError (an unusable mapping) or
     ImportRejected (bad rows, nothing stored).
@@ -121,18 +196,36 @@ def loss_run_import(
     defaults = defaults or TermDefaults()
     if fields is None:
         remembered = header_mapping_for(agency=agency, carrier=carrier)
-        header_row, headers = SheetFile(fileobj).find_header(remembered)
-        fields = recognize_columns(headers, remembered)
+        scan = SheetFile(fileobj).scan(remembered)
+        header_row, fields = scan.header_row, recognize_columns(scan.headers, remembered)
     problems = mapping_problems(fields)
     if problems:
         raise ValidationError(problems)
-    result = read_claims(
+    report = _report_create(
+        agency=agency,
+        user=user,
+        insured=insured,
+        carrier=carrier,
+        valuation_date=valuation_date,
+        document=document,
+    )
+    writer = _ReportWriter(report)
+    result = ReadResult()
+
+    def sink(claim: ParsedClaim) -> None:
+        if drop_bad_rows or not result.bad_rows:  # after a bad row nothing will be kept
+            writer.add(claim)
+
+    read_claims(
         fileobj,
         fields=fields,
         header_row=header_row or 1,
         valuation_date=valuation_date,
         defaults=defaults,
+        sink=sink,
         progress=progress,
+        preview_limit=preview_limit,
+        result=result,
     )
     if result.bad_rows and not drop_bad_rows:
         raise ImportRejected(result)
@@ -140,16 +233,12 @@ def loss_run_import(
         raise ValidationError(
             "The file has no claim rows and no policy term was given: enter the term it covers."
         )
-    report = report_store(
-        agency=agency,
-        user=user,
-        insured=insured,
-        carrier=carrier,
-        valuation_date=valuation_date,
-        document=document,
+    _report_finish(
+        report=report,
+        writer=writer,
         terms=result.terms,
-        claims=result.claims,
+        incurred_convention=result.incurred_convention,
     )
     return ImportOutcome(
-        report=report, imported=len(result.claims), dropped=result.bad_rows, result=result
+        report=report, imported=writer.count, dropped=result.bad_rows, result=result
     )

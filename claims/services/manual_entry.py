@@ -85,7 +85,7 @@ def claim_problems(
 ) -> dict[str, str]:
     """The importer's rules applied to one claim typed by hand: {field: message}."""
     problems: dict[str, str] = {}
-    incurred, money = amounts_problems(
+    incurred, money, _fits = amounts_problems(
         prefix="",
         status=values["status"],
         paid_indemnity=values["paid_indemnity"],

@@ -80,3 +80,4 @@ class ImportJobFactory(factory.django.DjangoModelFactory):
     valuation_date = dt.date(2026, 10, 1)
     headers = ["Claim #", "DOL", "Status"]
     mapping = ["claim_number", "date_of_loss", "status"]
+    status = ImportJob.Status.MAPPING  # headers read

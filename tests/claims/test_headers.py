@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -36,7 +37,7 @@ def test_unknown_header_is_not_guessed():
 @pytest.mark.parametrize("name", sorted(LAYOUTS))
 def test_each_layout_header_row_is_found_and_mapped(name):
     build, headers, fields = LAYOUTS[name]
-    row, found = SheetFile(io.BytesIO(build())).find_header()
+    found = SheetFile(io.BytesIO(build())).scan().headers
     assert found[: len(headers)] == headers
     assert recognize_columns(found) == fields
     assert mapping_problems(fields) == []
@@ -69,3 +70,48 @@ def test_mapping_problems_name_duplicates_and_missing_required_fields():
     assert "No column is mapped to date of loss." in problems
     assert "No column is mapped to status." in problems
     assert not any("reserves" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("Pol Eff", "term_start"), ("Pol Exp", "term_end"), ("Policy Eff Date", "term_start"),
+     ("Policy Exp Date", "term_end"), ("Gross Incurred", "total_incurred"), ("Loss Reserve", "reserves"),
+     ("BI Paid", "paid_indemnity"), ("LOB", "line"), ("Paid Expense (ALAE)", "paid_expense"),
+     ("Indemnity Reserve", "reserves"), ("Date Closed", "date_closed"), ("Adjuster", "adjuster"),
+     ("Examiner", "adjuster"), ("Operator", "driver")],
+)  # fmt: skip
+def test_headers_outside_the_alias_table_are_recognised_by_tokens(header, field):
+    assert recognize_columns([header]) == [field]
+
+
+def test_the_new_users_headers_are_recognised_by_tokens():
+    headers = ["Pol Eff", "Pol Exp", "Valued As Of", "Policy Eff Date", "Policy Exp Date",
+               "Gross Incurred", "Loss Reserve", "BI Paid", "LOB", "Date Closed", "Adjuster",
+               "Paid Expense (ALAE)", "Legal Fees Paid"]  # fmt: skip
+    # A second effective / expiration column is left for the user to choose.
+    assert recognize_columns(headers) == [
+        "term_start", "term_end", "valuation_date", "", "", "total_incurred", "reserves",
+        "paid_indemnity", "line", "date_closed", "adjuster", "paid_expense", "",
+    ]  # fmt: skip
+
+
+def test_unmapped_money_columns_by_name_or_by_values():
+    from claims.headers import unmapped_money_columns
+
+    headers = ["Claim", "Deductible", "Misc", "Code", "Notes"]
+    fields = ["claim_number", "", "", "", ""]
+    samples = [["C-1", "", "$1,200.50", "12", "ok"], ["C-2", "", "(35.10)", "7", ""]]
+    assert unmapped_money_columns(headers, fields, samples) == ["Deductible", "Misc"]
+
+
+def test_a_valuation_date_in_the_title_lines_is_found():
+    from tests.claims.files import xlsx_bytes
+
+    for title in (
+        ["Valuation Date:", dt.datetime(2026, 9, 30)],
+        ["Loss run valued as of 09/30/2026"],
+    ):
+        data = xlsx_bytes([["Carrier"], title, ["Claim #", "DOL", "Status", "Paid"], ["C-1"]])
+        scan = SheetFile(io.BytesIO(data)).scan()
+        assert (scan.header_row, scan.printed_valuation) == (3, dt.date(2026, 9, 30))
+        assert scan.samples == [["C-1"]]

@@ -147,12 +147,48 @@ def test_incurred_must_be_paid_plus_reserves(target):
     ]
 
 
-def test_paid_is_net_of_recoveries_in_the_incurred_check(target):
-    rows = [good("C-1", **{"Indemnity Paid": "3,000.00", "Recoveries": "500", "Reserves": "1,500.00",
-                           "Status": "open", "Total Incurred": "4,500.00"})]  # fmt: skip
+def test_paid_is_net_of_recoveries_and_an_incurred_fitting_no_convention_says_so(target):
+    rows = [good("C-1", **{"Indemnity Paid": "3,000.00", "Expense Paid": "200", "Recoveries": "500",
+                           "Reserves": "1,500.00", "Status": "open", "Total Incurred": "3,900.00"})]  # fmt: skip
     assert rejected(target, rows) == [
-        "row 2: incurred 4,500.00 is not paid 2,500.00 + reserves 1,500.00"
+        "row 2: incurred 3,900.00 is not paid 2,700.00 + reserves 1,500.00, nor gross of"
+        " recoveries, with expense (4,700.00) or net of recoveries, without expense (4,000.00)"
+        " or gross of recoveries, without expense (4,500.00)"
     ]
+
+
+def _subrogated(number, incurred, expense="200.00"):
+    return good(number, **{"Indemnity Paid": "3,000.00", "Expense Paid": expense,
+                           "Recoveries": "(500.00)", "Reserves": "1,500.00", "Status": "subrogated",
+                           "Total Incurred": incurred})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "incurred, convention",
+    [
+        ("4,200.00", "net"),  # 3000 + 200 - 500 + 1500
+        ("4,700.00", "gross"),  # before recoveries
+        ("4,000.00", "net_no_expense"),
+        ("4,500.00", "gross_no_expense"),
+    ],
+)
+def test_each_known_incurred_convention_is_accepted_and_recorded(target, incurred, convention):
+    rows = [good("C-0"), _subrogated("C-1", incurred), _subrogated("C-2", incurred)]
+    outcome = run(target, csv_bytes([HEAD, *rows]))
+    assert outcome.imported == 3
+    assert outcome.report.incurred_convention == convention
+    stored = Claim.objects.get(claim_number="C-1")
+    assert stored.total_incurred == Decimal("4200.00")  # always the domain's paid + reserves
+
+
+def test_only_rows_fitting_no_convention_are_refused(target):
+    rows = [_subrogated("C-1", "4,700.00"), _subrogated("C-2", "4,750.00"),
+            _subrogated("C-3", "4,700.00")]  # fmt: skip
+    errors = rejected(target, rows)
+    assert len(errors) == 1 and errors[0].startswith(
+        "row 3: incurred 4,750.00 is not paid 2,700.00 + reserves 1,500.00, nor gross of"
+        " recoveries, with expense (4,700.00)"
+    )
 
 
 def test_closed_claim_carries_no_reserves(target):
@@ -315,3 +351,32 @@ def test_effective_and_expiration_date_columns_are_checked():
         11, ["C", "2023-05-05", "closed", "2023-01-01", "2024-01-01"]
     )
     assert problems == [] and claim.term.start == dt.date(2023, 1, 1)
+
+
+def test_date_closed_adjuster_driver_and_the_printed_status_are_kept(agency):
+    from claims import services
+    from claims.importers import TermDefaults
+    from tests.factories import CarrierFactory, InsuredFactory
+
+    insured, carrier = InsuredFactory(agency=agency), CarrierFactory()
+    data = csv_bytes(
+        [
+            ["Claim #", "DOL", "Status", "Date Closed", "Adjuster", "Driver", "Paid Loss", "O/S",
+             "Policy Period"],
+            ["A-1", "2025-02-01", "Pending", "", "R. Castillo", "J. Doe", "100", "50",
+             "2025-01-01 to 2026-01-01"],
+            ["A-2", "2025-03-01", "CWP", "2025-05-01", "D. Whitfield", "", "0", "0",
+             "2025-01-01 to 2026-01-01"],
+        ]
+    )  # fmt: skip
+    services.loss_run_import(agency=agency, user=None, insured=insured, carrier=carrier,
+                             fileobj=io.BytesIO(data), valuation_date=dt.date(2025, 12, 1),
+                             defaults=TermDefaults())  # fmt: skip
+    first, second = Claim.objects.order_by("claim_number")
+    assert (first.status, first.status_as_printed, first.adjuster, first.driver) == (
+        "open",
+        "Pending",
+        "R. Castillo",
+        "J. Doe",
+    )
+    assert (second.status, second.date_closed) == ("closed", dt.date(2025, 5, 1))

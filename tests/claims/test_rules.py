@@ -77,3 +77,21 @@ def test_database_refuses_a_term_that_does_not_end_after_it_starts(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         ReportTerm.objects.filter(pk=term.pk).update(term_end=term.term_start)
     ReportTerm.objects.filter(pk=term.pk).update(term_end=term.term_start + dt.timedelta(days=1))
+
+
+def test_incurred_conventions_name_every_way_a_carrier_prints_incurred():
+    from claims.rules import document_convention, incurred_conventions
+
+    amounts = {"indemnity": D("3000"), "medical": D("0"), "expense": D("200"),
+               "recoveries": D("500"), "reserves": D("1500")}  # fmt: skip
+    assert incurred_conventions(printed=D("4200"), **amounts) == {"net"}
+    assert incurred_conventions(printed=D("4700"), **amounts) == {"gross"}
+    assert incurred_conventions(printed=D("4000"), **amounts) == {"net_no_expense"}
+    assert incurred_conventions(printed=D("4500"), **amounts) == {"gross_no_expense"}
+    assert incurred_conventions(printed=D("3900"), **amounts) == frozenset()
+    printed_paid = incurred_conventions(printed=D("4100"), paid_total=D("2600"), **amounts)
+    assert printed_paid == {"printed_paid"}
+    # Without recoveries or expense the conventions agree: the first listed is recorded.
+    assert document_convention({"net": 5, "gross": 5, "net_no_expense": 5}) == "net"
+    assert document_convention({"net": 5, "gross": 7}) == "gross"
+    assert document_convention({}) == ""

@@ -6,14 +6,14 @@ from tests.claims.factories import ImportJobFactory
 
 
 def test_a_task_that_breaks_marks_the_import_failed_and_re_raises(agency, monkeypatch):
-    job = ImportJobFactory(agency=agency, status=ImportJob.Status.VALIDATING)
+    job = ImportJobFactory(agency=agency, status=ImportJob.Status.READING)
 
     def broken(*, job):
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(services, "import_job_validate", broken)
+    monkeypatch.setattr(services, "import_job_read", broken)
     with pytest.raises(RuntimeError):
-        tasks.import_validate(job.pk)
+        tasks.import_read(job.pk)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
     assert job.message == "The import stopped unexpectedly (RuntimeError)."

@@ -10,8 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from claims import services
-from claims.models import CarrierHeaderMapping, Claim, ImportJob, LossRunReport, ReportTerm
-from claims.services import import_jobs
+from claims.models import Claim, ImportJob, LossRunReport, ReportTerm
 from tests.claims.factories import ClaimFactory, LossRunReportFactory, ReportTermFactory
 from tests.claims.files import csv_bytes
 from tests.factories import CarrierFactory, InsuredFactory, LossRunRequestFactory
@@ -153,106 +152,6 @@ def test_anonymous_is_sent_to_sign_in(client, insured):
 
 
 # --- import flow ------------------------------------------------------------------------------
-
-
-def test_upload_map_preview_commit_inline(owner_client, agency, insured, carrier):
-    response = upload(owner_client, insured, carrier, csv_bytes([HEAD, row("A-1"), row("A-2")]))
-    job = ImportJob.objects.get()
-    assert response.status_code == 302 and response["Location"].endswith(
-        f"/imports/{job.pk}/mapping/"
-    )
-    mapping_page = owner_client.get(response["Location"])
-    assert mapping_page.status_code == 200
-    assert b"Clm #" in mapping_page.content
-    posted = {f"col_{i}": f for i, f in enumerate(job.mapping)}
-    response = owner_client.post(response["Location"], posted)
-    job.refresh_from_db()
-    assert job.status == ImportJob.Status.PREVIEW and job.bad_rows == 0
-    preview = owner_client.get(reverse("claims:import_detail", kwargs={"import_id": job.pk}))
-    assert b"All 2 rows are good" in preview.content and b"A-1" in preview.content
-    assert Claim.objects.count() == 0  # nothing before the commit
-    response = owner_client.post(reverse("claims:import_commit", kwargs={"import_id": job.pk}))
-    assert response["Location"] == reverse(
-        "claims:insured_summary", kwargs={"insured_id": insured.pk}
-    )
-    assert Claim.objects.count() == 2
-    report = LossRunReport.objects.get()
-    assert report.document.original_name == "loss-run.csv" and report.valuation_date == dt.date(
-        2026, 10, 1
-    )
-    assert (
-        CarrierHeaderMapping.objects.get(agency=agency, carrier=carrier).mapping["claim number"]
-        == "claim_number"
-    )
-
-
-def test_preview_lists_errors_and_commits_nothing_until_bad_rows_are_dropped(
-    owner_client, insured, carrier
-):
-    rows = [
-        HEAD,
-        row("A-1"),
-        row("A-2", dol="2025-02-30"),
-        row("A-3", incurred="5000.00", paid="3000.00", reserves="1500.00", status="open"),
-    ]
-    upload(owner_client, insured, carrier, csv_bytes(rows))
-    job = ImportJob.objects.get()
-    owner_client.post(reverse("claims:import_mapping", kwargs={"import_id": job.pk}),
-                      {f"col_{i}": f for i, f in enumerate(job.mapping)})  # fmt: skip
-    page = owner_client.get(
-        reverse("claims:import_detail", kwargs={"import_id": job.pk})
-    ).content.decode()
-    assert "row 3: date of loss 2025-02-30 is not a date" in page
-    assert "row 4: incurred 5,000.00 is not paid 3,000.00 + reserves 1,500.00" in page
-    commit = reverse("claims:import_commit", kwargs={"import_id": job.pk})
-    owner_client.post(commit)
-    assert Claim.objects.count() == 0
-    owner_client.post(commit, {"drop_bad_rows": "1"})
-    assert list(Claim.objects.values_list("claim_number", flat=True)) == ["A-1"]
-
-
-def test_mapping_errors_keep_the_users_choices(owner_client, insured, carrier):
-    upload(owner_client, insured, carrier, csv_bytes([HEAD, row("A-1")]))
-    job = ImportJob.objects.get()
-    choices = {f"col_{i}": f for i, f in enumerate(job.mapping)}
-    choices["col_5"] = ""  # status ignored
-    response = owner_client.post(
-        reverse("claims:import_mapping", kwargs={"import_id": job.pk}), choices
-    )
-    assert response.status_code == 200
-    assert b"No column is mapped to status." in response.content
-    job.refresh_from_db()
-    assert job.status == ImportJob.Status.MAPPING
-
-
-def test_large_file_runs_in_celery_with_a_progress_partial(
-    owner_client, insured, carrier, monkeypatch, django_capture_on_commit_callbacks
-):
-    monkeypatch.setattr(import_jobs, "INLINE_IMPORT_BYTES", 10)
-    upload(owner_client, insured, carrier, csv_bytes([HEAD] + [row(f"A-{i}") for i in range(50)]))
-    job = ImportJob.objects.get()
-    mapping = {f"col_{i}": f for i, f in enumerate(job.mapping)}
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        owner_client.post(reverse("claims:import_mapping", kwargs={"import_id": job.pk}), mapping)
-    job.refresh_from_db()
-    assert job.status == ImportJob.Status.VALIDATING
-    partial = owner_client.get(
-        reverse("claims:import_progress", kwargs={"import_id": job.pk}), HTTP_HX_REQUEST="true"
-    )
-    assert b"<progress" in partial.content and b'hx-trigger="every 1s"' in partial.content
-    for callback in callbacks:
-        callback()  # the eager Celery task
-    job.refresh_from_db()
-    assert job.status == ImportJob.Status.PREVIEW and job.total_rows == 51
-    done = owner_client.get(
-        reverse("claims:import_progress", kwargs={"import_id": job.pk}), HTTP_HX_REQUEST="true"
-    )
-    assert done["HX-Refresh"] == "true"
-    with django_capture_on_commit_callbacks(execute=True):
-        owner_client.post(reverse("claims:import_commit", kwargs={"import_id": job.pk}))
-    job.refresh_from_db()
-    assert job.status == ImportJob.Status.DONE and job.imported_count == 50
-    assert Claim.objects.count() == 50
 
 
 def test_upload_refuses_a_pdf_for_claims_and_keeps_the_form(owner_client, insured, carrier):

@@ -38,7 +38,7 @@ def test_values_dates_formulas_and_gaps_read_like_openpyxl_data_only():
 
 def test_row_count_comes_from_the_dimension():
     data = workbook_bytes(lambda ws: [ws.append([i]) for i in range(12)])
-    assert SheetFile(io.BytesIO(data)).row_count() == 12
+    assert SheetFile(io.BytesIO(data)).scan().total_rows == 12
 
 
 def _with_part(data: bytes, name: str, content: bytes) -> bytes:
@@ -63,7 +63,7 @@ def test_a_part_declaring_entities_is_refused(prolog):
     body = sheet[sheet.index(b"<worksheet") :]
     bad = _with_part(data, "xl/worksheets/sheet1.xml", prolog + body)
     with pytest.raises(UnreadableFile, match="cannot be opened"):
-        SheetFile(io.BytesIO(bad)).find_header()
+        SheetFile(io.BytesIO(bad)).scan()
 
 
 def test_not_a_workbook_is_refused_in_words():

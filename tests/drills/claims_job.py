@@ -1,9 +1,8 @@
 """A claims import driven as the import pages drive it, for the scale-out drill.
 
     python -m tests.drills.claims_job setup            -> agency, owner, insured, carrier, request
-    python -m tests.drills.claims_job start DOC_ID     -> import job of an uploaded document,
-                                                          mapped, its check enqueued
-    python -m tests.drills.claims_job commit JOB_ID    -> the checked job's import enqueued
+    python -m tests.drills.claims_job start DOC_ID     -> import job of an uploaded document:
+                                                          header read, mapped, import enqueued
 
 Run as a drill subprocess (the drill's settings, database and broker); prints JSON. The
 work itself runs on the drill's Celery workers.
@@ -24,7 +23,6 @@ def main() -> None:
 
     from claims import services, tasks
     from claims.importers.rows import TermDefaults
-    from claims.models import ImportJob
     from tests.factories import AgencyFactory, LossRunRequestFactory, OwnerFactory
     from vault.models import Document
 
@@ -49,14 +47,12 @@ def main() -> None:
             valuation_date=dt.date(2025, 6, 30),
             defaults=TermDefaults(),
         )
-        job = services.import_job_set_mapping(agency=job.agency, job=job, fields=job.mapping)
-        tasks.import_validate.delay(job.pk)
-        out = {"job_id": job.pk, "mapping": job.mapping}
-    elif command == "commit":
-        job = ImportJob.objects.select_related("agency").get(pk=int(args[0]))
-        services.import_job_queue_commit(agency=job.agency, job=job, drop_bad_rows=False)
+        job = services.import_job_read(job=job)
+        job = services.import_job_set_mapping(
+            agency=job.agency, job=job, fields=job.mapping, valuation_date=job.valuation_date
+        )
         tasks.import_commit.delay(job.pk)
-        out = {"job_id": job.pk}
+        out = {"job_id": job.pk, "mapping": job.mapping}
     else:
         raise SystemExit(f"unknown command {command}")
     json.dump(out, sys.stdout)

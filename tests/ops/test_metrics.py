@@ -52,7 +52,7 @@ def test_imports_running_sweeps_and_notices_per_milestone(client, agency):
     task_metric_add(name=NOTICE_SENT, label="second_request_due")
     text = scrape(client)
     assert 'lossrun_imports_running{status="importing"} 1.0' in text
-    assert 'lossrun_imports_running{status="validating"} 0.0' in text
+    assert 'lossrun_imports_running{status="reading"} 0.0' in text
     assert "lossrun_sweep_duration_seconds_count 2.0" in text
     assert "lossrun_sweep_duration_seconds_sum 1.0" in text
     assert "lossrun_sweep_last_duration_seconds 0.75" in text

@@ -1,0 +1,173 @@
+"""Column tables: finding a header (one line or several stacked), and cutting rows into its cells."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claims.extract.words import Line, Segment
+from claims.labels import field_for
+
+MEASURES = {"paid_total": "paid", "reserves": "reserve", "total_incurred": "incurred"}
+
+
+@dataclass
+class Column:
+    field: str | None
+    label: str
+    x0: float
+    x1: float
+
+
+@dataclass
+class Columns:
+    columns: list[Column]
+    kind: str  # "claims", "more" (a second label row of a claim), "summary", "ledger"
+
+    @property
+    def fields(self) -> set[str]:
+        return {c.field for c in self.columns if c.field}
+
+    def assign(self, line: Line) -> tuple[dict[str, list[Segment]], list[Segment]]:
+        """Each segment goes to the column it overlaps most; text across several columns is returned apart."""
+        cached = line.meta.get("cells")
+        if cached and cached[0] is self:
+            return cached[1]
+        found = self._assign(line)
+        line.meta["cells"] = (self, found)
+        return found
+
+    def _assign(self, line: Line) -> tuple[dict[str, list[Segment]], list[Segment]]:
+        cells: dict[str, list[Segment]] = {}
+        spanning: list[Segment] = []
+        for segment in line.segments:
+            x0, x1 = segment.x0, segment.x1
+            best, best_score, covered = 0, -1e9, 0
+            for i, column in enumerate(self.columns):
+                inter = min(x1, column.x1) - max(x0, column.x0)
+                if inter > 0.5 * max(column.x1 - column.x0, 1.0):
+                    covered += 1
+                score = inter if inter > 0 else -min(abs(x0 - column.x1), abs(column.x0 - x1))
+                if score > best_score:
+                    best, best_score = i, score
+            if covered >= 2 and len(segment.words) >= 4:
+                spanning.append(segment)
+            elif covered >= 2:
+                for word in segment.words:
+                    self._put(cells, Segment([word]), self._best(word.x0, word.x1))
+            else:
+                self._put(cells, segment, best)
+        return cells, spanning
+
+    def _put(self, cells: dict[str, list[Segment]], segment: Segment, index: int) -> None:
+        column = self.columns[index]
+        key = column.field or f"?{index}"
+        if column.field and sum(1 for c in self.columns if c.field == column.field) > 1:
+            key = f"{column.field}+{index}"  # three reserve columns: added up by the caller
+        cells.setdefault(key, []).append(segment)
+
+    def _best(self, x0: float, x1: float) -> int:
+        best, best_score = 0, None
+        for i, column in enumerate(self.columns):
+            inter = min(x1, column.x1) - max(x0, column.x0)
+            score = inter if inter > 0 else -min(abs(x0 - column.x1), abs(column.x0 - x1))
+            if best_score is None or score > best_score:
+                best, best_score = i, score
+        return best
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _label_line(line: Line) -> bool:
+    if len(line.segments) < 2:
+        return False
+    for segment in line.segments:
+        text = segment.text
+        if _DIGIT.search(text) or ":" in text or len(segment.words) > 5:
+            return False
+    return True
+
+
+def _build(line_group: list[Line]) -> list[Column]:
+    """Columns of a header of one or more lines. A label over two or more labels of the next
+    line ("Paid" over "Indemnity" and "Expense") is a group: each column below gets it."""
+    columns = [Column(None, s.text, s.x0, s.x1) for s in line_group[0].segments]
+    for line in line_group[1:]:
+        under: dict[int, list[Segment]] = {}
+        loose: list[Segment] = []
+        for segment in line.segments:
+            index = next(
+                (
+                    i
+                    for i, c in enumerate(columns)
+                    if min(segment.x1, c.x1) - max(segment.x0, c.x0) > 0
+                ),
+                None,
+            )
+            if index is None:
+                loose.append(segment)
+            else:
+                under.setdefault(index, []).append(segment)
+        rebuilt: list[Column] = []
+        for i, column in enumerate(columns):
+            below = under.get(i, [])
+            if len(below) >= 2:
+                rebuilt.extend(Column(None, f"{column.label} {s.text}", s.x0, s.x1) for s in below)
+            elif below:
+                s = below[0]
+                rebuilt.append(
+                    Column(
+                        None, f"{column.label} {s.text}", min(column.x0, s.x0), max(column.x1, s.x1)
+                    )
+                )
+            else:
+                rebuilt.append(column)
+        rebuilt.extend(Column(None, s.text, s.x0, s.x1) for s in loose)
+        columns = rebuilt
+    columns.sort(key=lambda c: c.x0)
+    for column in columns:
+        column.field = field_for(column.label)
+    return columns
+
+
+def _score(columns: list[Column]) -> int:
+    return sum(1 for c in columns if c.field)
+
+
+def header_at(lines: list[Line], index: int) -> tuple[Columns, int] | None:
+    """The column header starting at lines[index] and how many lines it takes, or None."""
+    first = lines[index]
+    if not _label_line(first):
+        return None
+    group = [first]
+    best = _build(group)
+    for nxt in lines[index + 1 : index + 3]:
+        previous = group[-1]
+        if nxt.page != first.page or nxt.top - previous.bottom > 0.8 * previous.height:
+            break
+        if any(_DIGIT.search(s.text) or ":" in s.text or len(s.words) > 5 for s in nxt.segments):
+            break
+        merged = _build([*group, nxt])
+        if _score(merged) <= _score(best) and len(merged) > len(best):
+            break
+        if _score(merged) < _score(best):
+            break
+        group.append(nxt)
+        best = merged
+    score = _score(best)
+    # Three labels at least: two ("Status  Closed") are as often a label and its value.
+    if score < 3 or score < 0.6 * len(best):
+        return None
+    fields = {c.field for c in best if c.field}
+    if "claim_number" in fields:
+        kind = "claims"
+    elif "claim_count" in fields or (
+        "policy_number" in fields and fields & {"term_start", "policy_period"}
+    ):
+        kind = "summary"
+    elif "category" in fields or (fields <= set(MEASURES) | {"category"}):
+        kind = "ledger"
+    else:
+        kind = "more"
+    return Columns(best, kind), len(group)

@@ -1,0 +1,152 @@
+"""The summing side of the assembly: ledger rows (category x paid / reserve / incurred), total
+and summary lines, and the per-term summary tables. Mixed into claims.extract.assemble.Assembler,
+whose state (current claim, columns, context, terms) these methods read and write."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from claims.extract.columns import MEASURES
+from claims.extract.pairs import claim_count, labeled_pairs, loose_amounts, segment_pairs
+from claims.extract.values import amount_text, date_iso, period_in
+from claims.extract.words import Line
+from claims.labels import CLAIM_FIELDS, MONEY_FIELDS
+
+_CATEGORY = (
+    (re.compile(r"^(claim\s+)?totals?\b", re.I), "total"),
+    (re.compile(r"recover|subro|salvage|deductible", re.I), "recovery"),
+    (re.compile(r"medical|\bmed\b", re.I), "medical"),
+    (re.compile(r"expense|alae|legal|\blae\b", re.I), "expense"),
+    (
+        re.compile(r"indemnity|\bind\b|loss|bodily|property damage|\bbi\b|\bpd\b|comp", re.I),
+        "indemnity",
+    ),
+)
+_LEDGER_FIELD = {
+    ("indemnity", "paid"): "paid_indemnity",
+    ("medical", "paid"): "paid_medical",
+    ("expense", "paid"): "paid_expense",
+    ("recovery", "paid"): "recoveries",
+    ("total", "paid"): "paid_total",
+    ("total", "reserve"): "reserves",
+    ("total", "incurred"): "total_incurred",
+}
+
+
+def sum_text(amounts: list[str]) -> str:
+    total = sum((Decimal(a) for a in amounts), Decimal(0))
+    return str(total)
+
+
+class TotalsMixin:
+    def _ledger_row(self, line: Line) -> None:
+        claim = self.current
+        assert self.columns is not None
+        if claim is None:
+            return
+        labels = [(i, s) for i, s in enumerate(line.segments) if not re.search(r"\d", s.text)]
+        found = next(
+            ((i, name) for i, seg in labels for rx, name in _CATEGORY if rx.search(seg.text)),
+            None,
+        )
+        index, category = found if found else (0, None)
+        if category is None:
+            self._continuation(line, line.segments)
+            return
+        rest = Line(line.page, line.top, line.bottom, line.segments[index + 1 :], line.page_height)
+        cells, _ = self.columns.assign(rest)
+        for field, segments in cells.items():
+            measure = MEASURES.get(field)
+            text = " ".join(s.text for s in segments)
+            if measure is None or amount_text(text) is None:
+                continue
+            target = _LEDGER_FIELD.get((category, measure))
+            if target is None and measure == "reserve" and category != "recovery":
+                self.ledger_reserves.setdefault(id(claim), []).append(amount_text(text) or "0")
+                continue
+            if target and claim.get(target) and category != "total":
+                # Transactions: several payment lines of one kind add up.
+                claim.values[target] = sum_text([claim.values[target], amount_text(text) or "0"])
+            elif target and not claim.get(target):
+                self._set(claim, target, text, [w for s in segments for w in s.words], line.page)
+
+    def _total(self, line: Line, kind: str) -> bool:
+        if (
+            kind in ("claim", "plain")
+            and self.columns
+            and self.columns.kind == "ledger"
+            and self.current
+        ):
+            self._ledger_row(line)
+            return True
+        pairs = [p for p in labeled_pairs(line) if p.field]
+        if (
+            kind == "plain"
+            and self.current
+            and self.card
+            and pairs
+            and all(p.field in CLAIM_FIELDS and not self.current.get(p.field) for p in pairs)
+        ):
+            return False  # "Total Incurred: $500" inside a claim card
+        beside = [] if pairs or self.columns else segment_pairs(line)
+        if (
+            kind == "plain"
+            and self.current
+            and self.card
+            and beside
+            and all(p.field in CLAIM_FIELDS and not self.current.get(p.field) for p in beside)
+        ):
+            self._pairs(line, beside)  # "Total Paid   $500" inside a claim card
+            return True
+        self._close()
+        summary = self.columns is not None and self.columns.kind == "summary"
+        # Totals before any policy heading (a summary box on the first page) are the report's.
+        grand = kind == "grand" or summary or self.context == ("", "", "")
+        target = self.grand if grand else self._term(self.context).printed
+        loose = loose_amounts(line)
+        pairs = [p for p in pairs if p.field in MONEY_FIELDS or p.field == "claim_count"]
+        if pairs:
+            for pair in pairs:
+                self._total_value(target, pair.field or "", pair.value)
+        elif loose:
+            for field, text in loose:
+                self._total_value(target, field, text)
+        elif self.columns:
+            cells, _ = self.columns.assign(line)
+            for field, segments in cells.items():
+                self._total_value(target, field, " ".join(s.text for s in segments))
+        count = claim_count(line.text)
+        if count:
+            target["claim_count"] = count
+        return True
+
+    @staticmethod
+    def _total_value(target: dict[str, str], field: str, text: str) -> None:
+        split, field = "+" in field, field.split("+")[0]
+        if field in MONEY_FIELDS and (value := amount_text(text)) is not None:
+            # Several reserve columns add up; a second total line replaces the first.
+            target[field] = sum_text([target[field], value]) if split and field in target else value
+        elif field == "claim_count" and text.strip().isdigit():
+            target["claim_count"] = text.strip()
+
+    def _summary_row(self, line: Line) -> None:
+        assert self.columns is not None
+        cells, _ = self.columns.assign(line)
+        text = {f: " ".join(s.text for s in segs) for f, segs in cells.items()}
+        period = period_in(text.get("policy_period", "")) or (
+            (date_iso(text.get("term_start", "")), date_iso(text.get("term_end", "")))
+        )
+        policy = text.get("policy_number", "").strip()
+        if not period[0] and not policy:
+            return
+        key = self._match_term(policy, period[0] or "", period[1] or "")
+        printed = self._term(key).printed
+        for field, value in text.items():
+            self._total_value(printed, field, value)
+
+    def _match_term(self, policy: str, start: str, end: str) -> tuple[str, str, str]:
+        for key in self.terms:
+            if (not policy or key[0] == policy) and (not start or key[1] == start):
+                return key
+        return (policy, start, end)

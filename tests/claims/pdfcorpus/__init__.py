@@ -1,0 +1,57 @@
+"""Synthetic loss-run PDFs with ground truth, rendered with WeasyPrint (tests and bench/)."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+from tests.claims.pdfcorpus.layouts_blocks import cards, ledger, stacked
+from tests.claims.pdfcorpus.layouts_more import grouped
+from tests.claims.pdfcorpus.layouts_tables import (
+    columns_first_page,
+    columns_repeated,
+    two_line_header,
+)
+from tests.claims.pdfcorpus.types import Sample
+
+LAYOUTS = {
+    f.__name__: f
+    for f in (
+        columns_repeated,
+        columns_first_page,
+        two_line_header,
+        cards,
+        stacked,
+        ledger,
+        grouped,
+    )
+}
+
+
+@cache
+def sample(name: str) -> tuple[Sample, bytes]:
+    """The layout's truth and PDF; each claim's truth gets the page its claim number is on."""
+    import pypdfium2 as pdfium
+    from weasyprint import HTML
+
+    if name.endswith("_scanned"):
+        truth, pdf = sample(name.removesuffix("_scanned"))
+        return truth, rasterise(pdf)
+    truth = LAYOUTS[name]()
+    pdf = HTML(string=truth.html).write_pdf()
+    doc = pdfium.PdfDocument(pdf)
+    texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    for claim in truth.claims:
+        claim["page"] = next(i + 1 for i, t in enumerate(texts) if claim["claim_number"] in t)
+    return truth, pdf
+
+
+def rasterise(pdf: bytes, *, dpi: int = 200) -> bytes:
+    """A scanned copy: every page rendered to a grey image, saved as an image-only PDF."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    images = [doc[i].render(scale=dpi / 72, grayscale=True).to_pil() for i in range(len(doc))]
+    out = io.BytesIO()
+    images[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return out.getvalue()
