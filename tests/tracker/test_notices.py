@@ -58,6 +58,14 @@ def test_a_notice_whose_email_is_out_or_going_stays_as_it_is(queued, email_statu
     assert Email.objects.get(pk=queued.email_id).status == email_status
 
 
+def test_a_notice_is_read_with_its_email_in_one_query(queued, django_assert_num_queries):
+    Email.objects.filter(pk=queued.email_id).update(status=E.SENT)
+    with django_assert_num_queries(1):
+        assert notice_withdraw(notice_id=queued.pk, reason="x") is False
+    with django_assert_num_queries(1):
+        assert notice_retime(notice_id=queued.pk, due_at=LATER) is False
+
+
 def test_a_cancelled_notice_is_neither_withdrawn_again_nor_re_timed(queued):
     assert notice_withdraw(notice_id=queued.pk, reason="first") is True
     assert notice_withdraw(notice_id=queued.pk, reason="second") is False
@@ -177,13 +185,17 @@ def test_a_ticket_opened_withdraws_the_unsent_notice_saying_so(queued):
 # --- new requests of a bulk creation ---------------------------------------------------------
 
 
-def test_new_requests_get_their_due_columns_from_the_agency_calendar(ny_agency):
+def test_new_requests_get_their_due_columns_from_the_agency_calendar(
+    ny_agency, django_assert_num_queries
+):
     from accounts.models import AgencyClosedDay
 
     AgencyClosedDay.objects.create(agency=ny_agency, date=dt.date(2026, 3, 16))
     fresh = LossRunRequestFactory.build(created_at=CREATED, first_request_on=None)
     first = LossRunRequestFactory.build(created_at=CREATED, first_request_on=dt.date(2026, 3, 2))
-    requests_schedule_new([fresh, first], agency=ny_agency)
+    third = LossRunRequestFactory.build(created_at=CREATED, first_request_on=None)
+    with django_assert_num_queries(1):  # the agency's closed days, however many requests
+        requests_schedule_new([fresh, first, third], agency=ny_agency)
     assert fresh.agency == first.agency == ny_agency
     assert fresh.next_due_at == DAY2_AT and fresh.second_request_due_at is None
     # The 10th business day after March 2 is the 16th, closed: the 17th.
