@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -93,7 +93,6 @@ def build_message(email: Email) -> EmailMultiAlternatives:
         cc=email.cc,
         reply_to=email.reply_to,
         headers={**email.headers, "Message-ID": email.message_id},
-        connection=get_connection(fail_silently=False),
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")

@@ -35,6 +35,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "outbox.delivery": (
         "tests/outbox/test_delivery.py",
         "tests/outbox/test_requeue.py",
+        "tests/outbox/test_message.py",
         "tests/outbox/test_windows.py",
         "tests/outbox/test_enqueue.py",
         "tests/tracker/test_delivery_window.py",
