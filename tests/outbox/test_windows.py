@@ -206,3 +206,17 @@ def test_outbox_deliver_reports_a_deferral_with_its_next_moment(db):
     assert f"e-mail {email.pk}: deferred to {OPENS.isoformat()} (send window)" in text
     assert "Sent 0, failed 0, skipped 0, deferred 1." in text
     assert mail.outbox == []
+
+
+def test_the_window_asked_and_moved_is_the_delivered_rows_own(db):
+    held = queue()
+    with smtp_down(), pytest.raises(DeliveryError):
+        email_deliver(email_id=held.pk, now=QUEUED)
+    other_held = queue(at=QUEUED + dt.timedelta(minutes=1))
+    free = queue(kind="free.note", at=QUEUED + dt.timedelta(minutes=2))  # the newest row
+    night = QUEUED + dt.timedelta(hours=3)
+    assert email_deliver(email_id=held.pk, now=night) == "deferred"
+    assert mail.outbox == []
+    assert Email.objects.get(pk=held.pk).next_attempt_at == OPENS
+    assert Email.objects.get(pk=other_held.pk).next_attempt_at == other_held.next_attempt_at
+    assert Email.objects.get(pk=free.pk).next_attempt_at == free.next_attempt_at
