@@ -34,6 +34,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     ),
     "outbox.delivery": (
         "tests/outbox/test_delivery.py",
+        "tests/outbox/test_claims.py",
         "tests/outbox/test_requeue.py",
         "tests/outbox/test_message.py",
         "tests/outbox/test_windows.py",
