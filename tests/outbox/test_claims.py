@@ -88,3 +88,11 @@ def test_a_failure_keeps_its_error_bounded_and_logs_the_attempt(email, caplog):
     email.refresh_from_db()
     assert len(email.last_error) == 2000 and email.last_error.startswith("SMTPDataError: (554")
     assert f"E-mail {email.pk} failed (attempt 1): (554, " in caplog.text
+
+
+def test_a_normal_send_logs_no_error(email, caplog):
+    with caplog.at_level(logging.WARNING, logger="outbox.delivery"):
+        assert email_deliver(email_id=email.pk, now=NOW) == "sent"
+    assert caplog.records == []
+    email.refresh_from_db()
+    assert email.status == S.SENT
