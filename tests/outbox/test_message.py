@@ -5,9 +5,12 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from outbox.delivery import DeliveryError, build_message, email_deliver
 from outbox.services import email_queue
+from outbox.types import Attachment
 
 
 def queue(**kwargs):
@@ -22,7 +25,9 @@ def queue(**kwargs):
 
 
 def test_the_message_carries_every_field_of_the_row(db):
+    stored = default_storage.save("scans/p.bin", ContentFile(b"\x89PNG data"))
     email = queue(
+        attachments=[Attachment(stored, "Proof of carrier.bin", "image/png")],
         cc=["c@example.test"],
         reply_to=["r@example.test"],
         headers={"X-Tracker-Notice": "7"},
@@ -36,6 +41,8 @@ def test_the_message_carries_every_field_of_the_row(db):
     assert message.reply_to == ["r@example.test"]
     assert message.extra_headers == {"X-Tracker-Notice": "7", "Message-ID": email.message_id}
     assert message.alternatives[0][:2] == ("<p>Hi</p>", "text/html")
+    # The stored content type, not one guessed from the file name; the bytes as stored.
+    assert message.attachments == [("Proof of carrier.bin", b"\x89PNG data", "image/png")]
 
 
 def test_without_its_own_sender_the_message_comes_from_the_default(db, settings):
