@@ -5,15 +5,22 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
-from outbox.delivery import email_deliver
+from outbox.delivery import ENQUEUE_GRACE, email_deliver
 from outbox.models import Email
 from tests.factories import LossRunRequestFactory
 from tracker.models import Notification
-from tracker.notices import notice_retime, notice_withdraw, notices_waiting
+from tracker.notices import (
+    NO_RECIPIENT,
+    notice_retime,
+    notice_withdraw,
+    notices_queue,
+    notices_waiting,
+)
 from tracker.schedule import request_helpdesk_hold, requests_schedule_new, withdraw_reason
 from tracker.services import sweep
-from tracker.timeline import DAY2
+from tracker.timeline import DAY2, HELPDESK_DUE
 
 NY = ZoneInfo("America/New_York")
 S = Notification.Status
@@ -201,3 +208,97 @@ def test_new_requests_get_their_due_columns_from_the_agency_calendar(
     # The 10th business day after March 2 is the 16th, closed: the 17th.
     assert first.next_due_at == first.second_request_due_at == at(2026, 3, 17, 8, 0)
     assert first.helpdesk_due_at is None
+
+
+# --- queueing a notice's e-mail ------------------------------------------------------------
+
+
+def pending_notice(req, **fields):
+    fields = {"milestone": DAY2, "basis": "b", "due_at": DAY2_AT} | fields
+    return Notification.objects.create(agency=req.agency, request=req, **fields)
+
+
+def test_only_pending_notices_without_an_email_get_one(make_request):
+    req = make_request(created_at=CREATED)
+    cancelled = pending_notice(req, status=S.CANCELLED)
+    (with_email,) = notices_queue([pending_notice(req, basis="c").pk])
+    Notification.objects.filter(pk=with_email.pk).update(status=S.PENDING)
+    email_count = Email.objects.count()
+    assert notices_queue([cancelled.pk, with_email.pk]) == []
+    assert Email.objects.count() == email_count
+    assert Notification.objects.get(pk=cancelled.pk).email is None
+
+
+def test_the_queued_notices_come_back_queued_with_their_email(make_request):
+    req = make_request(created_at=CREATED)
+    (notice,) = notices_queue([pending_notice(req).pk])
+    assert notice.status == S.QUEUED and notice.email_id is not None
+    stored = Notification.objects.get(pk=notice.pk)
+    assert stored.status == S.QUEUED and stored.email_id == notice.email_id
+
+
+def test_a_notice_without_recipient_comes_back_cancelled_saying_why(make_request):
+    from accounts.models import Agency, User
+
+    req = make_request(created_at=CREATED)
+    User.objects.filter(agency=req.agency).update(is_active=False)
+    Agency.objects.filter(pk=req.agency_id).update(copy_addresses="", email="")
+    (notice,) = notices_queue([pending_notice(req).pk])
+    assert notice.status == S.CANCELLED and notice.last_error == NO_RECIPIENT
+    assert Notification.objects.get(pk=notice.pk).last_error == NO_RECIPIENT
+
+
+def test_the_first_attempt_is_never_before_not_before(make_request):
+    req = make_request(created_at=CREATED)
+    with time_machine.travel(DAY2_AT, tick=False):
+        (plain,) = notices_queue([pending_notice(req).pk])
+        req2 = make_request(created_at=CREATED)
+        (early,) = notices_queue([pending_notice(req2).pk], not_before=DAY2_AT)
+        req3 = make_request(created_at=CREATED)
+        (late,) = notices_queue([pending_notice(req3).pk], not_before=LATER)
+    assert plain.email.next_attempt_at == DAY2_AT + ENQUEUE_GRACE
+    assert early.email.next_attempt_at == DAY2_AT + ENQUEUE_GRACE
+    assert late.email.next_attempt_at == LATER
+
+
+def test_queueing_many_notices_costs_the_queries_of_one(make_request):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost(n):
+        ids = [pending_notice(make_request(created_at=CREATED)).pk for _ in range(n)]
+        with CaptureQueriesContext(connection) as ctx:
+            assert len(notices_queue(ids)) == n
+        return len(ctx.captured_queries)
+
+    assert cost(1) == cost(3)
+
+
+def test_the_help_desk_notice_reads_its_times_in_the_agency_zone(make_request):
+    from tests.factories import AgencyFactory
+
+    honolulu = AgencyFactory(time_zone="Pacific/Honolulu", copy_addresses="")
+    hst = ZoneInfo("Pacific/Honolulu")
+    second = dt.datetime(2026, 3, 3, 10, 30, tzinfo=hst)
+    req = make_request(
+        agency=honolulu, created_at=CREATED, first=dt.date(2026, 2, 2), second=second
+    )
+    notice = Notification.objects.create(
+        agency=honolulu,
+        request=req,
+        milestone=HELPDESK_DUE,
+        basis="b",
+        due_at=second + dt.timedelta(hours=24),
+    )
+    (queued,) = notices_queue([notice.pk])
+    body = queued.email.text_body
+    assert "Tuesday, March 3, 2026, 10:30 AM HST" in body
+    assert "Wednesday, March 4, 2026, 10:30 AM HST" in body
+
+
+def test_notices_waiting_leave_out_cancelled_ones_and_those_with_an_email(queued, make_request):
+    req = make_request(created_at=CREATED)
+    cancelled = pending_notice(req, status=S.CANCELLED)
+    Notification.objects.filter(pk=queued.pk).update(status=S.PENDING)  # e-mail still set
+    assert cancelled.pk not in notices_waiting(now=LATER, limit=10)
+    assert notices_waiting(now=LATER, limit=10) == []
