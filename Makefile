@@ -63,15 +63,17 @@ sysdeps:
 		fi; \
 	fi
 
-# Mutation testing of the tracker's calendar, timeline and notice delivery (not part of CI:
-# it takes CPU; see README "Mutation testing"). PROPERTY_EXAMPLES keeps the DB property test short.
+# Mutation testing of the tracker's calendar, timeline, schedule and notices and the outbox's
+# delivery and send windows (not part of CI: it takes CPU; see README "Mutation testing").
+# Each mutant runs its module's targeted tests (tests/mutation.py); PROPERTY_EXAMPLES keeps
+# the DB property test short. MUTATION_CHILDREN: parallel mutants (the machine is shared).
+MUTATION_CHILDREN ?= 2
 mutation: deps
 	@mkdir -p var
 	rm -rf mutants
-	PROPERTY_EXAMPLES=8 $(BIN)/mutmut run --max-children 2
+	PROPERTY_EXAMPLES=8 $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN)
 	$(BIN)/mutmut results --all true > var/mutmut-results.txt || true
-	@grep -c ": killed" var/mutmut-results.txt | sed 's/^/killed: /'
-	@grep -vc ": killed" var/mutmut-results.txt | sed 's/^/not killed: /'
+	@awk -F': ' '{n[$$2]++} END {for (s in n) print s ": " n[s]}' var/mutmut-results.txt | sort
 	@# The mutated copy of the project must not stay in the tree (template scans would read it).
 	rm -rf mutants
 

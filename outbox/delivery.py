@@ -7,6 +7,9 @@
 3. on an error the row is `failed` with its error and a backoff; the beat sweep
    (`requeue`) re-enqueues failed rows after their backoff, pending rows nobody picked up
    and claims older than CLAIM_TIMEOUT (a worker killed between claim and send).
+A kind held to a send window (`outbox.windows`: the tracker's notices) is sent only inside
+it: an attempt outside it is deferred to the window's next opening, and a backoff that
+ends outside it is moved there too.
 The only window for a duplicate is a worker dying after the SMTP server accepted the
 message and before the row is marked sent; every message carries the row's stable
 Message-ID so the receiving side can de-duplicate even that.
@@ -24,12 +27,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from outbox.models import Email
+from outbox.windows import window_opens
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +60,11 @@ def retry_backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** min(attempts, 10)), MAX_BACKOFF)
 
 
+def _claimable(now: dt.datetime) -> Q:
+    """Pending or failed rows, and `sending` rows whose claim is older than CLAIM_TIMEOUT."""
+    return Q(status__in=LIVE) | Q(status=Email.Status.SENDING, claimed_at__lte=now - CLAIM_TIMEOUT)
+
+
 def email_claim(*, email_id: int, now: dt.datetime) -> uuid.UUID | None:
     """Take a row for sending with one conditional UPDATE; None: someone else has it.
 
@@ -64,10 +73,7 @@ def email_claim(*, email_id: int, now: dt.datetime) -> uuid.UUID | None:
     of this delivery is guarded by it. Works the same on SQLite and PostgreSQL.
     """
     token = uuid.uuid4()
-    claimable = Q(status__in=LIVE) | Q(
-        status=Email.Status.SENDING, claimed_at__lte=now - CLAIM_TIMEOUT
-    )
-    claimed = Email.objects.filter(claimable, pk=email_id).update(
+    claimed = Email.objects.filter(_claimable(now), pk=email_id).update(
         status=Email.Status.SENDING,
         claimed_at=now,
         claim_token=token,
@@ -87,7 +93,6 @@ def build_message(email: Email) -> EmailMultiAlternatives:
         cc=email.cc,
         reply_to=email.reply_to,
         headers={**email.headers, "Message-ID": email.message_id},
-        connection=get_connection(fail_silently=False),
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
@@ -97,9 +102,19 @@ def build_message(email: Email) -> EmailMultiAlternatives:
     return message
 
 
+def timed_by_caller(email: Email, now: dt.datetime) -> bool:
+    """The first attempt right after queueing: the caller chose that moment (the tracker's
+    sweep queues a notice only inside the agency's working hours, also when an operator
+    replays a past moment), so its window is not asked again. Every later attempt is: a
+    retry after a failure, a takeover, a row the outbox sweep re-enqueues after the grace
+    (no worker took it in time)."""
+    return email.attempts == 0 and now < email.created_at + ENQUEUE_GRACE
+
+
 def email_deliver(*, email_id: int, now: dt.datetime | None = None) -> str:
     """Claim and send one row. Returns "skipped" (someone else has it, or it is already
-    sent or cancelled) or "sent"; on a sending error the row is marked failed (error and
+    sent or cancelled), "deferred" (its send window is closed: the next attempt waits for
+    its opening) or "sent"; on a sending error the row is marked failed (error and
     backoff kept) and DeliveryError is raised so the task retries.
 
     Deliberately not one transaction: the claim must be visible to other workers at once
@@ -107,6 +122,15 @@ def email_deliver(*, email_id: int, now: dt.datetime | None = None) -> str:
     conditional UPDATE guarded by the claim token.
     """
     now = now or timezone.now()
+    fields = ("kind", "agency_id", "attempts", "created_at")
+    found = Email.objects.filter(_claimable(now), pk=email_id).only(*fields).first()
+    if found is None:
+        return "skipped"
+    if not timed_by_caller(found, now):
+        opens = window_opens(found, now)
+        if opens > now:
+            held = Email.objects.filter(_claimable(now), pk=email_id)
+            return "deferred" if held.update(next_attempt_at=opens) else "skipped"
     token = email_claim(email_id=email_id, now=now)
     if token is None:
         return "skipped"
@@ -118,7 +142,7 @@ def email_deliver(*, email_id: int, now: dt.datetime | None = None) -> str:
         mine.update(
             status=Email.Status.FAILED,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            next_attempt_at=now + retry_backoff(email.attempts),
+            next_attempt_at=window_opens(email, now + retry_backoff(email.attempts)),
             claim_token=None,
         )
         logger.warning("E-mail %s failed (attempt %s): %s", email_id, email.attempts, exc)

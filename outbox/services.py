@@ -7,8 +7,8 @@ Delivery itself (claim, send, backoff, stale-claim takeover, re-enqueue) is in
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ParamSpec
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -20,6 +20,8 @@ from outbox.delivery import ENQUEUE_GRACE, LIVE, enqueue_on_commit
 from outbox.models import Email
 from outbox.rendering import header_clean, render_email
 from outbox.types import Attachment
+
+P = ParamSpec("P")
 
 
 def new_message_id() -> str:
@@ -47,7 +49,7 @@ def email_build(
     headers: Mapping[str, str] | None = None,
     from_email: str | None = None,
 ) -> Email:
-    """The row `email_queue` would create, rendered but not saved (for `emails_queue`).
+    """The row `email_queue` creates, rendered but not saved (`emails_queue` saves many).
 
     The bodies are rendered now: what the row says is what is sent, whenever that is.
     """
@@ -85,41 +87,23 @@ def emails_queue(emails: Sequence[Email]) -> list[Email]:
     return saved
 
 
-def email_queue(
-    *,
-    kind: str,
-    to: Sequence[str],
-    subject: str,
-    template: str,
-    context: Mapping[str, Any],
-    agency: models.Model | None = None,
-    cc: Sequence[str] = (),
-    reply_to: Sequence[str] = (),
-    attachments: Sequence[Attachment] = (),
-    about: models.Model | None = None,
-    headers: Mapping[str, str] | None = None,
-    from_email: str | None = None,
-) -> Email:
-    """Create one e-mail row in the caller's transaction; its delivery is enqueued on commit.
+def _saved_on_commit(build: Callable[P, Email]) -> Callable[P, Email]:
+    """The one-row queueing function of `build`: exactly `build`'s keyword arguments (one
+    signature, checked by Python at the call and by mypy through the ParamSpec)."""
 
-    Never talks to a mail server. Subject and header values are kept on one line. `agency`
-    is an accounts.Agency (typed as a model: the outbox imports no app above it).
-    """
-    email = email_build(
-        kind=kind,
-        to=to,
-        subject=subject,
-        template=template,
-        context=context,
-        agency=agency,
-        cc=cc,
-        reply_to=reply_to,
-        attachments=attachments,
-        about=about,
-        headers=headers,
-        from_email=from_email,
-    )
-    return emails_queue([email])[0]
+    def email_queue(*args: P.args, **kwargs: P.kwargs) -> Email:
+        """Create one e-mail row in the caller's transaction; its delivery is enqueued on
+        commit. Takes `email_build`'s keyword arguments.
+
+        Never talks to a mail server. Subject and header values are kept on one line.
+        `agency` is an accounts.Agency (typed as a model: the outbox imports no app above it).
+        """
+        return emails_queue([build(*args, **kwargs)])[0]
+
+    return email_queue
+
+
+email_queue = _saved_on_commit(email_build)
 
 
 @transaction.atomic

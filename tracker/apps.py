@@ -7,8 +7,12 @@ class TrackerConfig(AppConfig):
 
     def ready(self) -> None:
         # The vault asks for schedules through its port; the tracker answers (vault/scheduling.py).
-        from tracker import calendar, schedule
+        from outbox.windows import window_register
+        from tracker import calendar, notices, schedule
         from vault import scheduling
+
+        # Retries and late deliveries of the notices' e-mails keep to working hours.
+        window_register(kind_prefix="tracker.", window=notices.notice_send_window)
 
         scheduling.scheduler_install(
             scheduling.Scheduler(

@@ -14,12 +14,15 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from accounts.models import Agency
 from accounts.selectors import agency_mail_recipients
 from outbox.models import Email
 from outbox.rendering import render_subject
 from outbox.services import email_build, email_cancel, emails_queue
 from tracker.emails import notice_context
 from tracker.models import Notification
+from tracker.schedule import agency_clock
+from tracker.timeline import notice_moment
 from vault.rules import request_agent
 
 logger = logging.getLogger(__name__)
@@ -100,6 +103,15 @@ def notices_queue(
         status=Notification.Status.CANCELLED, last_error=NO_RECIPIENT
     )
     return notices
+
+
+def notice_send_window(email: Email, at: dt.datetime) -> dt.datetime:
+    """The outbox's send window for the notices' e-mails (registered by TrackerConfig.ready):
+    a delivery the sweep did not time itself (a retry after a mail-server failure, a backlog)
+    goes out only on a business day inside the agency's working hours, else at the notify
+    time of the first business day still ahead (the same rule as the notice's own moment)."""
+    agency = Agency.objects.get(pk=email.agency_id)
+    return notice_moment(at, agency_clock(agency))
 
 
 def notices_waiting(*, now: dt.datetime, limit: int) -> list[int]:

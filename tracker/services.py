@@ -7,10 +7,12 @@ e-mail in the outbox (tracker.notices). Delivery, claim, retry and backoff are t
 outbox's (outbox.delivery); a notice holds its slot unless cancelled, so its e-mail is
 never queued twice for the same dates.
 
-Working hours are enforced here, where an e-mail is queued: the sweep queues one only at a
+Working hours are enforced where an e-mail is queued: the sweep queues one only at a
 moment inside the agency's working hours on a business day (tracker.timeline.plan_due,
-notice_moment), and the outbox's first attempt is that moment. A worker that delivers
-later (a backlog, a retry) is not held back again: the notice was due when it was queued.
+notice_moment), and the outbox's first attempt, right after, is that moment. Every later
+attempt (a retry after a mail-server failure, a backlog the outbox sweep re-enqueues) is
+held to the same hours by the send window the tracker registers with the outbox
+(tracker.notices.notice_send_window, outbox.windows): it goes at the next notify time.
 """
 
 from __future__ import annotations

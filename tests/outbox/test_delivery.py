@@ -207,10 +207,10 @@ def test_outbox_deliver_sends_everything_due_and_says_why_not(db):
     text = out.getvalue()
     assert f"e-mail {ok.pk}: sent to a@example.test: First" in text
     assert f"e-mail {failing.pk}: failed (SMTPRecipientsRefused" in text
-    assert "Sent 1, failed 1, skipped 0." in text
+    assert "Sent 1, failed 1, skipped 0, deferred 0." in text
     out = StringIO()
     call_command("outbox_deliver", stdout=out)
-    assert "Sent 1, failed 0, skipped 0." in out.getvalue()
+    assert "Sent 1, failed 0, skipped 0, deferred 0." in out.getvalue()
     assert [m.subject for m in mail.outbox] == ["First", "Second"]
     out = StringIO()
     call_command("outbox_deliver", stdout=out)

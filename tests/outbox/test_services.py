@@ -8,7 +8,7 @@ from outbox.delivery import email_deliver
 from outbox.models import Email
 from outbox.rendering import header_clean, render_email
 from outbox.selectors import emails_about
-from outbox.services import email_cancel, email_queue, emails_retry_now
+from outbox.services import email_build, email_cancel, email_queue, emails_retry_now
 from tests.factories import AgencyFactory, LossRunRequestFactory
 
 S = Email.Status
@@ -127,3 +127,29 @@ def test_retry_now_enqueues_only_unsent_rows(db, django_capture_on_commit_callba
         ids = emails_retry_now(email_ids=[failed.pk, sent.pk, cancelled.pk])
     assert ids == [failed.pk]
     delay.assert_called_once_with(failed.pk)
+
+
+def test_email_queue_takes_exactly_email_builds_keyword_arguments(db):
+    """One signature for both (email_queue is email_build's row, saved): a misspelt or
+    positional argument is refused, and the queued row is what email_build makes."""
+    fields = {
+        "kind": "test.note",
+        "to": ["a@example.test"],
+        "subject": "Hello",
+        "template": "accounts/invitation",
+        "context": {"agency": None, "invitation": None, "accept_url": "http://x/"},
+    }
+    with pytest.raises(TypeError, match="cc_list"):
+        email_queue(**fields, cc_list=["b@example.test"])
+    with pytest.raises(TypeError):
+        email_queue("test.note", **{k: v for k, v in fields.items() if k != "kind"})
+    built = email_build(**fields, cc=["b@example.test"])
+    queued = email_queue(**fields, cc=["b@example.test"])
+    assert queued.pk is not None and email_queue.__name__ == "email_queue"
+    assert (queued.kind, queued.to, queued.cc, queued.subject, queued.text_body) == (
+        built.kind,
+        built.to,
+        built.cc,
+        built.subject,
+        built.text_body,
+    )

@@ -206,3 +206,10 @@ def test_the_calendar_years_are_exact_at_both_ends():
 def test_add_business_days_refuses_n_below_one_with_a_clear_message():
     with pytest.raises(ValueError, match="^n must be at least 1.$"):
         FED.add_business_days(D(2026, 3, 2), 0)
+
+
+def test_no_business_day_left_in_the_calendar_is_a_clear_error():
+    cal = BusinessCalendar(closed=[D(2100, 12, 31)])  # the last business day closed
+    assert cal.next_business_day_on_or_after(D(2100, 12, 30)) == D(2100, 12, 30)
+    with pytest.raises(ValueError, match="^Result is outside the calendar's years.$"):
+        cal.next_business_day_on_or_after(D(2100, 12, 31))

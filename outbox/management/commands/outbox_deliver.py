@@ -6,7 +6,8 @@
 
 For operators, and for the embedded mode when no Celery worker runs. Exactly-once holds
 alongside running workers: each row is claimed first, a row another worker is sending
-right now is reported as skipped. `--enqueue` runs the beat's outbox sweep once: rows
+right now is reported as skipped, one whose send window is closed (a tracker notice
+retried outside the agency's working hours) as deferred, with its next moment. `--enqueue` runs the beat's outbox sweep once: rows
 whose next attempt is due (unclaimed, failed after their backoff, abandoned claims) are
 re-enqueued to the Celery workers.
 """
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         if not ids:
             self.stdout.write("Nothing to send.")
             return
-        counts = {"sent": 0, "failed": 0, "skipped": 0}
+        counts = {"sent": 0, "failed": 0, "skipped": 0, "deferred": 0}
         for pk in ids:
             try:
                 outcome = email_deliver(email_id=pk)
@@ -50,9 +51,13 @@ class Command(BaseCommand):
             counts[outcome] += 1
             if outcome == "skipped":
                 self.stdout.write(f"  e-mail {pk}: skipped (being sent by another worker)")
+            elif outcome == "deferred":
+                nxt = Email.objects.only("next_attempt_at").get(pk=pk).next_attempt_at
+                self.stdout.write(f"  e-mail {pk}: deferred to {nxt.isoformat()} (send window)")
             else:
                 email = Email.objects.only("subject", "to").get(pk=pk)
                 self.stdout.write(f"  e-mail {pk}: sent to {', '.join(email.to)}: {email.subject}")
         self.stdout.write(
-            f"Sent {counts['sent']}, failed {counts['failed']}, skipped {counts['skipped']}."
+            f"Sent {counts['sent']}, failed {counts['failed']}, skipped {counts['skipped']}, "
+            f"deferred {counts['deferred']}."
         )
