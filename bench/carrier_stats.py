@@ -59,7 +59,8 @@ REQUESTS_SQL = """
 INSERT INTO vault_lossrunrequest (
     agency_id, insured_id, carrier_id, years_requested, recipient_name, recipient_email,
     created_at, updated_at, first_request_on, second_request_at, received_on, notes,
-    governing_state, statute_condition_met, statutory_due_on, turnaround_business_days)
+    governing_state, statute_condition_met, statutory_due_on, turnaround_business_days,
+    "authorization", helpdesk_open)
 SELECT %(agency)s, %(ins0)s + (g %% %(nins)s), carrier, 5, 'Bench', 'agent@bench.test',
        first_on - 1 + time '10:00', first_on - 1 + time '10:00',
        CASE WHEN sent THEN first_on END,
@@ -67,7 +68,8 @@ SELECT %(agency)s, %(ins0)s + (g %% %(nins)s), carrier, 5, 'Bench', 'agent@bench
        CASE WHEN sent AND u3 < 0.85 THEN first_on + (days * 7) / 5 END,
        '', 'FL', false,
        CASE WHEN sent THEN first_on + 15 END,
-       CASE WHEN sent AND u3 < 0.85 THEN days END
+       CASE WHEN sent AND u3 < 0.85 THEN days END,
+       'signed', false
 FROM (
     SELECT g, %(car0)s + ((g * 7919 + %(agency)s) %% %(ncar)s) AS carrier,
            date '2024-01-01' + (g %% 600) AS first_on,
@@ -93,9 +95,9 @@ def generate() -> None:
     with connection.cursor() as cur:
         cur.execute(
             """INSERT INTO vault_carrier (legal_name, naic_code, group_name, states, loss_run_email,
-                   fax, phone, mailing_address, notes, created_at)
+                   fax, phone, mailing_address, notes, portal_url, requirements, created_at)
                SELECT 'Carrier ' || g || ' Mutual', (10000 + g)::text, '', '', '', '', '', '', '',
-                      now()
+                      '', '', now()
                FROM generate_series(1, %s) AS g""",
             [CARRIERS],
         )

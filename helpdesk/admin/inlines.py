@@ -56,6 +56,8 @@ class TicketMessageInline(admin.StackedInline):
     def sender(self, obj):
         if obj.pk is None:
             return "—"
+        if obj.by_product:
+            return "the product (automatic note)"
         who = obj.author or "deleted user"
         label = (
             "internal note" if obj.is_internal else ("help desk" if obj.from_staff else "agency")
