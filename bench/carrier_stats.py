@@ -136,6 +136,11 @@ def generate() -> None:
                    WHERE agency_id = %s AND second_request_at IS NOT NULL AND random() < 0.15""",
                 [doc, agency.pk],
             )
+            cur.execute(  # what ticket_submit does to the request
+                """UPDATE vault_lossrunrequest SET went_to_helpdesk = true
+                   WHERE id IN (SELECT request_id FROM helpdesk_ticket WHERE agency_id = %s)""",
+                [agency.pk],
+            )
         cur.execute("VACUUM ANALYZE")
     print(f"generated in {time.perf_counter() - t0:.1f} s")
     with connection.cursor() as cur:

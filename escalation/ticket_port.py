@@ -28,9 +28,7 @@ def ticket_note_install(note: TicketNote) -> None:
     _ticket_note = note
 
 
-def ticket_note(
-    *, request: LossRunRequest, body: str, documents: Sequence[Document]
-) -> int | None:
+def ticket_note(*, request: LossRunRequest, body: str, documents: Sequence[Document]) -> int | None:
     """Post `body` with `documents` on the request's open ticket; its id, or None."""
     if _ticket_note is None:
         raise ImproperlyConfigured("No ticket note installed: is the helpdesk app missing?")

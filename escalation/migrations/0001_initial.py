@@ -6,34 +6,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_agency_working_hours'),
-        ('outbox', '0001_initial'),
-        ('vault', '0009_merge_20261201_0607'),
+        ("accounts", "0003_agency_working_hours"),
+        ("outbox", "0001_initial"),
+        ("vault", "0009_merge_20261201_0607"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EscalationKit',
+            name="EscalationKit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_on', models.DateField(verbose_name='statutory due date')),
-                ('citation', models.CharField(max_length=200)),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ticket_id', models.PositiveBigIntegerField(blank=True, help_text='The open ticket that got the note.', null=True, verbose_name='Help Desk ticket')),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.agency')),
-                ('complaint', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='vault.document')),
-                ('email', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='outbox.email')),
-                ('letter', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='vault.document')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='escalation_kits', to='vault.lossrunrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_on", models.DateField(verbose_name="statutory due date")),
+                ("citation", models.CharField(max_length=200)),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "ticket_id",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="The open ticket that got the note.",
+                        null=True,
+                        verbose_name="Help Desk ticket",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="vault.document",
+                    ),
+                ),
+                (
+                    "email",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="outbox.email",
+                    ),
+                ),
+                (
+                    "letter",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="vault.document",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="escalation_kits",
+                        to="vault.lossrunrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('request', 'due_on'), name='one_kit_per_due_date')],
+                "ordering": ["-sent_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("request", "due_on"), name="one_kit_per_due_date"
+                    )
+                ],
             },
         ),
     ]

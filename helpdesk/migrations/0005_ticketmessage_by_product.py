@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('helpdesk', '0004_requests_with_open_tickets_hold_the_tracker'),
+        ("helpdesk", "0004_requests_with_open_tickets_hold_the_tracker"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ticketmessage',
-            name='by_product',
-            field=models.BooleanField(default=False, editable=False, help_text='Written by the product itself (e.g. the escalation kit), not by a person.', verbose_name='posted by the product'),
+            model_name="ticketmessage",
+            name="by_product",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="Written by the product itself (e.g. the escalation kit), not by a person.",
+                verbose_name="posted by the product",
+            ),
         ),
     ]

@@ -42,7 +42,9 @@ def make_request(owner, *, first: dt.date, state: str = "FL") -> LossRunRequest:
     req = services.request_create(
         agency=owner.agency,
         user=owner,
-        insured=InsuredFactory(agency=owner.agency, legal_name="Blue Heron Bakery LLC", state=state),
+        insured=InsuredFactory(
+            agency=owner.agency, legal_name="Blue Heron Bakery LLC", state=state
+        ),
         carrier=CarrierFactory(legal_name="Granite State Mutual"),
         policies=[services.PolicyData("GL-778812", dt.date(2025, 1, 1), dt.date(2026, 1, 1))],
         recipient_email="me@agency.test",
@@ -101,13 +103,19 @@ def test_kit_goes_once_at_its_moment_with_both_pdfs(clock, owner):
     result = sweep_at(clock, local(18, 8))
     assert result.sent == [req.pk]
     kit = EscalationKit.objects.get()
-    assert (kit.request_id, kit.due_on, kit.agency_id) == (req.pk, dt.date(2026, 11, 17), req.agency_id)
+    assert (kit.request_id, kit.due_on, kit.agency_id) == (
+        req.pk,
+        dt.date(2026, 11, 17),
+        req.agency_id,
+    )
     assert kit.citation == "Fla. Stat. § 627.444"
     assert kit.ticket_id is None
     email = kit.email
     assert email.kind == "escalation.statutory_kit"
     assert email.to == [owner.email]
-    assert "Statutory deadline passed: Blue Heron Bakery LLC / Granite State Mutual" in email.subject
+    assert (
+        "Statutory deadline passed: Blue Heron Bakery LLC / Granite State Mutual" in email.subject
+    )
     assert "Fla. Stat. § 627.444" in email.text_body
     assert "Due by 11/17/2026" in email.text_body
     assert reverse("escalation:kit_letter", args=[req.pk]) in email.text_body
