@@ -316,3 +316,31 @@ def test_the_sweep_is_on_the_beat_schedule(clock, owner):
     make_request(owner, first=dt.date(2026, 11, 2))
     clock.move_to(local(18, 8))
     assert task() == {"sent": 1, "waiting": 0, "withdrawn": 0, "errors": 0}
+
+
+def test_staff_see_the_kits_sent_in_the_admin(clock, owner, client):
+    from tests.factories import StaffFactory
+
+    req = make_request(owner, first=dt.date(2026, 11, 2))
+    ticket = TicketFactory(request=req)
+    sweep_at(clock, local(18, 8))
+    kit = EscalationKit.objects.get()
+    client.force_login(StaffFactory())
+    listing = client.get(reverse("admin:escalation_escalationkit_changelist")).content.decode()
+    assert "Fla. Stat. § 627.444" in listing and "Pending" in listing
+    assert reverse("admin:helpdesk_ticket_change", args=[ticket.pk]) in listing
+    page = client.get(reverse("admin:escalation_escalationkit_change", args=[kit.pk]))
+    assert page.status_code == 200
+    # The ticket's thread in the admin: the note, by the product, with both PDFs.
+    change = client.get(reverse("admin:helpdesk_ticket_change", args=[ticket.pk])).content.decode()
+    assert "the product (automatic note)" in change
+    assert kit.letter.original_name in change and kit.complaint.original_name in change
+
+
+def test_the_request_page_lists_the_kit_sent(clock, owner, client):
+    req = make_request(owner, first=dt.date(2026, 11, 2))
+    sweep_at(clock, local(18, 8))
+    client.force_login(owner)
+    page = client.get(reverse("vault:request_edit", args=[req.pk])).content.decode()
+    assert "Kit for the due date 11/17/2026 sent 11/18/2026 8:00 AM by e-mail" in page
+    assert f"certified-letter-blue-heron-bakery-llc-{req.pk}.pdf" in page
