@@ -5,7 +5,8 @@ carriers over 1,000,000 requests on PostgreSQL.
     .venv/bin/python bench/carrier_stats.py generate        # ~3 min here: INSERT ... SELECT
     .venv/bin/python bench/carrier_stats.py measure [--runs 20] [--explain]
 
-DATABASE_URL defaults to postgres://lossrun:lossrun@localhost:5432/bench_carriers.
+DATABASE_URL defaults to postgres://lossrun:lossrun@localhost:5432/bench_carriers. Data
+generated before a later migration: `manage.py migrate` with the same DATABASE_URL first.
 
 `generate` migrates, then fills 100 agencies with 10,000 requests each spread over 1,000
 platform carriers: 95% sent (a 1st-request date), of those 85% received with a stored
