@@ -333,7 +333,8 @@ def test_staff_see_the_kits_sent_in_the_admin(clock, owner, client):
     assert page.status_code == 200
     # The ticket's thread in the admin: the note, by the product, with both PDFs.
     change = client.get(reverse("admin:helpdesk_ticket_change", args=[ticket.pk])).content.decode()
-    assert "the product (automatic note)" in change
+    assert "automatic note (shown to the agency)" in change
+    assert "the product's automatic note (escalation kit)" in change
     assert kit.letter.original_name in change and kit.complaint.original_name in change
 
 

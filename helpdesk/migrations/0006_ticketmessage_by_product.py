@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("helpdesk", "0004_requests_with_open_tickets_hold_the_tracker"),
+        ("helpdesk", "0005_agency_updates_merge_a_minute"),
     ]
 
     operations = [

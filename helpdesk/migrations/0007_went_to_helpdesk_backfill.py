@@ -13,7 +13,7 @@ def flag_submitted(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("helpdesk", "0005_ticketmessage_by_product"),
+        ("helpdesk", "0006_ticketmessage_by_product"),
         ("vault", "0010_went_to_helpdesk"),
     ]
 
