@@ -5,7 +5,8 @@ carriers over 1,000,000 requests on PostgreSQL.
     .venv/bin/python bench/carrier_stats.py generate        # ~3 min here: INSERT ... SELECT
     .venv/bin/python bench/carrier_stats.py measure [--runs 20] [--explain]
 
-DATABASE_URL defaults to postgres://lossrun:lossrun@localhost:5432/bench_carriers.
+DATABASE_URL defaults to postgres://lossrun:lossrun@localhost:5432/bench_carriers. Data
+generated before a later migration: `manage.py migrate` with the same DATABASE_URL first.
 
 `generate` migrates, then fills 100 agencies with 10,000 requests each spread over 1,000
 platform carriers: 95% sent (a 1st-request date), of those 85% received with a stored
@@ -59,7 +60,8 @@ REQUESTS_SQL = """
 INSERT INTO vault_lossrunrequest (
     agency_id, insured_id, carrier_id, years_requested, recipient_name, recipient_email,
     created_at, updated_at, first_request_on, second_request_at, received_on, notes,
-    governing_state, statute_condition_met, statutory_due_on, turnaround_business_days)
+    governing_state, statute_condition_met, statutory_due_on, turnaround_business_days,
+    "authorization", helpdesk_open)
 SELECT %(agency)s, %(ins0)s + (g %% %(nins)s), carrier, 5, 'Bench', 'agent@bench.test',
        first_on - 1 + time '10:00', first_on - 1 + time '10:00',
        CASE WHEN sent THEN first_on END,
@@ -67,7 +69,8 @@ SELECT %(agency)s, %(ins0)s + (g %% %(nins)s), carrier, 5, 'Bench', 'agent@bench
        CASE WHEN sent AND u3 < 0.85 THEN first_on + (days * 7) / 5 END,
        '', 'FL', false,
        CASE WHEN sent THEN first_on + 15 END,
-       CASE WHEN sent AND u3 < 0.85 THEN days END
+       CASE WHEN sent AND u3 < 0.85 THEN days END,
+       'signed', false
 FROM (
     SELECT g, %(car0)s + ((g * 7919 + %(agency)s) %% %(ncar)s) AS carrier,
            date '2024-01-01' + (g %% 600) AS first_on,
@@ -93,9 +96,9 @@ def generate() -> None:
     with connection.cursor() as cur:
         cur.execute(
             """INSERT INTO vault_carrier (legal_name, naic_code, group_name, states, loss_run_email,
-                   fax, phone, mailing_address, notes, created_at)
+                   fax, phone, mailing_address, notes, portal_url, requirements, created_at)
                SELECT 'Carrier ' || g || ' Mutual', (10000 + g)::text, '', '', '', '', '', '', '',
-                      now()
+                      '', '', now()
                FROM generate_series(1, %s) AS g""",
             [CARRIERS],
         )
@@ -133,6 +136,11 @@ def generate() -> None:
                    FROM vault_lossrunrequest
                    WHERE agency_id = %s AND second_request_at IS NOT NULL AND random() < 0.15""",
                 [doc, agency.pk],
+            )
+            cur.execute(  # what ticket_submit does to the request
+                """UPDATE vault_lossrunrequest SET went_to_helpdesk = true
+                   WHERE id IN (SELECT request_id FROM helpdesk_ticket WHERE agency_id = %s)""",
+                [agency.pk],
             )
         cur.execute("VACUUM ANALYZE")
     print(f"generated in {time.perf_counter() - t0:.1f} s")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Agency, User
 from claims.services import loss_run_import
+from escalation.sending import kit_send
 from helpdesk import services as helpdesk
 from helpdesk.models import Ticket
 from tracker.calendar import calendar_for_agency
@@ -254,6 +255,10 @@ def _requests_in_every_stage(agency, user, carriers, now, *, staff, prefix="Bays
             _demo_esign(req, user, signed=d["esign"] == "signed", send=d.get("send", False))
         if d.get("ticket"):
             _demo_ticket(req, user, staff, policies)
+            # Past its statutory date (Florida, 15 days): its kit went out as the sweep sends
+            # it, by e-mail (captured mail) and onto the open ticket's thread.
+            req.refresh_from_db()
+            kit_send(request_id=req.pk, due_on=req.statutory_due_on, now=now)
         if d.get("received") and trade == "Hardware":
             _demo_loss_runs(req, user, policies, valued=d["received"] - dt.timedelta(days=3))
     _answered_requests(agency, user, carriers, back, prefix=prefix)

@@ -1,12 +1,15 @@
-"""Staff maintain the state rules here. Registered by this app rather than statutes (which
-sits below the vault) because a changed rule recomputes the due dates of its state's
-requests, a vault write."""
+"""Staff maintain the state rules here and see the escalation kits sent. The rules are
+registered by this app rather than statutes (which sits below the vault) because a changed
+rule recomputes the due dates of its state's requests, a vault write."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
+from escalation.models import EscalationKit
 from statutes.models import StateRule
 from vault.derived import state_requests_refresh
 
@@ -60,3 +63,47 @@ class StateRuleAdmin(admin.ModelAdmin):
         states = set(queryset.values_list("state", flat=True))
         super().delete_queryset(request, queryset)
         self._refreshed(request, states)
+
+
+@admin.register(EscalationKit)
+class EscalationKitAdmin(admin.ModelAdmin):
+    """The kits the sweep sent (escalation.sending): a record, never edited by hand."""
+
+    list_display = ["request", "agency", "due_on", "citation", "sent_at", "email_status", "ticket"]
+    list_filter = ["due_on", "sent_at"]
+    search_fields = ["request__insured__legal_name", "request__carrier__legal_name", "citation"]
+    list_select_related = ["request__insured", "request__carrier", "agency", "email"]
+    fields = [
+        "request",
+        "agency",
+        "due_on",
+        "citation",
+        "sent_at",
+        "email_status",
+        "ticket",
+        "note",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="e-mail")
+    def email_status(self, obj):
+        return obj.email.get_status_display() if obj.email else obj.note or "—"
+
+    @admin.display(description="Help Desk ticket")
+    def ticket(self, obj):
+        if obj.ticket_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">#{}</a>',
+            reverse("admin:helpdesk_ticket_change", args=[obj.ticket_id]),
+            obj.ticket_id,
+        )

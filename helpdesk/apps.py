@@ -16,3 +16,9 @@ class HelpdeskConfig(AppConfig):
                 waiting_on_agency=selectors_vault.tickets_waiting_on_agency,
             )
         )
+
+        # An escalation kit is posted on the request's open ticket through escalation's port.
+        from escalation import ticket_port
+        from helpdesk.services.statutory import ticket_kit_note
+
+        ticket_port.ticket_note_install(ticket_kit_note)

@@ -154,6 +154,12 @@ class TicketMessage(models.Model):
         "internal note", default=False, help_text="Internal notes are never shown to the agency."
     )
     body = models.TextField()
+    by_product = models.BooleanField(
+        "posted by the product",
+        default=False,
+        editable=False,
+        help_text="Written by the product itself (e.g. the escalation kit), not by a person.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     documents = models.ManyToManyField(Document, blank=True, related_name="+")
 

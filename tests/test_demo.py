@@ -117,6 +117,7 @@ def test_production_settings_require_a_secret_key(monkeypatch):
 
 def test_demo_shows_statutory_deadlines_a_kit_and_carrier_figures():
     from escalation import kit
+    from escalation.models import EscalationKit
     from escalation.performance import agency_carrier_figures, platform_carrier_figures
     from vault.derived import request_deadline
 
@@ -132,6 +133,9 @@ def test_demo_shows_statutory_deadlines_a_kit_and_carrier_figures():
     late = kit.kit_request_get(agency=harbor, request_id=marina.pk)
     assert kit.kit_available(late) and late.helpdesk_tickets.exists()
     assert kit.kit_letter_pdf(request=late).startswith(b"%PDF-")
+    sent = EscalationKit.objects.get(request=marina)
+    assert sent.due_on == marina.statutory_due_on and sent.email is not None
+    assert sent.ticket_id == late.helpdesk_tickets.get().pk
     dental = LossRunRequest.objects.get(agency=harbor, insured__legal_name__contains="Dental")
     assert "applies only when" in request_deadline(dental).sentence
     plumbing = LossRunRequest.objects.get(agency=harbor, insured__legal_name__contains="Plumbing")

@@ -371,10 +371,31 @@ def sent_mail(db, settings, django_capture_on_commit_callbacks):
         invite.force_login(owner)
         invite.post(reverse("accounts:invite"), {"email": elsewhere.email})
         _send_signature_and_carrier_mail(agency, owner, django_capture_on_commit_callbacks)
+        _send_escalation_kit(agency, owner)
         deliver_outbox()
     finally:
         template_rendered.disconnect(on_render)
     return list(mail.outbox), rendered, {"agency": agency, "owner": owner, "request": req}
+
+
+def _send_escalation_kit(agency, owner) -> None:
+    """The kit e-mail of a Florida request past its statutory date, with an open ticket."""
+    from escalation.sending import kit_send
+    from tests.factories import CarrierFactory, InsuredFactory
+    from vault import services
+
+    req = services.request_create(
+        agency=agency,
+        user=owner,
+        insured=InsuredFactory(agency=agency, state="FL"),
+        carrier=CarrierFactory(),
+        policies=[services.PolicyData("GL-1", dt.date(2025, 1, 1), dt.date(2026, 1, 1))],
+        recipient_email=owner.email,
+        first_request_on=timezone.localdate() - dt.timedelta(days=30),
+    )
+    req.refresh_from_db()
+    TicketFactory(request=req, submitted_by=owner)
+    assert kit_send(request_id=req.pk, due_on=req.statutory_due_on, now=timezone.now())
 
 
 def _send_signature_and_carrier_mail(agency, owner, capture) -> None:

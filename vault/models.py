@@ -191,6 +191,9 @@ class LossRunRequest(models.Model):
     # Set by helpdesk.services while a ticket is open: the tracker then sends no deadline
     # notice (the ticket's e-mails take over). A flag here keeps the tracker below helpdesk.
     helpdesk_open = models.BooleanField(default=False, editable=False)
+    # Set by helpdesk.services when a ticket is submitted, never unset: the carrier figures'
+    # "went to the Help Desk" share is then counted from the requests' own index.
+    went_to_helpdesk = models.BooleanField(default=False, db_default=False, editable=False)
 
     objects = TenantQuerySet.as_manager()
     history = HistoricalRecords(
@@ -203,6 +206,7 @@ class LossRunRequest(models.Model):
             "statutory_due_on",
             "turnaround_business_days",
             "helpdesk_open",
+            "went_to_helpdesk",
         ]
     )
 
@@ -258,7 +262,7 @@ class LossRunRequest(models.Model):
                 fields=["carrier", "turnaround_business_days"],
                 name="request_carrier_turnaround",
                 condition=models.Q(first_request_on__isnull=False),
-                include=["id", "agency", "second_request_at"],
+                include=["id", "agency", "second_request_at", "went_to_helpdesk"],
             ),
         ]
 

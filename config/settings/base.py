@@ -297,6 +297,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # The escalation kit when a statutory date passes (escalation.sending).
+    "escalation-kit-sweep": {
+        "task": "escalation.tasks.kit_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # Security headers that hold everywhere; production.py adds the HTTPS-only ones.

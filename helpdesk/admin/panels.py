@@ -123,7 +123,9 @@ class TicketThreadMixin:
         tz = obj.agency.tz
         items = []
         for msg in obj.messages.select_related("author").prefetch_related("documents"):
-            if msg.is_internal:
+            if msg.by_product:
+                side, label = "hd-msg-staff", "automatic note (shown to the agency)"
+            elif msg.is_internal:
                 side, label = "hd-msg-internal", "internal note (never shown to the agency)"
             elif msg.from_staff:
                 side, label = "hd-msg-staff", "help desk"
@@ -146,7 +148,7 @@ class TicketThreadMixin:
                         ' · <time datetime="{}">{}</time></p><div class="hd-msg-body">{}</div>{}'
                         "</li>",
                         side,
-                        msg.author or "deleted user",
+                        "the product" if msg.by_product else (msg.author or "deleted user"),
                         label,
                         msg.created_at.isoformat(),
                         human_datetime(msg.created_at, tz),
@@ -196,12 +198,18 @@ class TicketThreadMixin:
             add(roles[doc_id][0], f"proof of carrier for {', '.join(sorted(numbers))}")
         for msg in obj.messages.prefetch_related("documents"):
             for doc in msg.documents.all():
-                add(doc, f"attached to {'a help desk' if msg.from_staff else 'an agency'} message")
+                add(doc, f"attached to {_message_kind(msg)}")
         rows = [(document_link(obj.pk, doc), "; ".join(found)) for doc, found in roles.values()]
         return format_html(
             '<table class="hd-panel hd-documents">{}</table>',
             format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
         )
+
+
+def _message_kind(msg) -> str:
+    if msg.by_product:
+        return "the product's automatic note (escalation kit)"
+    return f"{'a help desk' if msg.from_staff else 'an agency'} message"
 
 
 def _loss_runs_on_file(req) -> str:

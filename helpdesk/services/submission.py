@@ -152,6 +152,8 @@ def ticket_submit(
         if existing is None:
             raise
         raise TicketAlreadyOpen(existing) from exc
+    # The carrier figures count the requests that went to the Help Desk from this flag.
+    scoped(LossRunRequest, agency).filter(pk=request.pk).update(went_to_helpdesk=True)
     ProofCoverage.objects.bulk_create(
         ProofCoverage(agency=agency, ticket=ticket, document=p.document, policy_number=number)
         for p in proofs

@@ -6,7 +6,7 @@ from django.utils import timezone
 from helpdesk.models import CommonMistake, ProofCoverage, Ticket
 from helpdesk.services import first_response_due
 from tests.factories import DocumentFactory, LossRunRequestFactory, UserFactory
-from vault.models import Document
+from vault.models import Document, LossRunRequest
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -40,6 +40,12 @@ class TicketFactory(factory.django.DjangoModelFactory):
     signed_first_request = factory.SubFactory(
         DocumentFactory, request=factory.SelfAttribute("..request"), kind=Document.Kind.AUTH_SIGNED
     )
+
+    @factory.post_generation
+    def went_to_helpdesk(obj, create, extracted, **kwargs):
+        """What ticket_submit does to the request: it counts as gone to the Help Desk."""
+        if create:
+            LossRunRequest.objects.filter(pk=obj.request_id).update(went_to_helpdesk=True)
 
     @factory.post_generation
     def proofs(obj, create, extracted, **kwargs):

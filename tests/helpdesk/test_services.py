@@ -115,6 +115,9 @@ def test_submit_creates_ticket_coverage_message_event_and_emails_helpdesk(
     assert agency_mail.to == [member.email]
     assert "will answer by Monday, Nov 23, 2026, 2:00 PM" in agency_mail.body
     assert f"http://testserver/helpdesk/tickets/{t.pk}/" in agency_mail.body
+    # The carrier figures count it as gone to the Help Desk.
+    overdue_request.refresh_from_db()
+    assert overdue_request.went_to_helpdesk
 
 
 def test_submit_refuses_uncovered_policy(agency, member, overdue_request, signed_doc, proof_doc):
