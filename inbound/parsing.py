@@ -113,15 +113,12 @@ def bounced_message_ids(message: AnymailInboundMessage) -> list[str]:
 def bounce_reason(message: AnymailInboundMessage) -> str:
     """The failure as the reporting server put it (the Diagnostic-Code, else the subject)."""
     for part in message.walk():
-        if part.get_content_type() == "message/delivery-status":
-            text = "\n".join(
-                str(block) for block in (part.get_payload() or []) if hasattr(block, "items")
-            )
-            match = re.search(r"(?im)^diagnostic-code:\s*(.+)$", text) or re.search(
-                r"(?im)^status:\s*(.+)$", text
-            )
-            if match:
-                return match.group(1).strip()[:300]
+        if part.get_content_type() != "message/delivery-status":
+            continue
+        for block in part.get_payload() or []:
+            value = block.get("Diagnostic-Code") or block.get("Status")
+            if value:
+                return " ".join(str(value).split())[:300]
     return str(message.get("Subject", "") or "Delivery failed")[:300]
 
 
