@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.utils import getaddresses
 
@@ -138,7 +139,7 @@ def _is_body(part: AnymailInboundMessage) -> bool:
     return part.get_content_type() in ("text/plain", "text/html") and not part.get_filename()
 
 
-def _leaves(part: AnymailInboundMessage):
+def _leaves(part: AnymailInboundMessage) -> Iterator[AnymailInboundMessage]:
     """The message's leaf parts, not descending into an attached message (a forwarded or
     returned e-mail's own attachments are that e-mail's, not this one's)."""
     if part.get_content_maintype() == "message":

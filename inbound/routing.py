@@ -70,6 +70,7 @@ def _send_for(message_ids: list[str]) -> CarrierSend | None:
         for s in CarrierSend.objects.filter(  # tenancy: our Message-IDs are global and unique
             email__message_id__in=message_ids
         ).select_related("email", "request__agency")
+        if s.email is not None
     }
     return next((sends[m] for m in message_ids if m in sends), None)
 

@@ -52,7 +52,7 @@ def _file_parts(row: InboundMessage, message: AnymailInboundMessage) -> list[Doc
         except ValidationError as exc:
             reason = " ".join(exc.messages)
             skipped.append(
-                {"name": part.filename, "reason": f"{reason} ({size_text(upload.size)})"}
+                {"name": part.filename, "reason": f"{reason} ({size_text(upload.size or 0)})"}
             )
             continue
         if document.content_type in LOSS_RUN_TYPES:

@@ -76,7 +76,16 @@ def _status(match: Match, kind: str) -> str:
     return Status.UNMATCHED
 
 
-def _row(message, *, raw_name, sha256, message_id, esp, kind, match) -> InboundMessage:
+def _row(
+    message: AnymailInboundMessage,
+    *,
+    raw_name: str,
+    sha256: str,
+    message_id: str,
+    esp: str,
+    kind: str,
+    match: Match,
+) -> InboundMessage:
     req = match.request
     from_address = message.from_email.address if message.from_email else ""
     return InboundMessage(
