@@ -53,9 +53,8 @@ class Received:
 
 def _existing(message_id: str, sha256: str) -> InboundMessage | None:
     same = Q(content_sha256=sha256) | (Q(message_id=message_id) if message_id else Q(pk=None))
-    return (
-        InboundMessage.objects.filter(same).order_by("id").first()
-    )  # tenancy: a Message-ID is global
+    earlier = InboundMessage.objects.filter(same)  # tenancy: Message-IDs and hashes are global
+    return earlier.order_by("id").first()
 
 
 def _kind(message: AnymailInboundMessage) -> str:

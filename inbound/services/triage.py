@@ -39,11 +39,8 @@ def triage_attach(
     if errors:
         raise ValidationError(errors)
     assert request is not None
-    req = LossRunRequest.objects.select_related(
-        "agency", "insured", "carrier"
-    ).get(  # tenancy: staff
-        pk=request.pk
-    )
+    requests = LossRunRequest.objects.select_related("agency")  # tenancy: staff pick any agency's
+    req = requests.select_related("insured", "carrier").get(pk=request.pk)
     row.request, row.agency = req, req.agency
     row.status = Status.ATTACHED
     row.routed_by = InboundMessage.Route.STAFF
