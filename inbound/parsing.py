@@ -47,6 +47,28 @@ def content_sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def raw_bytes(message: AnymailInboundMessage) -> bytes:
+    """The message as bytes; one whose headers the strict generator refuses (a raw 8-bit
+    header from a careless mailer) is written out as it was read."""
+    try:
+        return message.as_bytes()
+    except (UnicodeError, ValueError, LookupError):
+        return message.as_string(policy=message.policy.clone(utf8=True)).encode(
+            "utf-8", "surrogateescape"
+        )
+
+
+def sender(message: AnymailInboundMessage) -> tuple[str, str]:
+    """(the From header as written, its address in lower case); empty when unreadable."""
+    try:
+        address = message.from_email
+    except (TypeError, ValueError, IndexError):
+        address = None
+    if address is None:
+        return " ".join(str(message.get("From", "") or "").split()), ""
+    return address.address, address.addr_spec.lower()
+
+
 def message_id(message: AnymailInboundMessage) -> str:
     found = MESSAGE_ID_RE.search(str(message.get("Message-ID", "") or ""))
     return found.group(0)[:300] if found else ""
@@ -74,9 +96,8 @@ def is_bounce(message: AnymailInboundMessage) -> bool:
         report = (message.get_param("report-type") or "").lower()
         if report == "delivery-status":
             return True
-    sender = message.from_email.addr_spec if message.from_email else ""
     subject = str(message.get("Subject", "") or "")
-    return bool(BOUNCE_SENDER_RE.match(sender) and BOUNCE_SUBJECT_RE.search(subject))
+    return bool(BOUNCE_SENDER_RE.match(sender(message)[1]) and BOUNCE_SUBJECT_RE.search(subject))
 
 
 def is_auto_reply(message: AnymailInboundMessage) -> bool:

@@ -79,7 +79,7 @@ def _proposal(message: AnymailInboundMessage) -> tuple[LossRunRequest | None, st
     subject = str(message.get("Subject", "") or "")
     haystack = f"{subject}\n{(message.text or '')[:TEXT_SCAN]}"
     numbers = set(POLICY_TOKEN_RE.findall(haystack.upper()))
-    sender = message.from_email.addr_spec.lower() if message.from_email else ""
+    sender = parsing.sender(message)[1]
     open_requests = LossRunRequest.objects.filter(  # tenancy: a proposal for staff only
         received_on__isnull=True
     ).select_related("agency", "insured")

@@ -86,7 +86,7 @@ def _row(
     match: Match,
 ) -> InboundMessage:
     req = match.request
-    from_address = message.from_email.address if message.from_email else ""
+    from_address = parsing.sender(message)[0]
     return InboundMessage(
         agency=req.agency if req else None,
         request=req,
@@ -112,7 +112,7 @@ def _row(
 
 def inbound_receive(*, message: AnymailInboundMessage, esp: str) -> Received:
     """Store one received message, route it, and act on it when it reached a request."""
-    raw = message.as_bytes()
+    raw = parsing.raw_bytes(message)
     sha256 = parsing.content_sha256(raw)
     message_id = parsing.message_id(message)
     existing = _existing(message_id, sha256)

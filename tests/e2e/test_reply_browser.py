@@ -4,7 +4,8 @@ loss runs attached) comes in through `manage.py ingest_email`; the request shows
 with the reply and its PDF (desktop and phone width); the agent gets "loss runs received"
 with links to the request and the claims import; the tracker sends nothing for it after,
 at any later time. A second reply without an attachment shows "needs attention" until the
-agent marks it handled."""
+agent marks it handled. A bounce of the e-mail to the carrier shows "Not delivered" on the
+request's Signature and sending page."""
 
 from __future__ import annotations
 
@@ -159,4 +160,25 @@ def test_the_carriers_reply_lands_on_its_request(live_stack, new_context, browse
     agent.get_by_role("button", name="Mark as handled").click()
     agent.get_by_text("Marked as handled.").wait_for()
     assert agent.get_by_text("Carrier replied: needs attention.").count() == 0
+
+    # 7. The carrier's server returns the e-mail: the send shows "Not delivered".
+    bounce = EmailMessage()
+    bounce["From"] = "Mail Delivery System <MAILER-DAEMON@mx.summit.example>"
+    bounce["To"] = str(carrier_mail.message["From"])
+    bounce["Subject"] = "Undelivered Mail Returned to Sender"
+    bounce["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+    bounce["Message-ID"] = make_msgid(domain="mx.summit.example")
+    bounce.set_content(
+        "Your message could not be delivered: 550 5.1.1 User unknown.\n\n"
+        f"Message-ID: {carrier_mail.message['Message-ID']}\n"
+    )
+    report = _ingest(live_stack, bytes(bounce), "bounce.eml")
+    assert "Marked the 1st request to" in report and "not delivered" in report, report
+    agent.goto(f"/vault/requests/{request_id}/send/")
+    agent.get_by_text("Not delivered").first.wait_for()
+    screenshot(agent, folder / "send-not-delivered-desktop.png")
+    phone.goto(f"/vault/requests/{request_id}/edit/")
+    phone.get_by_text("Not delivered:").wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone, folder / "request-not-delivered-phone.png")
     assert not browser_log.problems, browser_log.problems
