@@ -95,10 +95,9 @@ def _notify_agent(row: InboundMessage, req: LossRunRequest, loss_runs: list[Docu
     request_url = settings.SITE_URL + reverse("vault:request_edit", kwargs={"request_id": req.pk})
     import_url = ""
     if loss_runs:
-        import_url = (
-            settings.SITE_URL
-            + reverse("claims:import_start", kwargs={"insured_id": req.insured_id})
-            + f"?carrier={req.carrier_id}"
+        # The import page picks the insured's carrier itself when it has one request.
+        import_url = settings.SITE_URL + reverse(
+            "claims:import_start", kwargs={"insured_id": req.insured_id}
         )
     context = {
         "req": req,

@@ -182,3 +182,12 @@ def test_a_webhook_body_above_the_forms_cap_is_still_taken(client, req, settings
     assert len(body) > 500
     response = client.post(url, body, content_type="application/json", **_auth())
     assert response.status_code == 200 and InboundMessage.objects.count() == 1
+
+
+def test_the_deploy_check_warns_while_the_webhooks_have_no_secret(settings):
+    from inbound.checks import webhook_secret_set
+
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": ""}
+    assert [w.id for w in webhook_secret_set(None)] == ["inbound.W001"]
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
+    assert webhook_secret_set(None) == []
