@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -10,6 +12,7 @@ from django.core.validators import validate_email
 
 from accounts.models import US_STATES, US_TIME_ZONES, Agency, User, canonical_email
 from accounts.services import SETTINGS_FIELDS
+from accounts.time_zones import STATE_TIME_ZONES
 
 
 class NewPasswordMixin(forms.Form):
@@ -46,7 +49,7 @@ class NewPasswordMixin(forms.Form):
 class SignupForm(forms.Form):
     """Sign-up's first step; the password is chosen on the page the e-mailed link opens."""
 
-    field_order = ["agency_name", "full_name", "email", "state", "time_zone"]
+    field_order = ["agency_name", "state", "time_zone", "address", "phone", "full_name", "email"]
 
     agency_name = forms.CharField(label="Agency name", max_length=200)
     full_name = forms.CharField(
@@ -60,9 +63,26 @@ class SignupForm(forms.Form):
         help_text="Its public holidays can count as non-business days.",
     )  # fmt: skip
     time_zone = forms.ChoiceField(
-        label="Time zone", choices=US_TIME_ZONES, initial="America/New_York",
-        help_text="Deadlines and notices follow this time zone.",
+        label="Time zone", choices=[("", "The state's time zone")] + US_TIME_ZONES,
+        required=False,
+        help_text="Deadlines and notices follow this time zone. Choosing a state proposes its zone.",
     )  # fmt: skip
+    address = forms.CharField(
+        label="Office address", max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "street-address"}),
+        help_text="Printed at the top of every letter to carriers. You can add it later.",
+    )  # fmt: skip
+    phone = forms.CharField(
+        label="Office phone", max_length=40, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        help_text="Printed on the letters, for carriers with a question.",
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The state's zone, for static/js/signup.js to propose (the server does the same
+        # when the time zone is left on "The state's time zone").
+        self.fields["state"].widget.attrs["data-state-zones"] = json.dumps(STATE_TIME_ZONES)
 
     def clean_email(self) -> str:
         # Whether an account exists is never said here: the e-mail tells its owner.

@@ -105,11 +105,23 @@ def agency_signup(
     password: str,
     state: str,
     time_zone: str,
+    address: str = "",
+    phone: str = "",
 ) -> User:
-    """Create a new agency and its owner. Raises ValidationError keyed by form field."""
+    """Create a new agency and its owner. Raises ValidationError keyed by form field.
+
+    `address` and `phone` are the letterhead's; left empty, Today's first-run checklist
+    asks for them."""
     email = email.strip().lower()
     _check_new_user(email=email, full_name=full_name, password=password)
-    agency = _create_agency(name=agency_name.strip(), state=state, time_zone=time_zone, email=email)
+    agency = _create_agency(
+        name=agency_name.strip(),
+        state=state,
+        time_zone=time_zone,
+        email=email,
+        address=address.strip(),
+        phone=phone.strip(),
+    )
     return _create_user(
         email=email,
         password=password,

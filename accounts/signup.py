@@ -21,6 +21,8 @@ from django.utils import timezone
 from accounts import emails
 from accounts.models import canonical_email
 from accounts.services import email_taken
+from accounts.time_zones import EASTERN as DEFAULT_TIME_ZONE
+from accounts.time_zones import time_zone_for_state
 
 SIGNUP_SALT = "accounts.signup"
 SIGNUP_MAX_AGE = dt.timedelta(days=2)
@@ -33,6 +35,9 @@ class SignupDetails:
     email: str
     state: str
     time_zone: str
+    # Letterhead details; a link e-mailed before they were asked for carries none.
+    address: str = ""
+    phone: str = ""
 
 
 class SignupInvalid(Exception):
@@ -65,15 +70,26 @@ def signup_from_token(token: str) -> SignupDetails:
 
 
 def signup_start(
-    *, agency_name: str, full_name: str, email: str, state: str, time_zone: str
+    *,
+    agency_name: str,
+    full_name: str,
+    email: str,
+    state: str,
+    time_zone: str,
+    address: str = "",
+    phone: str = "",
 ) -> None:
-    """E-mail the link that finishes sign-up, or tell the address's owner it has an account."""
+    """E-mail the link that finishes sign-up, or tell the address's owner it has an account.
+
+    `time_zone` empty: the state's (accounts.time_zones.time_zone_for_state)."""
     details = SignupDetails(
         agency_name=agency_name.strip(),
         full_name=full_name.strip(),
         email=canonical_email(email),
         state=state,
-        time_zone=time_zone,
+        time_zone=time_zone or time_zone_for_state(state) or DEFAULT_TIME_ZONE,
+        address=address.strip(),
+        phone=phone.strip(),
     )
     with transaction.atomic():
         if email_taken(details.email):

@@ -96,7 +96,10 @@ def import_start(request, agency, insured_id):
         if not carrier_id:  # the insured's only requested carrier, when there is one
             requested = selectors.requested_carrier_ids(agency=agency, insured=insured)
             carrier_id = requested.pop() if len(requested) == 1 else None
-        form = forms.ImportUploadForm(initial={"carrier": carrier_id})
+        # ?document=<id>: a loss run already in the vault (the request page links here).
+        form = forms.ImportUploadForm(
+            initial={"carrier": carrier_id, "document": request.GET.get("document")}
+        )
     form.set_carriers(carriers)
     form.set_documents(selectors.loss_run_spreadsheets(agency=agency, insured=insured))
     if request.method == "POST":

@@ -66,6 +66,8 @@ def _ticket_context(ticket: Ticket) -> dict:
         "req": ticket.request,
         "ticket_url": _abs(reverse("helpdesk:ticket_detail", args=[ticket.pk])),
         "admin_url": _abs(reverse("admin:helpdesk_ticket_change", args=[ticket.pk])),
+        # Once received, the request page's next-step card opens the claims import.
+        "request_url": _abs(reverse("vault:request_edit", args=[ticket.request_id])) + "#next-step",
     }
 
 

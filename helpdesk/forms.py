@@ -232,6 +232,15 @@ class TicketAdminForm(forms.ModelForm):
         help_text="Needed when resolving as received; it is recorded on the request and stops its tracker.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    loss_run_file = forms.FileField(
+        required=False,
+        label="The loss runs obtained",
+        help_text=(
+            "When resolving as received: attach the loss runs (PDF, CSV or XLSX). They are "
+            "kept on the request, whose page opens the claims import for them. Leave empty "
+            "if the carrier sent them to the agency directly."
+        ),
+    )
     status_note = forms.CharField(
         required=False,
         label="Note to the agency about this change",

@@ -57,7 +57,8 @@ def far_date_cases(world):  # noqa: F811
 
 # The request's edit page once gave a 500 for a 1st-request date before the calendar's first
 # year (1990); the tracking-date rules now refuse such a date with a field error (issue 11).
-PRE_CALENDAR = {("vault:request_edit", "first_request_on")}
+# The dates are saved by the page's next-step card since issue 18.
+PRE_CALENDAR = {("vault:request_dates", "first_request_on")}
 
 
 def _pre_calendar(form, field_name: str, value: str) -> bool:

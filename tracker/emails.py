@@ -18,6 +18,17 @@ LINKS = {
 }
 
 
+# The date each notice asks for: its edit link lands on the request page's next-step card
+# (#next-step) with that field focused (?focus=, rendered as autofocus).
+FOCUS = {
+    DAY2: "first_request_on",
+    DAY5: "first_request_on",
+    SECOND_REQUEST_DUE: "second_request_at",
+    SECOND_REQUEST_REMINDER: "second_request_at",
+    HELPDESK_DUE: "received_on",
+}
+
+
 def absolute_url(path: str) -> str:
     """A link for an e-mail: SITE_URL plus the path. No token: the form asks for sign-in."""
     return f"{settings.SITE_URL.rstrip('/')}{path}"
@@ -25,10 +36,12 @@ def absolute_url(path: str) -> str:
 
 def notice_links(request_id: int, milestone: str) -> dict[str, str]:
     """{"request_edit": url, ...} for the notice, keyed by the URL name without namespace."""
-    return {
+    links = {
         name.split(":")[1]: absolute_url(reverse(name, args=[request_id]))
         for name in LINKS[milestone]
     }
+    links["request_edit"] += f"?focus={FOCUS[milestone]}#next-step"
+    return links
 
 
 def notice_context(notice: Notification) -> dict:

@@ -22,6 +22,7 @@ from vault.selectors import carriers_visible, open_requests_for
 from vault.status import Status
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+TRACKING_DATES = ("first_request_on", "second_request_at", "received_on")
 
 
 class DateInput(forms.DateInput):
@@ -102,8 +103,8 @@ class RequestForm(forms.Form):
         label="Years of loss history",
         min_value=1,
         max_value=20,
-        initial=5,
-        help_text="Carriers usually want 3 to 5 years.",
+        required=False,
+        help_text="Leave empty for the years the terms cover. Carriers usually want 3 to 5.",
     )
     recipient_name = forms.CharField(label="Send the loss runs to (name)", max_length=150)
     recipient_email = forms.EmailField(label="Send the loss runs to (e-mail)")
@@ -142,14 +143,27 @@ class RequestForm(forms.Form):
         help_text="Only for a rule that runs in some situations (e.g. cancellation, nonrenewal).",
     )
 
-    def __init__(self, *args, agency: Agency, current: LossRunRequest | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        agency: Agency,
+        current: LossRunRequest | None = None,
+        with_dates: bool = True,
+        **kwargs,
+    ):
+        """`with_dates=False`: the edit page's details form, whose tracking dates are saved
+        on their own (vault.forms_tracking.TrackingDatesForm, the next-step card)."""
         super().__init__(*args, **kwargs)
         self.agency = agency
         self.current = current
         self.fields["insured"].queryset = scoped(Insured, agency)
         self.fields["carrier"].queryset = carriers_visible(agency=agency)
+        if not with_dates:
+            for name in TRACKING_DATES:
+                del self.fields[name]
+            return
         self.fields["second_request_at"].tz = agency.tz
-        for name in ("first_request_on", "second_request_at", "received_on"):
+        for name in TRACKING_DATES:
             self.fields[name].widget.attrs["max"] = self._max_for(name)
 
     def _max_for(self, name: str) -> str:
@@ -160,8 +174,7 @@ class RequestForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        date_fields = ("first_request_on", "second_request_at", "received_on")
-        if any(name in self.errors for name in date_fields):
+        if any(name in self.errors for name in TRACKING_DATES):
             return cleaned
         errors = tracking_dates_errors(
             agency=self.agency,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from vault.models import LossRunRequest
+from vault.rules import years_requested_text
 
 
 def _agency_today(request: LossRunRequest) -> dt.date:
@@ -22,12 +23,15 @@ def _agency_today(request: LossRunRequest) -> dt.date:
 
 
 def _context(request: LossRunRequest) -> dict:
+    policies = list(request.policies.all())
+    terms = [(p.term_start, p.term_end) for p in policies]
     return {
         "req": request,
         "agency": request.agency,
         "insured": request.insured,
         "carrier": request.carrier,
-        "policies": list(request.policies.all()),
+        "policies": policies,
+        "years_text": years_requested_text(request.years_requested, terms),
         "today": _agency_today(request),
     }
 

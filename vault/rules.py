@@ -160,3 +160,58 @@ def duplicate_open_request_errors(
             "another one anyway."
         ]
     }
+
+
+# Years of loss history -----------------------------------------------------------------
+
+Term = tuple[dt.date, dt.date]
+DAYS_PER_YEAR = 365.25
+
+
+def years_covered(terms: Sequence[Term]) -> int:
+    """Whole years the policy terms span, from the earliest start to the latest end.
+
+    Rounded to the nearest year (a 12-month term is 1, five annual terms are 5, a short
+    term still 1). The Request Builder's default for "years of loss history" when the agent
+    leaves it blank, so a one-policy request no longer asks for 5 years by default.
+    """
+    if not terms:
+        return 1
+    start = min(s for s, _ in terms)
+    end = max(e for _, e in terms)
+    return max(1, int((end - start).days / DAYS_PER_YEAR + 0.5))
+
+
+def _years(n: int) -> str:
+    return f"{n} year{'' if n == 1 else 's'}"
+
+
+def years_mismatch_message(years_requested: int, terms: Sequence[Term]) -> str | None:
+    """The Builder's warning when the years requested differ from the years the terms
+    cover (None when they agree); the letter says the same with `years_requested_text`."""
+    covered = years_covered(terms)
+    if not terms or years_requested == covered:
+        return None
+    if years_requested > covered:
+        return (
+            f"{_years(years_requested)} of history requested, but the terms listed cover "
+            f"{_years(covered)}. The letters ask the carrier for the "
+            f"{_years(years_requested - covered)} before them too; add those terms if you "
+            f"know them, or set the years to {covered}."
+        )
+    return (
+        f"The terms listed cover {_years(covered)}, but only {_years(years_requested)} "
+        "requested: the carrier may send only the latest ones."
+    )
+
+
+def years_requested_text(years_requested: int, terms: Sequence[Term]) -> str:
+    """What the letters print for the years requested, never contradicting the terms they
+    list: "1 year", or "5 years (the terms listed and the 4 years before them)"."""
+    covered = years_covered(terms)
+    if terms and years_requested > covered:
+        return (
+            f"{_years(years_requested)} (the terms listed and the "
+            f"{_years(years_requested - covered)} before them)"
+        )
+    return _years(years_requested)

@@ -20,7 +20,7 @@ from accounts.tenancy import scoped
 from vault.authorization import history_reason
 from vault.derived import governing_state_default, request_derived_refresh
 from vault.models import Carrier, Insured, LossRunRequest, Policy
-from vault.rules import PolicyData, policies_errors, tracking_dates_errors
+from vault.rules import PolicyData, policies_errors, tracking_dates_errors, years_covered
 from vault.scheduling import schedule_new, schedule_refresh
 
 __all__ = [
@@ -168,6 +168,13 @@ def _sync_policies(req: LossRunRequest, policies: list[PolicyData]) -> None:
         scoped(Policy, req.agency).filter(request=req, pk__in=stale).delete()
 
 
+def _years(years_requested: int | None, policies: list[PolicyData]) -> int:
+    """The years typed, or (left blank) the years the terms cover."""
+    if years_requested is not None:
+        return years_requested
+    return years_covered([(p.term_start, p.term_end) for p in policies])
+
+
 @transaction.atomic
 def request_create(
     *,
@@ -176,7 +183,7 @@ def request_create(
     insured: Insured,
     carrier: Carrier,
     policies: list[PolicyData],
-    years_requested: int = 5,
+    years_requested: int | None = None,
     recipient_name: str = "",
     recipient_email: str = "",
     notes: str = "",
@@ -199,7 +206,7 @@ def request_create(
         insured=insured,
         carrier=carrier,
         created_by=user,
-        years_requested=years_requested,
+        years_requested=_years(years_requested, policies),
         recipient_name=recipient_name.strip(),
         recipient_email=recipient_email.strip(),
         notes=notes,
@@ -327,7 +334,7 @@ def request_update(
     insured: Insured,
     carrier: Carrier,
     policies: list[PolicyData],
-    years_requested: int,
+    years_requested: int | None,
     recipient_name: str,
     recipient_email: str,
     notes: str,
@@ -350,7 +357,7 @@ def request_update(
     )
     request.insured = insured
     request.carrier = carrier
-    request.years_requested = years_requested
+    request.years_requested = _years(years_requested, policies)
     request.recipient_name = recipient_name.strip()
     request.recipient_email = recipient_email.strip()
     request.notes = notes

@@ -7,30 +7,29 @@ wall clock (timezone.override) so dates and the 2nd-request time read as the age
 from __future__ import annotations
 
 import contextlib
-import json
-import secrets
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import agency_view
-from outbox.selectors import emails_about
-from vault import derived, selectors, selectors_history, services
+from vault import derived, selectors, services
 from vault.carrier_directory import carrier_route
 from vault.csv_export import request_csv_rows, stream_csv
 from vault.forms import (
+    TRACKING_DATES,
     CarrierInlineForm,
     InsuredInlineForm,
     PolicyFormSet,
     RequestForm,
     VaultFilterForm,
 )
+from vault.request_page import request_page_context
 from vault.rules import agency_today
 from vault.status import Status
 
@@ -210,9 +209,8 @@ def _save_request(request, agency, form, formset, req=None):
         "recipient_name": data["recipient_name"],
         "recipient_email": data["recipient_email"],
         "notes": data["notes"],
-        "first_request_on": data["first_request_on"],
-        "second_request_at": data["second_request_at"],
-        "received_on": data["received_on"],
+        # The edit page's dates are saved by the next-step card: keep the stored ones.
+        **{name: data[name] if req is None else getattr(req, name) for name in TRACKING_DATES},
         "governing_state": data["governing_state"],
         "statute_condition_met": data["statute_condition_met"],
     }
@@ -243,7 +241,6 @@ def request_create(request, agency):
         initial = {
             "recipient_name": request.user.get_full_name(),
             "recipient_email": request.user.email,
-            "years_requested": 5,
         }
         insured_id = _int(request.GET.get("insured"))
         carrier_id = _int(request.GET.get("carrier"))
@@ -269,149 +266,42 @@ def _safe_next(request) -> str | None:
     return None
 
 
+def _edit_form(agency, req) -> RequestForm:
+    """The edit page's details form as stored (its dates are the next-step card's)."""
+    fields = ("insured", "carrier", "years_requested", "recipient_name", "recipient_email")
+    fields += ("notes", "governing_state", "statute_condition_met")
+    return RequestForm(
+        initial={name: getattr(req, name) for name in fields},
+        agency=agency,
+        current=req,
+        with_dates=False,
+    )
+
+
+def edit_page(request, agency, req, *, form=None, formset=None, dates_form=None, status=200):
+    """The request page: the next-step card, then the details form and the rest."""
+    form = form or _edit_form(agency, req)
+    formset = formset or PolicyFormSet(prefix="policies", initial=_initial_policies(req))
+    context = _builder_context(request, agency, form, formset, req=req)
+    context.update(request_page_context(request, agency, req, dates_form=dates_form))
+    context["next"] = _safe_next(request) or ""
+    return render(request, "vault/request_form.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 @agency_view
 def request_edit(request, agency, request_id: int):
     req = selectors.request_get_for_edit(agency=agency, request_id=request_id)
-    if request.method == "POST":
-        form = RequestForm(request.POST, agency=agency, current=req)
-        formset = PolicyFormSet(request.POST, prefix="policies")
-        if form.is_valid() and formset.is_valid():
-            try:
-                _save_request(request, agency, form, formset, req=req)
-            except ValidationError as exc:
-                _apply_service_errors(exc, form, formset)
-            else:
-                messages.success(request, f"Request for {req.insured} updated.")
-                return redirect(_safe_next(request) or reverse("vault:list"))
-    else:
-        form = RequestForm(
-            initial={
-                "insured": req.insured,
-                "carrier": req.carrier,
-                "years_requested": req.years_requested,
-                "recipient_name": req.recipient_name,
-                "recipient_email": req.recipient_email,
-                "notes": req.notes,
-                "first_request_on": req.first_request_on,
-                "second_request_at": req.second_request_at,
-                "received_on": req.received_on,
-                "governing_state": req.governing_state,
-                "statute_condition_met": req.statute_condition_met,
-            },
-            agency=agency,
-            current=req,
-        )
-        formset = PolicyFormSet(prefix="policies", initial=_initial_policies(req))
-    context = _builder_context(request, agency, form, formset, req=req)
-    context["row"] = selectors.request_row(req, timezone.now())
-    context["history"] = selectors_history.request_history(agency=agency, request=req)
-    context["emails"] = list(emails_about(obj=req, agency=agency)[:100])
-    context["deadline"] = derived.request_deadline(req)
-    context["kit_due"] = derived.is_past_statutory(req, agency_today(agency))
-    context["next"] = _safe_next(request) or ""
-    return render(request, "vault/request_form.html", context)
-
-
-# Typeahead and inline create (htmx) ---------------------------------------------------
-
-
-def _query(request, name: str) -> str:
-    text = request.GET.get("q") or request.GET.get(f"{name}_q") or ""
-    return text.replace("\x00", "")[:100]  # PostgreSQL text cannot hold NUL
-
-
-@require_GET
-@agency_view
-def insured_search(request, agency):
-    q = _query(request, "insured")
-    results = selectors.insured_search(agency=agency, q=q)
-    options = [
-        {"id": i.pk, "label": str(i), "detail": i.get_state_display() if i.state else ""}
-        for i in results
-    ]
-    return render(
-        request,
-        "vault/_typeahead.html",
-        {"field": "insured", "options": options, "q": q, "noun": "insured"},
-    )
-
-
-@require_GET
-@agency_view
-def carrier_search(request, agency):
-    q = _query(request, "carrier")
-    results = selectors.carrier_search(agency=agency, q=q)
-    options = [
-        {
-            "id": c.pk,
-            "label": str(c),
-            "detail": "Your agency's private carrier" if c.is_private else c.group_name,
-        }
-        for c in results
-    ]
-    return render(
-        request,
-        "vault/_typeahead.html",
-        {"field": "carrier", "options": options, "q": q, "noun": "carrier"},
-    )
-
-
-def _fresh_auto_id() -> str:
-    """Field ids for an htmx-swapped inline form that differ from the ones on the page, so
-    htmx's settle step never copies a `style` attribute across (CSP forbids inline style)."""
-    return f"id_%s_{secrets.token_hex(3)}"
-
-
-def _picked_response(request, template: str, context: dict, field: str, obj) -> HttpResponse:
-    response = render(request, template, context)
-    response["HX-Trigger"] = json.dumps(
-        {"vault:picked": {"field": field, "id": obj.pk, "label": str(obj)}}
-    )
-    return response
-
-
-@require_POST
-@agency_view
-def insured_create_inline(request, agency):
-    form = InsuredInlineForm(request.POST, prefix="ni", auto_id=_fresh_auto_id())
-    if form.is_valid():
+    if request.method != "POST":
+        return edit_page(request, agency, req)
+    form = RequestForm(request.POST, agency=agency, current=req, with_dates=False)
+    formset = PolicyFormSet(request.POST, prefix="policies")
+    if form.is_valid() and formset.is_valid():
         try:
-            insured = services.insured_create(agency=agency, **form.cleaned_data)
+            _save_request(request, agency, form, formset, req=req)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _apply_service_errors(exc, form, formset)
         else:
-            return _picked_response(
-                request,
-                "vault/_insured_inline.html",
-                {
-                    "insured_form": InsuredInlineForm(prefix="ni", auto_id=_fresh_auto_id()),
-                    "created": insured,
-                },
-                "insured",
-                insured,
-            )
-    return render(request, "vault/_insured_inline.html", {"insured_form": form})
-
-
-@require_POST
-@agency_view
-def carrier_create_inline(request, agency):
-    form = CarrierInlineForm(request.POST, prefix="nc", auto_id=_fresh_auto_id())
-    if form.is_valid():
-        try:
-            carrier = services.carrier_create_private(agency=agency, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return _picked_response(
-                request,
-                "vault/_carrier_inline.html",
-                {
-                    "carrier_form": CarrierInlineForm(prefix="nc", auto_id=_fresh_auto_id()),
-                    "created": carrier,
-                },
-                "carrier",
-                carrier,
-            )
-    return render(request, "vault/_carrier_inline.html", {"carrier_form": form})
+            messages.success(request, f"Request for {req.insured} updated.")
+            return redirect(_safe_next(request) or reverse("vault:list"))
+    return edit_page(request, agency, req, form=form, formset=formset)

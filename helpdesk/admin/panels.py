@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from helpdesk.admin.links import document_link
+from vault.models import Document
 
 
 class TicketDisplayMixin:
@@ -69,6 +70,7 @@ class TicketDisplayMixin:
             ),
             ("Received", f"{req.received_on:%m/%d/%Y}" if req.received_on else "not yet"),
             ("Years requested", str(req.years_requested)),
+            ("Loss runs on file", _loss_runs_on_file(req)),
         ]
         return format_html(
             '<table class="hd-panel">{}</table>',
@@ -110,3 +112,12 @@ class TicketDisplayMixin:
     @admin.display(description="signed first request")
     def signed_first_request_link(self, obj):
         return document_link(obj.pk, obj.signed_first_request)
+
+
+def _loss_runs_on_file(req) -> str:
+    """The request's loss-run documents (the agency imports them), newest first."""
+    names = [
+        d.original_name
+        for d in req.documents.filter(kind=Document.Kind.LOSS_RUN).order_by("-uploaded_at")
+    ]
+    return ", ".join(names) or "none yet: attach them when resolving as received"

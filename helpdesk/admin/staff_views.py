@@ -16,6 +16,15 @@ from helpdesk.letters import escalation_letter_pdf
 from helpdesk.models import Ticket, TicketMessage
 from vault.documents import document_response
 from vault.models import Document
+from vault.views_documents import limit_upload_size
+
+
+def _with_uploads(pattern):
+    """The change form takes the loss runs staff obtained: the upload limit (50 MB) instead
+    of the small body limit of other pages (config.body_limit)."""
+    if getattr(pattern, "name", None) != "helpdesk_ticket_change":
+        return pattern
+    return path(str(pattern.pattern), limit_upload_size(pattern.callback), name=pattern.name)
 
 
 class TicketStaffViewsMixin:
@@ -45,7 +54,7 @@ class TicketStaffViewsMixin:
                 name="helpdesk_ticket_document",
             ),
             *self.statutory_urls(),
-            *super().get_urls(),
+            *[_with_uploads(p) for p in super().get_urls()],
         ]
 
     def _ticket(self, request, ticket_id: int) -> Ticket:

@@ -13,6 +13,7 @@ from helpdesk.admin.staff_views import TicketStaffViewsMixin
 from helpdesk.admin.statutory import StatutoryDeadlineFilter, StatutoryTicketAdminMixin
 from helpdesk.forms import TicketAdminForm
 from helpdesk.models import Ticket, TicketMessage
+from vault.documents import too_large_message
 
 
 class StaffActionRefused(Exception):
@@ -81,7 +82,16 @@ class TicketAdmin(
     fieldsets = [
         (
             "Work the ticket",
-            {"fields": ["status", "received_on", "status_note", "assignee", "priority"]},
+            {
+                "fields": [
+                    "status",
+                    "received_on",
+                    "loss_run_file",
+                    "status_note",
+                    "assignee",
+                    "priority",
+                ]
+            },
         ),
         (
             "Ticket",
@@ -137,7 +147,10 @@ class TicketAdmin(
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        refused = getattr(request, "staff_action_refused", None)
+        refused = list(getattr(request, "staff_action_refused", None) or [])
+        too_large = getattr(request, "upload_refused_size", None)
+        if too_large is not None:
+            refused.append(too_large_message(too_large))
         if refused:
             errors = tuple(f"Nothing was saved: {m}" for m in refused)
             form = type(form.__name__, (form,), {"staff_action_errors": errors})
@@ -157,6 +170,7 @@ class TicketAdmin(
                 priority=data["priority"],
                 received_on=data.get("received_on"),
                 note=data.get("status_note", ""),
+                loss_run_file=data.get("loss_run_file"),
             )
         except ValidationError as exc:
             raise StaffActionRefused(exc.messages) from exc

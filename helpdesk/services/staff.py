@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +19,8 @@ from helpdesk.models import (
 )
 from helpdesk.services.submission import ticket_open_for_request
 from helpdesk.services.trail import errors_raise, event_record, ticket_move, ticket_touch
+from vault.documents import document_create
+from vault.models import Document
 from vault.services import request_record_received
 
 Status = Ticket.Status
@@ -96,9 +99,17 @@ def ticket_return_to_agency(
 
 @transaction.atomic
 def ticket_resolve_received(
-    *, ticket: Ticket, actor: User, received_on: dt.date | None, note: str = ""
+    *,
+    ticket: Ticket,
+    actor: User,
+    received_on: dt.date | None,
+    note: str = "",
+    loss_run_file: UploadedFile | None = None,
 ) -> TicketEvent:
-    """The loss runs arrived: record the received date on the request (stops the tracker)."""
+    """The loss runs arrived: record the received date on the request (stops the tracker).
+
+    `loss_run_file`: the loss runs staff obtained, kept on the request as its loss-run
+    document; the request page then opens the claims import for it."""
     if ticket.status == Status.RESOLVED_RECEIVED:
         raise ValidationError("The ticket is already resolved.")
     errors_raise(
@@ -111,6 +122,15 @@ def ticket_resolve_received(
         raise ValidationError({"received_on": ["The received date cannot be in the future."]})
     request_record_received(request=ticket.request, received_on=received_on, actor=actor)
     detail = f"Loss runs received on {received_on:%m/%d/%Y}."
+    if loss_run_file is not None:
+        document = document_create(
+            agency=ticket.agency,
+            uploaded_by=actor,
+            uploaded_file=loss_run_file,
+            kind=Document.Kind.LOSS_RUN,
+            request=ticket.request,
+        )
+        detail = f"{detail} The loss runs are on the request: {document.original_name}."
     if note.strip():
         detail = f"{detail} {note.strip()}"
     return ticket_move(
@@ -128,6 +148,7 @@ def ticket_staff_update(
     priority: str,
     received_on: dt.date | None = None,
     note: str = "",
+    loss_run_file: UploadedFile | None = None,
 ) -> list[TicketEvent]:
     """The admin's change form: status, assignee and priority in one transaction.
 
@@ -139,7 +160,11 @@ def ticket_staff_update(
         if status == Status.RESOLVED_RECEIVED:
             events.append(
                 ticket_resolve_received(
-                    ticket=ticket, actor=actor, received_on=received_on, note=note
+                    ticket=ticket,
+                    actor=actor,
+                    received_on=received_on,
+                    note=note,
+                    loss_run_file=loss_run_file,
                 )
             )
         else:

@@ -43,7 +43,28 @@
     if (hidden && hidden.value) showCarrierFigures(hidden.value);
   });
 
+  // "+ Add “Coastal Brew”" in the dropdown: open the add form with the typed name in it.
+  function openAdd(field, name) {
+    const details = document.querySelector('details[data-inline-for="' + field + '"]');
+    const picker = document.querySelector('[data-picker="' + field + '"]');
+    if (picker) closeResults(picker);
+    if (!details) return;
+    details.open = true;
+    const legal = details.querySelector('input[name$="legal_name"]');
+    if (legal) {
+      legal.value = name;
+      const next = details.querySelectorAll("input, select, textarea")[1];
+      (next || legal).focus();
+    }
+  }
+
   document.addEventListener("click", function (event) {
+    const add = event.target.closest(".typeahead-add");
+    if (add) {
+      event.preventDefault();
+      openAdd(add.dataset.addField, add.dataset.addName);
+      return;
+    }
     const option = event.target.closest(".typeahead-option");
     if (option) {
       event.preventDefault();
@@ -65,6 +86,8 @@
     const hidden = picker.querySelector('input[type="hidden"]');
     if (hidden) hidden.value = ""; // typed text no longer names the chosen row
     picker.classList.remove("is-picked");
+    const note = picker.querySelector("[data-picker-added]");
+    if (note) note.hidden = true;
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {
@@ -72,16 +95,16 @@
     if (target && target.classList.contains("typeahead-results")) {
       const picker = pickerOf(target);
       const input = picker && picker.querySelector("[data-picker-input]");
-      if (input) input.setAttribute("aria-expanded", target.querySelector(".typeahead-option") ? "true" : "false");
+      if (input) input.setAttribute("aria-expanded", target.querySelector("[role=option]") ? "true" : "false");
     }
   });
 
   document.addEventListener("keydown", function (event) {
     const input = event.target.closest("[data-picker-input]");
-    const option = event.target.closest(".typeahead-option");
+    const option = event.target.closest(".typeahead-option, .typeahead-add");
     if (input || option) {
       const picker = pickerOf(event.target);
-      const options = Array.from(picker.querySelectorAll(".typeahead-option"));
+      const options = Array.from(picker.querySelectorAll(".typeahead-option, .typeahead-add"));
       const index = option ? options.indexOf(option) : -1;
       if (event.key === "ArrowDown" && options.length) {
         event.preventDefault();
@@ -110,10 +133,21 @@
   });
 
   // The server names what it created (HX-Trigger: {"vault:picked": {...}}).
+  // ... which is a row just added: choose it, fold the add form, say so by the box.
   document.addEventListener("vault:picked", function (event) {
     const d = event.detail || {};
     if (!d.field) return;
     pick(d.field, d.id, d.label);
+    const details = document.querySelector('details[data-inline-for="' + d.field + '"]');
+    if (details) details.open = false;
+    const picker = document.querySelector('[data-picker="' + d.field + '"]');
+    const note = picker && picker.querySelector("[data-picker-added]");
+    if (note) {
+      note.textContent = d.note || "Added " + d.label + " and chose it for this request.";
+      note.hidden = false;
+    }
+    const input = document.getElementById("id_" + d.field + "_q");
+    if (input) input.focus();
   });
 
   // ---- Policy rows ---------------------------------------------------------------------
@@ -162,6 +196,26 @@
     if (window.htmx && row) {
       window.htmx.ajax("GET", button.dataset.rowUrl, { target: row, swap: "afterend" });
     }
+  });
+
+  // ---- The request page's next-step card -------------------------------------------------
+  // An e-mail link (?focus=<field>#next-step) renders that field with autofocus, but browsers
+  // skip autofocus when the URL names a #fragment: focus it here once the page has loaded.
+  function focusAsked() {
+    const field = document.querySelector("#next-step [autofocus]");
+    const active = document.activeElement;
+    if (field && (!active || active === document.body || active.id === "next-step")) field.focus();
+  }
+  document.addEventListener("DOMContentLoaded", focusAsked);
+  window.addEventListener("load", focusAsked);
+
+  // After the card saved (htmx swaps it), focus the first refused date, else the card.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const target = event.detail.target;
+    const card = document.getElementById("next-step");
+    if (!card || !target || target.id !== "next-step") return;
+    const invalid = card.querySelector(".has-error input");
+    (invalid || card).focus();
   });
 
   // Focus the error summary after a failed save so screen readers announce it.

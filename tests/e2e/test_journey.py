@@ -106,7 +106,10 @@ def notices_for(live_stack, request_id: int):
 def assert_plain_link(live_stack, url: str) -> None:
     """An e-mail link: absolute on SITE_URL, no token or other credential in it."""
     assert url.startswith(live_stack.base_url + "/"), url
-    assert "?" not in url and "token" not in url.lower() and "@" not in url, url
+    assert "token" not in url.lower() and "@" not in url, url
+    # The only query a link carries: the date field to focus on the request's next-step card.
+    query = url.split("#", 1)[0].partition("?")[2]
+    assert query == "" or re.fullmatch(r"focus=[a-z_]+", query), url
 
 
 def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
@@ -224,9 +227,11 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     steps.shot(page, "signed-copy-uploaded")
 
     # 5. The 1st request's date ----------------------------------------------------------
-    page.get_by_label("1st Request").fill(first_request_on.isoformat())
-    page.get_by_role("button", name="Save changes").click()
-    page.get_by_text(f"Request for {insured} updated.").wait_for()
+    # The next-step card, at the top of the page, saves the date on its own (htmx).
+    card = page.locator("#next-step")
+    card.get_by_label("Date the 1st request was sent").fill(first_request_on.isoformat())
+    card.get_by_role("button", name="Save the date").click()
+    page.locator("#next-step").get_by_text("Dates saved").wait_for()
     steps.shot(page, "first-request-entered")
     # Ten business days are long gone in real time: Today lists it as a 2nd request due.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").click()
@@ -261,7 +266,9 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     page.wait_for_url(re.compile(r"/accounts/login/\?next="))
     steps.shot(page, "email-link-asks-sign-in")
     sign_in(page, owner_email, password)
-    page.wait_for_url(edit_link)
+    # The sign-in's redirect keeps the query (?focus=), not the #fragment: the field is
+    # focused all the same (autofocus).
+    page.wait_for_url(edit_link.split("#", 1)[0])
     assert page.get_by_role("heading", name="Update the Loss Run Retrieval Request").is_visible()
     steps.shot(page, "edit-form-from-email")
 
@@ -280,9 +287,11 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     stranger.close()
 
     # 7. Record the 2nd request (date and time, in the agency's time) ---------------------
-    page.get_by_label("2nd Request").fill(second_request_at.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_role("button", name="Save changes").click()
-    page.get_by_text(f"Request for {insured} updated.").wait_for()
+    # The e-mail's link landed on the card with the 2nd request's field focused.
+    assert page.evaluate("document.activeElement.id") == "id_dates-second_request_at"
+    page.locator("#id_dates-second_request_at").fill(second_request_at.strftime("%Y-%m-%dT%H:%M"))
+    page.locator("#next-step").get_by_role("button", name="Save the date").click()
+    page.locator("#next-step").get_by_text("Dates saved").wait_for()
     steps.shot(page, "second-request-recorded")
 
     # 8. Past the 24 hours: the help-desk notice --------------------------------

@@ -224,10 +224,10 @@ def test_phone_width(new_context, vault_agency, browser_log):
     assert_fits_phone(
         page,
         [
-            ("2nd Request", page.get_by_label("2nd Request")),
-            ("Received", page.get_by_label("Received")),
-            ("Save changes", page.get_by_role("button", name="Save changes")),
+            ("2nd request", page.get_by_label("When the 2nd request was sent")),
+            ("Save the date", page.get_by_role("button", name="Save the date")),
             ("Upload", page.get_by_role("button", name="Upload")),
+            ("Request details", page.get_by_text("Request details")),
         ],
         "request-edit",
     )

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -345,3 +346,57 @@ def test_staff_open_agency_files_as_sandboxed_downloads_like_the_agency(
     assert r["Content-Disposition"].startswith("attachment;")
     assert r["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert r["X-Content-Type-Options"] == "nosniff"
+
+
+# --- received: the loss runs obtained, kept on the request (issue 18) -----------------------
+
+
+def test_resolving_with_the_loss_runs_keeps_them_on_the_request_and_links_the_import(
+    staff_client, ticket, member, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    data = change_data(
+        staff_client, ticket, status=Status.RESOLVED_RECEIVED, received_on=today.isoformat()
+    )
+    data["loss_run_file"] = SimpleUploadedFile(
+        "runs.csv", b"claim,paid\n1,100\n", content_type="text/csv"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff_client.post(change_url(ticket), data).status_code == 302
+    doc = Document.objects.get(request=ticket.request, kind=Document.Kind.LOSS_RUN)
+    assert doc.original_name == "runs.csv" and doc.agency == ticket.agency
+    # The ticket page points to it.
+    assert "Loss runs on file</th><td>runs.csv" in staff_client.get(change_url(ticket)).text
+    event = ticket.events.get(action=TicketEvent.Action.RESOLVED)
+    assert "The loss runs are on the request: runs.csv." in event.detail
+    edit = reverse("vault:request_edit", args=[ticket.request_id]) + "#next-step"
+    (message,) = [m for m in mail.outbox if member.email in m.to]
+    assert f"Read the loss runs into Claims from the request: http://testserver{edit}" in (
+        message.body
+    )
+
+
+def test_resolving_without_a_file_stores_no_document(staff_client, ticket):
+    data = change_data(
+        staff_client,
+        ticket,
+        status=Status.RESOLVED_RECEIVED,
+        received_on=timezone.localdate().isoformat(),
+    )
+    assert staff_client.post(change_url(ticket), data).status_code == 302
+    assert not Document.objects.filter(request=ticket.request, kind=Document.Kind.LOSS_RUN)
+
+
+def test_a_file_that_is_no_loss_run_is_refused_and_nothing_is_saved(staff_client, ticket):
+    data = change_data(
+        staff_client,
+        ticket,
+        status=Status.RESOLVED_RECEIVED,
+        received_on=timezone.localdate().isoformat(),
+    )
+    data["loss_run_file"] = SimpleUploadedFile("x.exe", b"MZ\x90\x00\x03binary")
+    r = staff_client.post(change_url(ticket), data)
+    assert r.status_code == 200 and "Nothing was saved" in r.content.decode()
+    ticket.refresh_from_db()
+    ticket.request.refresh_from_db()
+    assert ticket.status != Status.RESOLVED_RECEIVED and ticket.request.received_on is None

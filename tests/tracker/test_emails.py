@@ -45,7 +45,9 @@ def test_first_request_reminder_content_and_link(make_request):
         == f"[Acme & Sons Agency] Enter the 1st request date: {req.insured} / {req.carrier}"
     )
     edit = "http://testserver" + reverse("vault:request_edit", args=[req.pk])
-    assert edit in msg.body and f'href="{edit}"' in html_of(msg)
+    # The link lands on the request page's next-step card with the 1st-request date focused.
+    card = f"{edit}?focus=first_request_on#next-step"
+    assert card in msg.body and f'href="{card}"' in html_of(msg)
     assert "Acme & Sons Agency" in msg.body  # plain text is not HTML-escaped
     assert "Acme &amp; Sons Agency" in html_of(msg)
     assert "Monday, March 2, 2026" in msg.body
@@ -71,6 +73,7 @@ def test_second_request_notices_link_the_letter_and_the_form(make_request, first
     assert notice.milestone == milestone
     letter = "http://testserver" + reverse("vault:second_request_letter", args=[req.pk])
     edit = "http://testserver" + reverse("vault:request_edit", args=[req.pk])
+    edit += "?focus=second_request_at#next-step"
     for body in (msg.body, html_of(msg)):
         assert letter in body and edit in body
         assert "no signature" in body
@@ -97,7 +100,9 @@ def test_helpdesk_notice_links_the_submission_form_with_local_times(make_request
 def test_links_carry_no_credentials(make_request):
     req = make_request(created_at=at(2026, 3, 2, 10, 0))
     _, msg = send_due(req, at(2026, 3, 4, 8, 0))
-    assert "token" not in msg.body and "?" not in msg.body.split("http://testserver")[1].split()[0]
+    link = msg.body.split("http://testserver")[1].split()[0]
+    # The only query is the field to focus on the next-step card: nothing that signs in.
+    assert "token" not in msg.body and link.split("?", 1)[1] == "focus=first_request_on#next-step"
 
 
 def test_recipients_owner_and_copy_addresses_deduplicated(make_request, ny_agency):
@@ -138,13 +143,17 @@ def test_without_owner_or_copies_the_agency_owners_get_it(make_request, ny_agenc
 def test_link_paths_open_the_form_after_sign_in(make_request, client):
     req = make_request(created_at=at(2026, 3, 2, 10, 0))
     _, msg = send_due(req, at(2026, 3, 4, 8, 0))
-    path = msg.body.split("http://testserver", 1)[1].split()[0]
-    assert resolve(path).url_name == "request_edit"
-    response = client.get(path)
+    link = msg.body.split("http://testserver", 1)[1].split()[0]
+    path, query = link.split("#", 1)[0].split("?", 1)
+    assert resolve(path).url_name == "request_edit" and query == "focus=first_request_on"
+    response = client.get(f"{path}?{query}")
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next={path}"
+    assert response["Location"] == f"{reverse('login')}?next={path}%3F{query.replace('=', '%3D')}"
     client.force_login(req.created_by)
-    assert client.get(path).status_code == 200
+    page = client.get(f"{path}?{query}")
+    assert page.status_code == 200
+    assert 'id="next-step"' in page.text
+    assert 'name="first_request_on"' in page.text and "autofocus" in page.text
 
 
 def test_real_views_serve_the_link_names_behind_sign_in(client):

@@ -89,7 +89,7 @@ def test_authorization_letter_has_everything_the_carrier_needs(letter_request):
         "WC-0045521",
         "04/01/2025 – 04/01/2026",
         "Workers compensation",
-        "Years requested: 3",
+        "Loss history requested: 3 years (the terms listed and the 1 year before them)",
         "Sam Ortiz",
         "sam@harborrisk.test",
         "Dana Whitfield",

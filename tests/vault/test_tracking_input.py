@@ -78,17 +78,10 @@ def test_a_second_request_after_a_refused_first_date_gets_one_message_only(agenc
     assert "first_request_on" in f.errors and "second_request_at" not in f.errors
 
 
-def test_the_edit_page_answers_a_1989_date_with_a_field_error_not_a_500(owner_client, agency):
-    req = LossRunRequestFactory(agency=agency, policies=["GL-1"])
-    policy = req.policies.get()
-    post = builder_post(
-        req.insured,
-        req.carrier,
-        first_request_on="1989-03-03",
-        notes="keep me",
-        **{"policies-INITIAL_FORMS": "1", "policies-0-id": str(policy.pk)},
-    )
-    response = owner_client.post(reverse("vault:request_edit", kwargs={"request_id": req.pk}), post)
+def test_the_dates_card_answers_a_1989_date_with_a_field_error_not_a_500(owner_client, agency):
+    req = LossRunRequestFactory(agency=agency, policies=["GL-1"], notes="keep me")
+    url = reverse("vault:request_dates", kwargs={"request_id": req.pk})
+    response = owner_client.post(url, {"first_request_on": "1989-03-03", "received_on": ""})
     assert response.status_code == 200
     assert "more than 90 days before this request was created" in response.text
     assert 'value="1989-03-03"' in response.text and "keep me" in response.text

@@ -423,13 +423,13 @@ def test_edit_page_title_and_values(owner_client, agency):
     assert 'value="2025-03-12T10:00"' in html  # agency-local (EDT)
 
 
-def test_edit_flow_records_dates_and_refreshes(owner_client, agency):
-    req = make(agency, policies=["GL-1"])
+def test_edit_flow_saves_the_details_and_keeps_the_stored_dates(owner_client, agency):
+    req = make(agency, policies=["GL-1"], first_request_on=dt.date(2025, 3, 4))
     policy = req.policies.get()
     data = builder_post(
         req.insured,
         req.carrier,
-        first_request_on="2025-03-03",
+        first_request_on="2025-03-03",  # not a field of the details form: ignored
         **{
             "policies-INITIAL_FORMS": "1",
             "policies-0-id": str(policy.pk),
@@ -441,9 +441,20 @@ def test_edit_flow_records_dates_and_refreshes(owner_client, agency):
     assert response.status_code == 302 and response["Location"] == reverse("vault:list")
     req.refresh_from_db()
     policy.refresh_from_db()
+    assert req.first_request_on == dt.date(2025, 3, 4)
+    assert policy.policy_number == "GL-1-B"
+
+
+def test_the_dates_card_records_dates_and_refreshes(owner_client, agency):
+    req = make(agency, policies=["GL-1"], notes="Keep")
+    url = reverse("vault:request_dates", kwargs={"request_id": req.pk})
+    response = owner_client.post(url, {"first_request_on": "2025-03-03"})
+    edit = reverse("vault:request_edit", kwargs={"request_id": req.pk})
+    assert response.status_code == 302 and response["Location"] == edit + "#next-step"
+    req.refresh_from_db()
     assert req.first_request_on == dt.date(2025, 3, 3)
     assert req.second_request_due_at == dt.datetime(2025, 3, 17, 12, 0, tzinfo=dt.UTC)
-    assert policy.policy_number == "GL-1-B"
+    assert req.notes == "Keep" and req.policies.get().policy_number == "GL-1"
 
 
 def test_edit_redirects_to_a_safe_next_only(owner_client, agency):
