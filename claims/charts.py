@@ -33,7 +33,8 @@ class BarChart:
 
     @property
     def is_empty(self) -> bool:
-        return not self.bars
+        """Nothing to draw: no bar, or every bar n/a or zero (an axis alone says nothing)."""
+        return not any(bar.height > 0 for bar in self.bars)
 
 
 def bar_chart(

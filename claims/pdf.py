@@ -7,11 +7,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Agency
-from claims.readiness import Readiness
 from claims.summaries import InsuredSummary
 
 
-def summary_pdf(*, agency: Agency, summary: InsuredSummary, readiness: Readiness) -> bytes:
+def summary_pdf(*, agency: Agency, summary: InsuredSummary) -> bytes:
+    """The loss summary for underwriters, on the agency's letterhead.
+
+    Readiness (the agency's own to-do: gaps, stale valuations) stays off it: the PDF shows
+    the figures, not the agency's internal badges.
+    """
     from weasyprint import HTML  # heavy import, only when a PDF is asked for
 
     html = render_to_string(
@@ -19,7 +23,6 @@ def summary_pdf(*, agency: Agency, summary: InsuredSummary, readiness: Readiness
         {
             "agency": agency,
             "summary": summary,
-            "readiness": readiness,
             "generated_on": timezone.localdate(timezone=agency.tz),
         },
     )

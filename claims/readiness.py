@@ -1,14 +1,16 @@
 """Submission readiness: an insured's gaps as specific, fixable sentences.
 
-- Years: the expected policy years are the `N` most recent ones up to the term in force
-  today (its anniversary taken from the newest term on file, else January 1), where `N`
-  is the largest `years_requested` of the insured's requests (5 when none). A year is on
-  file when a report term or a no-prior-coverage attestation starts in it.
+- Years: the expected policy years are the terms of the insured's requests' policies
+  (`claims.rules.expected_terms`); an insured with no request yet is expected to hold the
+  5 most recent policy years. A year is on file when a report term or a no-prior-coverage
+  attestation starts in it.
 - Valuation: per carrier, the newest report's valuation date against the agency's rule
-  (90 or 60 days). Stale when older than the rule; fresh until valuation + rule days.
-  A carrier requested but with no report on file is missing. Stale or missing gets a
-  one-click link to a new request for that insured and carrier.
+  (90 or 60 days, `claims.rules.valuation_is_stale`); fresh until valuation + rule days.
+  A carrier requested but with no report on file is missing. Stale or missing offers a
+  new request for that insured and carrier only when none is open
+  (`claims.rules.new_request_offered`); otherwise it links to the open request.
 - Open claims: the terms whose current version (newest valuation) has open or reopened claims.
+- Gaps are counted as they are shown: each missing year counts once, each carrier gap once.
 
 Computed for many insureds at once with a fixed number of queries (the list page).
 """
@@ -18,17 +20,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.models import Agency
 from accounts.tenancy import scoped
+from claims import rules
 from claims.models import Claim, LossRunReport, ReportTerm
-from vault.models import Insured, LossRunRequest
+from vault.models import Insured, LossRunRequest, Policy
 
 DEFAULT_YEARS = 5
+NEW_REQUEST = "Request new loss runs"
+SEE_OPEN = "See the open request"
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class Line:
     text: str
     url: str = ""
     url_label: str = ""
+    count: int = 1  # how many gaps the line stands for (the missing years line: one per year)
 
 
 @dataclass
@@ -47,14 +53,14 @@ class CarrierValuation:
     age_days: int | None = None
     fresh_until: dt.date | None = None
     stale: bool = False
+    open_request_id: int | None = None
 
 
 @dataclass
 class Readiness:
     insured_id: int
-    years_requested: int
     requested: bool
-    expected_years: list[int]
+    expected: dict[int, str]  # policy year -> its label ("2021-22")
     years_on_file: set[int]
     valuation_limit: int
     carriers: list[CarrierValuation] = field(default_factory=list)
@@ -62,16 +68,33 @@ class Readiness:
     lines: list[Line] = field(default_factory=list)
 
     @property
+    def expected_years(self) -> list[int]:
+        return list(self.expected)
+
+    @property
+    def years_requested(self) -> int:
+        return len(self.expected)
+
+    @property
     def missing_years(self) -> list[int]:
-        return [y for y in self.expected_years if y not in self.years_on_file]
+        return [y for y in self.expected if y not in self.years_on_file]
 
     @property
     def on_file_count(self) -> int:
-        return len(self.expected_years) - len(self.missing_years)
+        return len(self.expected) - len(self.missing_years)
+
+    @property
+    def open_request_ids(self) -> list[int]:
+        return sorted(c.open_request_id for c in self.carriers if c.open_request_id)
 
     @property
     def gaps(self) -> list[Line]:
         return [line for line in self.lines if line.level == "gap"]
+
+    @property
+    def gap_count(self) -> int:
+        """The gaps as the lines show them: five missing years are five gaps."""
+        return sum(line.count for line in self.gaps)
 
     @property
     def is_ready(self) -> bool:
@@ -88,8 +111,8 @@ class Readiness:
 
 
 def year_label(year: int) -> str:
-    """2020 -> '2020-21'."""
-    return f"{year}-{(year + 1) % 100:02d}"
+    """2020 -> '2020-21' (an annual term starting in that year)."""
+    return rules.term_label(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
 
 
 def request_url(insured_id: int, carrier_id: int | None = None) -> str:
@@ -101,35 +124,41 @@ def request_url(insured_id: int, carrier_id: int | None = None) -> str:
     return f"{base}?{urlencode(params)}"
 
 
-def _policy_year(today: dt.date, anniversary: tuple[int, int]) -> int:
-    return today.year if (today.month, today.day) >= anniversary else today.year - 1
+def open_request_url(request_id: int) -> str:
+    return reverse("vault:request_edit", args=[request_id])
 
 
 def readiness_for(
     *, agency: Agency, insureds: list[Insured], today: dt.date | None = None
 ) -> dict[int, Readiness]:
-    """Readiness of each insured, keyed by id, in four queries whatever the number of insureds."""
+    """Readiness of each insured, keyed by id, in five queries whatever the number of insureds."""
     today = today or timezone.localdate(timezone=agency.tz)
     ids = [i.pk for i in insureds]
     limit = agency.valuation_max_age_days
 
-    years_requested: dict[int, int] = {}
+    requested: set[int] = set()
     carriers: dict[int, dict[int, CarrierValuation]] = {i: {} for i in ids}
     for row in (
         scoped(LossRunRequest, agency)
         .filter(insured_id__in=ids)
         .values("insured_id", "carrier_id", "carrier__legal_name")
-        .annotate(years=Max("years_requested"))
+        .annotate(open_id=Max("id", filter=Q(received_on__isnull=True)))
         .order_by()
     ):
-        years_requested[row["insured_id"]] = max(
-            years_requested.get(row["insured_id"], 0), row["years"]
-        )
+        requested.add(row["insured_id"])
         carriers[row["insured_id"]][row["carrier_id"]] = CarrierValuation(
-            row["carrier_id"], row["carrier__legal_name"]
+            row["carrier_id"], row["carrier__legal_name"], open_request_id=row["open_id"]
         )
 
-    newest_by_carrier: dict[tuple[int, int], dt.date] = {}
+    requested_terms: dict[int, list[tuple[dt.date, dt.date]]] = {i: [] for i in ids}
+    for insured_id, start, end in (
+        scoped(Policy, agency)
+        .filter(request__insured_id__in=ids)
+        .values_list("request__insured_id", "term_start", "term_end")
+        .order_by()
+    ):
+        requested_terms[insured_id].append((start, end))
+
     for row in (
         scoped(LossRunReport, agency)
         .filter(insured_id__in=ids)
@@ -141,7 +170,6 @@ def readiness_for(
             row["carrier_id"], CarrierValuation(row["carrier_id"], row["carrier__legal_name"])
         )
         found.newest = row["newest"]
-        newest_by_carrier[(row["insured_id"], row["carrier_id"])] = row["newest"]
 
     # Terms (a few per insured): years on file, and which version of each term is newest.
     starts: dict[int, set[dt.date]] = {i: set() for i in ids}
@@ -158,7 +186,7 @@ def readiness_for(
     ):  # fmt: skip
         starts[insured_id].add(start)
         key = (insured_id, carrier_id, policy, start)
-        term_info[term_id] = (key, valued, f"{start.year}-{str(end.year)[-2:]}")
+        term_info[term_id] = (key, valued, rules.term_label(start, end))
         if valued is not None and (key not in newest_version or newest_version[key] < valued):
             newest_version[key] = valued
 
@@ -178,18 +206,20 @@ def readiness_for(
     result: dict[int, Readiness] = {}
     for insured in insureds:
         iid = insured.pk
-        n_years = years_requested.get(iid) or DEFAULT_YEARS
         on_file = starts[iid]
         anniversary = (1, 1)
         if on_file:
             newest_start = max(on_file)
             anniversary = (newest_start.month, newest_start.day)
-        current = _policy_year(today, anniversary)
         ready = Readiness(
             insured_id=iid,
-            years_requested=n_years,
-            requested=iid in years_requested,
-            expected_years=list(range(current - n_years + 1, current + 1)),
+            requested=iid in requested,
+            expected=rules.expected_terms(
+                requested=requested_terms[iid],
+                today=today,
+                anniversary=anniversary,
+                default_years=DEFAULT_YEARS,
+            ),
             years_on_file={d.year for d in on_file},
             valuation_limit=limit,
         )
@@ -197,7 +227,9 @@ def readiness_for(
             if valuation.newest:
                 valuation.age_days = (today - valuation.newest).days
                 valuation.fresh_until = valuation.newest + dt.timedelta(days=limit)
-                valuation.stale = valuation.age_days > limit
+                valuation.stale = rules.valuation_is_stale(
+                    valued=valuation.newest, today=today, limit_days=limit
+                )
             ready.carriers.append(valuation)
         ready.open_terms = sorted(opens[iid].items())
         ready.lines = _sentences(ready)
@@ -205,37 +237,59 @@ def readiness_for(
     return result
 
 
-def _sentences(ready: Readiness) -> list[Line]:
-    lines: list[Line] = []
-    iid = ready.insured_id
+def _carrier_gap(ready: Readiness, c: CarrierValuation, text: str) -> Line:
+    """A carrier's gap, with a new request offered only when none is open for it."""
+    if rules.new_request_offered(open_request_id=c.open_request_id):
+        return Line("gap", text, request_url(ready.insured_id, c.carrier_id), NEW_REQUEST)
+    assert c.open_request_id is not None
+    return Line(
+        "gap",
+        f"{text}; request #{c.open_request_id} is open",
+        open_request_url(c.open_request_id),
+        SEE_OPEN,
+    )
+
+
+def _years_line(ready: Readiness) -> Line:
     missing = ready.missing_years
     asked = "requested" if ready.requested else "expected (no request yet)"
-    text = f"{ready.years_requested} years {asked}, {ready.on_file_count} on file"
-    if missing:
-        text += ": missing " + ", ".join(year_label(y) for y in missing)
-        lines.append(Line("gap", text, request_url(iid), "Request loss runs"))
-    else:
-        lines.append(Line("ok", text))
+    n = ready.years_requested
+    text = f"{n} year{'s' if n != 1 else ''} {asked}, {ready.on_file_count} on file"
+    if not missing:
+        return Line("ok", text)
+    text += ": missing " + ", ".join(ready.expected[y] for y in missing)
+    open_ids = ready.open_request_ids
+    if open_ids:
+        return Line(
+            "gap",
+            f"{text} (awaiting {len(open_ids)} open request{'s' if len(open_ids) > 1 else ''})",
+            open_request_url(open_ids[-1]),
+            SEE_OPEN,
+            count=len(missing),
+        )
+    return Line("gap", text, request_url(ready.insured_id), "Request loss runs", count=len(missing))
 
+
+def _sentences(ready: Readiness) -> list[Line]:
+    lines: list[Line] = [_years_line(ready)]
     if not ready.carriers:
-        lines.append(Line("gap", "No loss runs on file", request_url(iid), "Request loss runs"))
+        lines.append(
+            Line("gap", "No loss runs on file", request_url(ready.insured_id), "Request loss runs")
+        )
     for c in ready.carriers:
         if c.newest is None:
-            lines.append(
-                Line("gap", f"{c.carrier_name}: no loss run on file", request_url(iid, c.carrier_id),
-                     "Request new loss runs")
-            )  # fmt: skip
+            lines.append(_carrier_gap(ready, c, f"{c.carrier_name}: no loss run on file"))
         elif c.stale:
             lines.append(
-                Line(
-                    "gap",
+                _carrier_gap(
+                    ready,
+                    c,
                     f"{c.carrier_name}: newest valuation is {c.age_days} days old"
                     f" (limit {ready.valuation_limit})",
-                    request_url(iid, c.carrier_id),
-                    "Request new loss runs",
                 )
             )
         else:
+            assert c.fresh_until is not None
             lines.append(
                 Line("ok", f"{c.carrier_name}: valuation fresh until {c.fresh_until.isoformat()}")
             )

@@ -9,6 +9,8 @@ No import of claims.models here: the models build their CheckConstraints from th
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TypeVar
 
@@ -52,3 +54,46 @@ INCURRED_IS_PAID_PLUS_RESERVES = LessThan(
     Value(Decimal("0.005")),
 )
 NO_RESERVES_WHEN_CLOSED = ~Q(status__in=NO_RESERVES_STATUSES) | Q(reserves=0)
+
+
+# --- Submission readiness (domain.md, "Submission readiness") ------------------------------
+#
+# Pure functions over plain dates; claims.readiness gathers the rows and calls these.
+
+
+def term_label(start: dt.date, end: dt.date) -> str:
+    """A policy term as underwriters write it: 2021-07-01 to 2022-07-01 -> '2021-22'."""
+    return f"{start.year}-{end.year % 100:02d}"
+
+
+def expected_terms(
+    *,
+    requested: Iterable[tuple[dt.date, dt.date]],
+    today: dt.date,
+    anniversary: tuple[int, int],
+    default_years: int,
+) -> dict[int, str]:
+    """The policy years the insured should have on file, keyed by the year a term starts.
+
+    The years are the terms of the insured's requests, exactly as requested. Only an
+    insured with no request yet is expected to hold the `default_years` most recent policy
+    years up to the term in force today (its anniversary: the newest term on file's).
+    """
+    terms = {start.year: term_label(start, end) for start, end in requested}
+    if terms:
+        return dict(sorted(terms.items()))
+    current = today.year if (today.month, today.day) >= anniversary else today.year - 1
+    return {
+        year: term_label(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+        for year in range(current - default_years + 1, current + 1)
+    }
+
+
+def valuation_is_stale(*, valued: dt.date, today: dt.date, limit_days: int) -> bool:
+    """Underwriters want the valuation within `limit_days` (90, some markets 60) of submission."""
+    return (today - valued).days > limit_days
+
+
+def new_request_offered(*, open_request_id: int | None) -> bool:
+    """A new request is offered for a carrier only when none is open for it already."""
+    return open_request_id is None

@@ -180,6 +180,16 @@ class InsuredSummary:
         return self.movement.falling
 
     @property
+    def terms_without_premium(self) -> list[str]:
+        """Terms whose subject premium is not entered: their large losses cannot be computed."""
+        return [r.label for r in self.rows if not r.term.no_prior_coverage and not r.premium]
+
+    @property
+    def large_losses_computable(self) -> bool:
+        """A large loss is measured against its term's premium: at least one must be entered."""
+        return any(r.premium for r in self.rows if not r.term.no_prior_coverage)
+
+    @property
     def incurred_chart(self) -> BarChart:
         return bar_chart(
             title="Incurred by term",

@@ -67,11 +67,7 @@ def insured_summary(request, agency, insured_id):
 @agency_view
 def summary_pdf(request, agency, insured_id):
     insured = selectors.insured_get(agency=agency, insured_id=insured_id)
-    pdf = render_summary_pdf(
-        agency=agency,
-        summary=build_summary(agency=agency, insured=insured),
-        readiness=insured_readiness(agency=agency, insured=insured),
-    )
+    pdf = render_summary_pdf(agency=agency, summary=build_summary(agency=agency, insured=insured))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="loss-summary-{insured.pk}.pdf"'
     return response

@@ -230,3 +230,39 @@ class TicketReturnReason(models.Model):
 
     def __str__(self) -> str:
         return str(self.mistake)
+
+
+class AgencyUpdate(models.Model):
+    """The agency's next e-mail about a ticket, collecting what staff did within its window.
+
+    The first event opens it (`due_at` = then + HELPDESK_UPDATE_WINDOW_SECONDS); events of
+    the same ticket before `due_at` join it; at `due_at` it becomes one outbox row
+    (helpdesk.services.updates). `queued_at` is set by the one conditional UPDATE that
+    claims it, in the transaction that creates the e-mail: one update, one e-mail.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="agency_updates")
+    opened_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    queued_at = models.DateTimeField(null=True, blank=True)
+    email = models.ForeignKey(
+        "outbox.Email", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    events = models.ManyToManyField(TicketEvent, blank=True, related_name="+")
+    messages = models.ManyToManyField(TicketMessage, blank=True, related_name="+")
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["opened_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(queued_at__isnull=True),
+                name="agency_update_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Agency update on ticket #{self.ticket_id}"

@@ -103,3 +103,10 @@ def return_reasons_errors(reasons: Sequence[object]) -> Errors:
     if not reasons:
         return {"reasons": ["Choose at least one Common Mistake as the reason."]}
     return {}
+
+
+def agency_hears_of(*, action: str, by_agency: bool) -> bool:
+    """The agency is e-mailed about every change of its ticket except its own doing: the
+    status move its own reply causes is not mailed back to it. Its submission is the one
+    exception: the receipt tells it when the help desk will answer."""
+    return not by_agency or action == "submitted"

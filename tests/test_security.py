@@ -302,7 +302,7 @@ def links_of(message) -> set[str]:
 def sent_mail(db, settings, django_capture_on_commit_callbacks):
     """Send every kind of e-mail the product sends; returns (messages, templates rendered)."""
     from helpdesk import emails as helpdesk_emails
-    from helpdesk.models import Ticket, TicketEvent, TicketMessage
+    from helpdesk.models import AgencyUpdate, Ticket, TicketEvent, TicketMessage
     from tests.outbox_mail import deliver_outbox
     from tracker.models import MilestoneKind, Notification
     from tracker.notices import notices_queue
@@ -333,11 +333,13 @@ def sent_mail(db, settings, django_capture_on_commit_callbacks):
             from_status=Ticket.Status.SUBMITTED,
             to_status=Ticket.Status.IN_REVIEW,
         )
-        helpdesk_emails.queue_agency_status_change(event_id=event.pk)
         message = TicketMessage.objects.create(
             agency=agency, ticket=ticket, from_staff=True, body="We called the carrier."
         )
-        helpdesk_emails.queue_agency_message(message_id=message.pk)
+        update = AgencyUpdate.objects.create(agency=agency, ticket=ticket, due_at=timezone.now())
+        update.events.add(event)
+        update.messages.add(message)
+        helpdesk_emails.queue_agency_update(update=update)
         helpdesk_emails.queue_helpdesk_new_ticket(ticket_id=ticket.pk)
         reply = TicketMessage.objects.create(
             agency=agency, ticket=ticket, author=owner, body="Here is the proof."

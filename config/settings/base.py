@@ -225,6 +225,9 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Loss Run Tracker <tracker@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 HELPDESK_EMAIL = env("HELPDESK_EMAIL", default="helpdesk@localhost")
+# What staff do to a ticket within this many seconds of the first change reaches the
+# agency as one e-mail (helpdesk.services.updates).
+HELPDESK_UPDATE_WINDOW_SECONDS = env.int("HELPDESK_UPDATE_WINDOW_SECONDS", default=60)
 # Replies from carriers: each request's Reply-To is this address plus-addressed with a token.
 INBOUND_EMAIL_ADDRESS = env("INBOUND_EMAIL_ADDRESS", default="lossruns@inbound.localhost")
 
@@ -280,6 +283,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "esign.tasks.reminders_sweep",
         "schedule": 300.0,
         "options": {"expires": 290},
+    },
+    "helpdesk-agency-updates": {
+        "task": "helpdesk.tasks.agency_updates_sweep",
+        "schedule": 30.0,
+        "options": {"expires": 25},
     },
     "outbox-sweep": {
         "task": "outbox.tasks.outbox_sweep",

@@ -1,12 +1,10 @@
-"""Inlines of the ticket change page: proofs, the message thread and the audit trail."""
+"""Inlines of the ticket change page: the reply box and the audit trail."""
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.utils.html import format_html_join
 
-from helpdesk.admin.links import document_link
-from helpdesk.models import ProofCoverage, TicketEvent, TicketMessage
+from helpdesk.models import TicketEvent, TicketMessage
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -20,56 +18,28 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class ProofCoverageInline(ReadOnlyInline):
-    model = ProofCoverage
-    fields = ["document_link", "policy_number"]
-    readonly_fields = fields
-
-    @admin.display(description="document")
-    def document_link(self, obj):
-        return document_link(obj.ticket_id, obj.document)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("document")
-
-
 class TicketMessageInline(admin.StackedInline):
-    """Existing messages are read-only; a new one goes out through ticket_add_message."""
+    """The reply box under the conversation: one new message, public or an internal note.
+
+    The messages themselves are shown as the thread (TicketThreadMixin.conversation); a new
+    one goes out through ticket_add_message (TicketAdmin.save_formset).
+    """
 
     model = TicketMessage
     extra = 1
+    max_num = 1
     can_delete = False
-    fields = ["is_internal", "body", "sender", "created_at", "attachments"]
-    readonly_fields = ["sender", "created_at", "attachments"]
-    verbose_name = "message"
+    fields = ["body", "is_internal"]
+    verbose_name = "new message"
     verbose_name_plural = (
-        "messages (public ones are e-mailed to the agency; internal notes never are)"
+        "reply (a public message is e-mailed to the agency; an internal note never is)"
     )
 
     def has_change_permission(self, request, obj=None):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author").prefetch_related("documents")
-
-    @admin.display(description="from")
-    def sender(self, obj):
-        if obj.pk is None:
-            return "—"
-        who = obj.author or "deleted user"
-        label = (
-            "internal note" if obj.is_internal else ("help desk" if obj.from_staff else "agency")
-        )
-        return f"{who} ({label})"
-
-    @admin.display(description="attachments")
-    def attachments(self, obj):
-        if obj.pk is None:
-            return "—"
-        docs = list(obj.documents.all())
-        if not docs:
-            return "—"
-        return format_html_join(", ", "{}", ((document_link(obj.ticket_id, d),) for d in docs))
+        return super().get_queryset(request).none()
 
 
 class TicketEventInline(ReadOnlyInline):

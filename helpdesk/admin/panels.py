@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.template.defaultfilters import linebreaksbr
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from helpdesk.admin.links import document_link
+from helpdesk.models import Ticket
 from vault.models import Document
+
+
+def first_response_due_html(ticket: Ticket) -> str:
+    """The due time in the agency's zone, flagged OVERDUE or marked answered."""
+    when = timezone.localtime(ticket.first_response_due_at, ticket.agency.tz)
+    text = f"{when:%m/%d/%Y %I:%M %p} {when.tzname()}"
+    if ticket.is_overdue():
+        return format_html(
+            '<img src="{}" alt=""> <strong>OVERDUE</strong> {}',
+            static("admin/img/icon-alert.svg"),
+            text,
+        )
+    if ticket.first_responded_at:
+        return format_html("{} <span>(answered)</span>", text)
+    return text
 
 
 class TicketDisplayMixin:
@@ -27,17 +44,7 @@ class TicketDisplayMixin:
 
     @admin.display(description="first response due", ordering="first_response_due_at")
     def first_response_due(self, obj):
-        when = timezone.localtime(obj.first_response_due_at, obj.agency.tz)
-        text = f"{when:%m/%d/%Y %I:%M %p} {when.tzname()}"
-        if obj.is_overdue():
-            return format_html(
-                '<img src="{}" alt=""> <strong>OVERDUE</strong> {}',
-                static("admin/img/icon-alert.svg"),
-                text,
-            )
-        if obj.first_responded_at:
-            return format_html("{} <span>(answered)</span>", text)
-        return text
+        return first_response_due_html(obj)
 
     # --- change-page panels -------------------------------------------------------------
 
@@ -109,9 +116,95 @@ class TicketDisplayMixin:
             format_html_join("", '<tr><th>{}</th><td class="hd-pre">{}</td></tr>', rows),
         )
 
-    @admin.display(description="signed first request")
-    def signed_first_request_link(self, obj):
-        return document_link(obj.pk, obj.signed_first_request)
+
+class TicketThreadMixin:
+    """The change page's conversation (messages and status moves, oldest first) and its
+    documents, each listed once with every role it plays on the ticket."""
+
+    @admin.display(description="conversation")
+    def conversation(self, obj):
+        tz = obj.agency.tz
+        items = []
+        for msg in obj.messages.select_related("author").prefetch_related("documents"):
+            if msg.is_internal:
+                side, label = "hd-msg-internal", "internal note (never shown to the agency)"
+            elif msg.from_staff:
+                side, label = "hd-msg-staff", "help desk"
+            else:
+                side, label = "hd-msg-agency", "agency"
+            docs = list(msg.documents.all())
+            attached = (
+                format_html(
+                    '<p class="hd-attached">Attached: {}</p>',
+                    format_html_join(", ", "{}", ((document_link(obj.pk, d),) for d in docs)),
+                )
+                if docs
+                else ""
+            )
+            items.append(
+                (
+                    msg.created_at,
+                    format_html(
+                        '<li class="hd-msg {}"><p class="hd-msg-head"><strong>{}</strong> · {}'
+                        ' · <time datetime="{}">{}</time></p><div class="hd-msg-body">{}</div>{}'
+                        "</li>",
+                        side,
+                        msg.author or "deleted user",
+                        label,
+                        msg.created_at.isoformat(),
+                        f"{timezone.localtime(msg.created_at, tz):%m/%d/%Y %I:%M %p}",
+                        linebreaksbr(msg.body),
+                        attached,
+                    ),
+                )
+            )
+        for event in obj.events.select_related("actor").filter(to_status__gt=""):
+            items.append(
+                (
+                    event.created_at,
+                    format_html(
+                        '<li class="hd-event">{} → <strong>{}</strong> by {} · '
+                        '<time datetime="{}">{}</time>{}</li>',
+                        event.get_from_status_display() or "new",
+                        event.get_to_status_display(),
+                        event.actor or "the system",
+                        event.created_at.isoformat(),
+                        f"{timezone.localtime(event.created_at, tz):%m/%d/%Y %I:%M %p}",
+                        format_html(": {}", event.detail) if event.detail else "",
+                    ),
+                )
+            )
+        if not items:
+            return "No messages yet."
+        items.sort(key=lambda item: item[0])
+        return format_html(
+            '<ol class="hd-thread">{}</ol>', format_html_join("", "{}", ((h,) for _, h in items))
+        )
+
+    @admin.display(description="documents")
+    def documents_panel(self, obj):
+        roles: dict[int, tuple[Document, list[str]]] = {}
+
+        def add(doc: Document, role: str) -> None:
+            found = roles.setdefault(doc.pk, (doc, []))[1]
+            if role not in found:
+                found.append(role)
+
+        add(obj.signed_first_request, "signed first request")
+        covers: dict[int, list[str]] = {}
+        for proof in obj.proofs.select_related("document"):
+            covers.setdefault(proof.document_id, []).append(proof.policy_number)
+            roles.setdefault(proof.document_id, (proof.document, []))
+        for doc_id, numbers in covers.items():
+            add(roles[doc_id][0], f"proof of carrier for {', '.join(sorted(numbers))}")
+        for msg in obj.messages.prefetch_related("documents"):
+            for doc in msg.documents.all():
+                add(doc, f"attached to {'a help desk' if msg.from_staff else 'an agency'} message")
+        rows = [(document_link(obj.pk, doc), "; ".join(found)) for doc, found in roles.values()]
+        return format_html(
+            '<table class="hd-panel hd-documents">{}</table>',
+            format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
+        )
 
 
 def _loss_runs_on_file(req) -> str:

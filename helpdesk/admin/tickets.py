@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from helpdesk import services
 from helpdesk.admin.filters import OverdueFilter
-from helpdesk.admin.inlines import ProofCoverageInline, TicketEventInline, TicketMessageInline
-from helpdesk.admin.panels import TicketDisplayMixin
+from helpdesk.admin.inlines import TicketEventInline, TicketMessageInline
+from helpdesk.admin.panels import TicketDisplayMixin, TicketThreadMixin
+from helpdesk.admin.queue import ticket_queue
 from helpdesk.admin.staff_views import TicketStaffViewsMixin
 from helpdesk.admin.statutory import StatutoryDeadlineFilter, StatutoryTicketAdminMixin
 from helpdesk.forms import TicketAdminForm
@@ -26,9 +27,14 @@ class StaffActionRefused(Exception):
 
 @admin.register(Ticket)
 class TicketAdmin(
-    StatutoryTicketAdminMixin, TicketDisplayMixin, TicketStaffViewsMixin, admin.ModelAdmin
+    StatutoryTicketAdminMixin,
+    TicketDisplayMixin,
+    TicketThreadMixin,
+    TicketStaffViewsMixin,
+    admin.ModelAdmin,
 ):
     form = TicketAdminForm
+    save_on_top = True  # the ticket's actions first: status, reply, save
     list_display = [
         "id",
         "agency",
@@ -62,7 +68,7 @@ class TicketAdmin(
     list_select_related = ["agency", "request__insured", "request__carrier", "assignee"]
     list_per_page = 50
     actions = ["assign_to_me", "mark_in_review"]
-    inlines = [ProofCoverageInline, TicketMessageInline, TicketEventInline]
+    inlines = [TicketMessageInline, TicketEventInline]
     readonly_fields = [
         "agency",
         "request_link",
@@ -77,7 +83,8 @@ class TicketAdmin(
         "request_dates",
         "policy_list",
         "carrier_contacts",
-        "signed_first_request_link",
+        "conversation",
+        "documents_panel",
     ]
     fieldsets = [
         (
@@ -93,6 +100,8 @@ class TicketAdmin(
                 ]
             },
         ),
+        # change_form.html puts the reply box (TicketMessageInline) right under this one.
+        ("Conversation", {"fields": ["conversation"]}),
         (
             "Ticket",
             {
@@ -110,7 +119,8 @@ class TicketAdmin(
                 ]
             },
         ),
-        ("The request", {"fields": ["request_dates", "policy_list", "signed_first_request_link"]}),
+        ("The request", {"fields": ["request_dates", "policy_list"]}),
+        ("Documents", {"fields": ["documents_panel"]}),
         ("Carrier's loss-run contacts", {"fields": ["carrier_contacts"]}),
     ]
 
@@ -130,6 +140,9 @@ class TicketAdmin(
                 "agency", "request__insured", "request__carrier", "assignee", "signed_first_request"
             )
         )
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"queue": ticket_queue(), **(extra_context or {})})
 
     # --- writes through services --------------------------------------------------------
     #

@@ -20,7 +20,13 @@ from helpdesk.models import (
     TicketEvent,
     TicketMessage,
 )
-from helpdesk.services.trail import errors_merge, errors_raise, event_record, tracker_hold
+from helpdesk.services.trail import (
+    agency_hears_of,
+    errors_merge,
+    errors_raise,
+    event_record,
+    tracker_hold,
+)
 from tracker.calendar import calendar_for_agency
 from tracker.timeline import local_at
 from vault.documents import document_create
@@ -158,7 +164,7 @@ def ticket_submit(
     tracker_hold(request)
     event = event_record(ticket, actor=user, action=Action.SUBMITTED, to_status=Status.SUBMITTED)
     emails.queue_helpdesk_new_ticket(ticket_id=ticket.pk)
-    emails.queue_agency_status_change(event_id=event.pk)
+    agency_hears_of(ticket, event)
     return ticket
 
 

@@ -16,6 +16,7 @@ from helpdesk.models import (
     TicketEvent,
     TicketMessage,
 )
+from helpdesk.services import updates
 from helpdesk.services.trail import event_record, is_staff_actor, ticket_move, ticket_touch
 from vault.documents import document_create
 from vault.models import Document
@@ -71,7 +72,7 @@ def ticket_add_message(
         action = Action.INTERNAL_NOTE if is_internal else Action.MESSAGE
         event_record(ticket, actor=author, action=action, detail=f"Message #{msg.pk}")
         if not is_internal:
-            emails.queue_agency_message(message_id=msg.pk)
+            updates.agency_update_add(ticket=ticket, message=msg)
         return msg
     event_record(ticket, actor=author, action=Action.AGENCY_REPLY, detail=f"Message #{msg.pk}")
     if ticket.status == Status.WAITING_ON_AGENCY:

@@ -1,4 +1,5 @@
-"""The audit trail of a ticket and its status moves: every change writes a TicketEvent and queues the agency's e-mail in the outbox."""
+"""The audit trail of a ticket and its status moves: every change writes a TicketEvent and
+puts it into the agency's next e-mail (helpdesk.services.updates)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tenancy import scoped
-from helpdesk import emails, rules
+from helpdesk import rules
 from helpdesk.models import (
     CommonMistake,
     Ticket,
     TicketEvent,
 )
+from helpdesk.services import updates
 from tracker.schedule import request_helpdesk_hold
 from vault.models import LossRunRequest
 
@@ -96,8 +98,15 @@ def ticket_move(
     )
     if reasons:
         event.reasons.add(*reasons, through_defaults={"agency_id": ticket.agency_id})
-    emails.queue_agency_status_change(event_id=event.pk)
+    agency_hears_of(ticket, event)
     return event
+
+
+def agency_hears_of(ticket: Ticket, event: TicketEvent) -> None:
+    """Put the event into the agency's next e-mail, unless it is the agency's own doing."""
+    by_agency = event.actor is not None and event.actor.agency_id == ticket.agency_id
+    if rules.agency_hears_of(action=event.action, by_agency=by_agency):
+        updates.agency_update_add(ticket=ticket, event=event)
 
 
 def errors_merge(errors: rules.Errors, more: rules.Errors) -> None:

@@ -358,8 +358,58 @@ def test_loss_summary_pdf_text(owner_client, agency, insured, carrier):
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     for expected in ("Loss summary: Bluefin Bakery LLC", "Hartwell Mutual", "2023-24", "2024-25",
                      "Large losses", "BIG-1", "Open claims", "Valuation dates", "2026-10-01",
-                     "5 years requested, 2 on file", "Loss ratio"):  # fmt: skip
+                     "Reported late", "Loss ratio"):  # fmt: skip
         assert expected in text, expected
+    # For underwriters: the agency's readiness badges and to-do links stay off the PDF.
+    for internal in ("Submission readiness", "years requested", "Gap", "Request new loss runs"):
+        assert internal not in text, internal
+
+
+def test_loss_summary_pdf_carries_the_letterhead_and_lists_late_reports(
+    owner_client, agency, insured, carrier
+):
+    agency.name, agency.address, agency.phone = (
+        "Harbor Point Insurance",
+        "12 Dock St\nSalem, MA",
+        "555-0100",
+    )
+    agency.save()
+    report = populated(agency, insured, carrier, n_terms=1)
+    ClaimFactory(agency=agency, term=report.terms.first(), insured=insured, report=report,
+                 carrier=carrier, claim_number="LATE-7", date_of_loss=dt.date(2025, 2, 1),
+                 date_reported=dt.date(2025, 4, 1))  # fmt: skip
+    text = pdf_text(owner_client, insured)
+    assert "Harbor Point Insurance" in text and "12 Dock St" in text and "555-0100" in text
+    late = text[text.index("Reported late") :]
+    assert "LATE-7" in late
+
+
+def test_loss_summary_pdf_says_premium_not_entered_and_draws_no_empty_chart(
+    owner_client, agency, insured, carrier
+):
+    report = populated(agency, insured, carrier, n_terms=2)
+    ReportTerm.objects.filter(report=report).update(subject_premium=None)
+    response = owner_client.get(reverse("claims:summary_pdf", kwargs={"insured_id": insured.pk}))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Premium not entered for 2023-24, 2024-25: large losses cannot be computed." in text
+    assert "Loss ratio by term" not in text  # every ratio is n/a: no chart of nothing
+    assert "Incurred by term" in text
+
+
+def test_loss_summary_pdf_names_the_one_term_without_a_premium(
+    owner_client, agency, insured, carrier
+):
+    report = populated(agency, insured, carrier, n_terms=2)
+    ReportTerm.objects.filter(report=report, term_start__year=2023).update(subject_premium=None)
+    text = pdf_text(owner_client, insured)
+    assert "Premium not entered for 2023-24: large losses of that term not computed." in text
+    assert "Loss ratio by term" in text
+
+
+def pdf_text(client, insured) -> str:
+    response = client.get(reverse("claims:summary_pdf", kwargs={"insured_id": insured.pk}))
+    assert response["Content-Type"] == "application/pdf"
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
 
 
 def test_staff_see_claims_data_in_the_admin(client, agency):

@@ -213,6 +213,8 @@ def build_env(
             "DOCUMENT_ROOT": str(tmp / "documents"),
             "STATIC_ROOT": str(tmp / "static"),
             "HELPDESK_EMAIL": "helpdesk@e2e.example.com",
+            # The agency's e-mail waits for the merge window: short, so the journey is quick.
+            "HELPDESK_UPDATE_WINDOW_SECONDS": "2",
             "DJANGO_SUPERUSER_PASSWORD": STAFF_PASSWORD,
             "PYTHONUNBUFFERED": "1",
         }

@@ -1,6 +1,8 @@
 """Every page an agent reaches by following links, in chromium: the Content-Security-Policy
-holds (no inline script or style is refused), no JavaScript error, no server error, and at
-phone width (390 x 844) no page scrolls sideways.
+holds (no inline script or style is refused), no JavaScript error, no server error, at
+phone width (390 x 844) no page scrolls sideways, and at desktop and phone width the
+accessibility audit (axe-core, tests/e2e/accessibility.py) finds no serious or critical
+violation.
 
 The pages are found by crawling from Today (links inside the site, three clicks deep, two
 pages of each kind), so a page added later is checked without editing this file. Downloads (PDF, CSV) and sign-out
@@ -14,6 +16,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
+from tests.e2e.accessibility import audit
 from tests.e2e.helpers import ARTIFACTS, BrowserLog, screenshot
 from tests.e2e.seed import PHONE, seed_agency, sign_in
 
@@ -81,6 +84,7 @@ def test_every_linked_page_keeps_the_csp_and_fits_a_phone(new_context, live_stac
         assert expected in paths, (expected, paths)
 
     problems: dict[str, list[str]] = {}
+    inaccessible: dict[str, list[str]] = {}
     for path in paths:
         log = BrowserLog()
         fresh = context.new_page()
@@ -91,6 +95,8 @@ def test_every_linked_page_keeps_the_csp_and_fits_a_phone(new_context, live_stac
             log.problems.append(f"HTTP {response.status if response else '?'}")
         if log.problems:
             problems[path] = log.problems
+        if found := audit(fresh):
+            inaccessible[f"{path} (desktop)"] = found
         fresh.close()
 
     phone = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
@@ -98,6 +104,8 @@ def test_every_linked_page_keeps_the_csp_and_fits_a_phone(new_context, live_stac
     too_wide: dict[str, dict] = {}
     for path in paths:
         phone.goto(path)
+        if found := audit(phone):
+            inaccessible[f"{path} (phone)"] = found
         widths = overflow(phone)
         if widths:
             too_wide[path] = widths
@@ -106,7 +114,8 @@ def test_every_linked_page_keeps_the_csp_and_fits_a_phone(new_context, live_stac
 
     report = [f"{p}: {'; '.join(v)}" for p, v in problems.items()]
     report += [f"{p}: scrolls sideways at phone width {w}" for p, w in too_wide.items()]
-    assert not report, f"{len(report)} of {len(paths)} pages:\n" + "\n".join(report)
+    report += [f"{p}: {v}" for p, found in inaccessible.items() for v in found]
+    assert not report, f"{len(report)} problems on {len(paths)} pages:\n" + "\n".join(report)
 
 
 def test_signed_out_pages_keep_the_csp_and_fit_a_phone(new_context):
@@ -122,5 +131,29 @@ def test_signed_out_pages_keep_the_csp_and_fit_a_phone(new_context):
         report += [f"{path}: {p}" for p in log.problems]
         if widths := overflow(page):
             report.append(f"{path}: scrolls sideways at phone width {widths}")
+        report += [f"{path} (phone): {v}" for v in audit(page)]
         page.close()
+    desktop = new_context().new_page()
+    for path in ("/accounts/login/", "/signup/", "/accounts/password_reset/"):
+        desktop.goto(path)
+        report += [f"{path} (desktop): {v}" for v in audit(desktop)]
     assert not report, "\n".join(report)
+
+
+def test_the_audit_fails_on_a_missing_label_and_low_contrast(browser):
+    """The audit can fail: a field without a label and grey-on-white text are reported."""
+    page = browser.new_page()
+    try:
+        page.set_content(
+            '<html lang="en"><head><title>t</title></head><body><main><h1>Form</h1>'
+            '<input type="text" name="q"><p style="color:#bbb">faint text</p></main></body></html>'
+        )
+        found = " ".join(audit(page))
+        page.set_content(
+            '<html lang="en"><head><title>t</title></head><body><main><h1>Form</h1>'
+            '<label for="q">Search</label><input id="q" type="text" name="q"></main></body></html>'
+        )
+        assert audit(page) == []
+    finally:
+        page.close()
+    assert "label (critical)" in found and "color-contrast (serious)" in found

@@ -172,7 +172,7 @@ def test_inline_messages_internal_and_public(
     assert mail.outbox == []
     msg = ticket.messages.get()
     assert msg.is_internal and msg.from_staff and msg.author == staff
-    data = change_data(staff_client, ticket, **{"messages-1-body": "We escalated by phone."})
+    data = change_data(staff_client, ticket, **{"messages-0-body": "We escalated by phone."})
     with django_capture_on_commit_callbacks(execute=True):
         assert staff_client.post(change_url(ticket), data).status_code == 302
     assert len(mail.outbox) == 1
@@ -346,6 +346,80 @@ def test_staff_open_agency_files_as_sandboxed_downloads_like_the_agency(
     assert r["Content-Disposition"].startswith("attachment;")
     assert r["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert r["X-Content-Type-Options"] == "nosniff"
+
+
+# --- the queue first, the ticket as a thread ------------------------------------------------
+
+
+def test_admin_index_opens_on_the_queue_with_counts_by_status_and_overdue(
+    staff_client, agency, django_assert_max_num_queries
+):
+    overdue = TicketFactory(request__agency=agency)
+    Ticket.objects.filter(pk=overdue.pk).update(
+        first_response_due_at=timezone.now() - timezone.timedelta(hours=2)
+    )
+    TicketFactory(request__agency=agency, status=Status.WAITING_ON_AGENCY)
+    TicketFactory(request__agency=agency, status=Status.RESOLVED_RECEIVED)
+    with django_assert_max_num_queries(10):
+        r = staff_client.get(reverse("admin:index"))
+    html = r.content.decode()
+    assert html.index("Help desk queue: 2 open tickets") < html.index("app-helpdesk")
+    counts = {c.label: c.count for c in r.context["queue"].counts}
+    assert counts["First response overdue"] == 1
+    assert counts["Submitted"] == 1 and counts["Waiting on agency"] == 1
+    assert counts["Escalated to carrier"] == 0 and counts["Open, unassigned"] == 2
+    changelist = reverse("admin:helpdesk_ticket_changelist")
+    assert f'href="{changelist}?overdue=yes"' in html
+    assert f'href="{changelist}?status__exact=waiting_on_agency"' in html
+    assert reverse("admin:helpdesk_ticket_change", args=[overdue.pk]) in html
+    for _ in range(4):
+        TicketFactory(request__agency=agency)
+    with django_assert_max_num_queries(10):
+        staff_client.get(reverse("admin:index"))
+
+
+def test_queue_count_links_filter_the_list_to_that_count(staff_client, agency):
+    from helpdesk.admin.queue import ticket_queue
+
+    TicketFactory(request__agency=agency, status=Status.ESCALATED)
+    TicketFactory(request__agency=agency)
+    for count in ticket_queue().counts:
+        r = staff_client.get(count.url)
+        assert r.status_code == 200
+        assert r.context["cl"].result_count == count.count, count.label
+
+
+def test_ticket_page_thread_oldest_first_actions_on_top_documents_once(
+    staff_client, ticket, staff, member
+):
+    signed = ticket.signed_first_request
+    services.ticket_set_status(ticket=ticket, status=Status.IN_REVIEW, actor=staff)
+    services.ticket_add_message(ticket=ticket, author=staff, body="First from the desk.")
+    services.ticket_add_message(
+        ticket=ticket, author=member, body="Agency answers.", documents=[signed]
+    )
+    html = staff_client.get(change_url(ticket)).content.decode()
+    thread = html[html.index('class="hd-thread"') :]
+    assert (
+        thread.index("Submitted")
+        < thread.index("In review")
+        < thread.index("First from the desk.")
+        < thread.index("Agency answers.")
+    )
+    assert "hd-msg-agency" in thread and "hd-msg-staff" in thread
+    # Actions first: the object tools, then a save row above the fieldsets.
+    assert html.index("Record: escalation letter sent") < html.index("Work the ticket")
+    assert html.index('name="_save"') < html.index("Work the ticket")
+    assert html.index('name="messages-0-body"') < html.index("Carrier&#x27;s loss-run contacts")
+    documents = html[html.index("hd-documents") :]
+    documents = documents[: documents.index("</table>")]
+    signed_url = reverse("admin:helpdesk_ticket_document", args=[ticket.pk, signed.pk])
+    assert documents.count(signed_url) == 1
+    assert "signed first request; attached to an agency message" in documents
+    (proof_id,) = set(ticket.proofs.values_list("document_id", flat=True))
+    proof_url = reverse("admin:helpdesk_ticket_document", args=[ticket.pk, proof_id])
+    assert documents.count(proof_url) == 1  # one row for the document, not one per policy
+    assert "proof of carrier for AU-456, GL-123" in documents
 
 
 # --- received: the loss runs obtained, kept on the request (issue 18) -----------------------
