@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import agency_mail_recipients
+from config.dates import human_date
 from dispatch.services import carrier_send_not_delivered
 from inbound import parsing
 from inbound.models import InboundMessage
@@ -71,7 +72,7 @@ def _file_parts(row: InboundMessage, message: AnymailInboundMessage) -> list[Doc
 def _mark_received(row: InboundMessage, req: LossRunRequest, loss_runs: list[Document]) -> bool:
     """True when the request now stands received (by this message or before it)."""
     if req.received_on is not None:
-        row.actions.append(f"The request was already received on {req.received_on:%m/%d/%Y}")
+        row.actions.append(f"The request was already received on {human_date(req.received_on)}")
         return True
     received_on = row.sent_at.astimezone(req.agency.tz).date()
     names = ", ".join(d.original_name for d in loss_runs)
@@ -83,7 +84,7 @@ def _mark_received(row: InboundMessage, req: LossRunRequest, loss_runs: list[Doc
         row.actions.append(f"Not marked received: {' '.join(exc.messages)}")
         return False
     row.marked_received_on = received_on
-    row.actions.append(f"Marked the request received on {received_on:%m/%d/%Y}")
+    row.actions.append(f"Marked the request received on {human_date(received_on)}")
     return True
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from config.dates import human_date
 from inbound.models import InboundMessage
 from inbound.services import inbound_receive
 from tests.factories import LossRunRequestFactory
@@ -38,7 +39,7 @@ def test_the_list_shows_from_subject_text_time_and_the_filed_document(owner_clie
     assert "lossruns@carrier.test" in html and row.subject in html
     assert "Please find the loss runs attached." in html and "lr.pdf" in html
     assert "Undo “received”" in html
-    assert row.sent_at.astimezone(req.agency.tz).strftime("%m/%d/%Y") in html
+    assert human_date(row.sent_at.astimezone(req.agency.tz).date()) in html
 
 
 @pytest.mark.django_db
