@@ -18,6 +18,7 @@ ORDER = [
     "tracker",
     "esign",
     "dispatch",
+    "inbound",
     "escalation",
     "helpdesk",
     "claims",

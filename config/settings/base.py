@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "demo",
     "esign",
     "dispatch",
+    "inbound",
     "ops",
 ]
 
@@ -254,6 +255,16 @@ ANYMAIL = {
     "SENDGRID_API_KEY": env("SENDGRID_API_KEY", default=""),
     "AMAZON_SES_CLIENT_PARAMS": {},
 }
+# Inbound webhooks (carriers' replies): the basic-auth "user:password" every provider's
+# webhook URL carries, and Mailgun's webhook signing key. Unset: the webhooks refuse
+# every delivery (400); `manage.py ingest_email` still works.
+ANYMAIL["WEBHOOK_SECRET"] = env("ANYMAIL_WEBHOOK_SECRET", default="")
+if env("MAILGUN_WEBHOOK_SIGNING_KEY", default=""):
+    ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = env("MAILGUN_WEBHOOK_SIGNING_KEY")
+# A webhook carries the whole message, attachments base64-encoded (4/3 of their size).
+INBOUND_WEBHOOK_MAX_BYTES = env.int(
+    "INBOUND_WEBHOOK_MAX_BYTES", default=MAX_UPLOAD_BYTES * 3 // 2 + 1024 * 1024
+)
 
 # Celery
 CELERY_BROKER_URL = env(
