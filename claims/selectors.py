@@ -9,6 +9,7 @@ from accounts.models import Agency
 from accounts.tenancy import get_for_agency, scoped
 from claims.headers import unmapped_money_columns
 from claims.models import Claim, ImportJob, LossRunReport, PdfImport, ReportTerm
+from claims.progress import progress_read
 from vault.models import Carrier, Document, Insured, LossRunRequest
 
 
@@ -78,8 +79,14 @@ def claim_get(*, agency: Agency, claim_id: int) -> Claim:
 
 
 def import_get(*, agency: Agency, import_id: int) -> ImportJob:
+    """The import, with the row its worker has reached while it runs (claims.progress)."""
     qs = scoped(ImportJob, agency).select_related("insured", "carrier", "document", "report")
-    return get_for_agency(qs, agency=agency, pk=import_id)
+    job = get_for_agency(qs, agency=agency, pk=import_id)
+    if job.status == ImportJob.Status.IMPORTING:
+        reached = progress_read(job.pk)
+        if reached is not None:
+            job.progress = reached
+    return job
 
 
 def imports_for_insured(*, agency: Agency, insured: Insured, limit: int = 10) -> list[ImportJob]:

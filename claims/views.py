@@ -22,7 +22,7 @@ from claims.pdf import summary_pdf as render_summary_pdf
 from claims.readiness import insured_readiness, readiness_for, request_url
 from claims.summaries import insured_summary as build_summary
 from config.forms import add_service_errors
-from vault.views_documents import limit_upload_size
+from vault.views_documents import limit_upload_size, upload_refused_error
 
 PAGE_SIZE = 50
 
@@ -98,40 +98,32 @@ def import_start(request, agency, insured_id):
         )
     form.set_carriers(carriers)
     form.set_documents(selectors.loss_run_spreadsheets(agency=agency, insured=insured))
-    if request.method == "POST":
-        refused = getattr(request, "upload_refused_size", None)
-        if refused is not None:
-            from vault.documents import too_large_message
-
-            form.is_valid()
-            form.errors.pop("file", None)
-            form.add_error("file", too_large_message(refused))
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                job = services.import_job_start(
-                    agency=agency,
-                    user=request.user,
-                    insured=insured,
-                    carrier=data["carrier"],
-                    uploaded_file=data["file"],
-                    document=data["document"],
-                    valuation_date=data["valuation_date"],
-                    defaults=TermDefaults(
-                        policy_number=data["policy_number"],
-                        term_start=data["term_start"],
-                        term_end=data["term_end"],
-                        line=data["line"],
-                        premium=data["premium"],
-                    ),
-                )
-            except ValidationError as exc:
-                form.add_error("document" if data["document"] else "file", exc.messages)
-            else:
-                if job.status == ImportJob.Status.MAPPING:
-                    return redirect("claims:import_mapping", import_id=job.pk)
-                _enqueue(tasks.import_read, job.pk)
-                return redirect("claims:import_detail", import_id=job.pk)
+    if request.method == "POST" and not upload_refused_error(request, form) and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = services.import_job_start(
+                agency=agency,
+                user=request.user,
+                insured=insured,
+                carrier=data["carrier"],
+                uploaded_file=data["file"],
+                document=data["document"],
+                valuation_date=data["valuation_date"],
+                defaults=TermDefaults(
+                    policy_number=data["policy_number"],
+                    term_start=data["term_start"],
+                    term_end=data["term_end"],
+                    line=data["line"],
+                    premium=data["premium"],
+                ),
+            )
+        except ValidationError as exc:
+            form.add_error("document" if data["document"] else "file", exc.messages)
+        else:
+            if job.status == ImportJob.Status.MAPPING:
+                return redirect("claims:import_mapping", import_id=job.pk)
+            _enqueue(tasks.import_read, job.pk)
+            return redirect("claims:import_detail", import_id=job.pk)
     return render(request, "claims/import_start.html", {"insured": insured, "form": form})
 
 
@@ -348,31 +340,23 @@ def claim_delete(request, agency, claim_id):
 def attestation_create(request, agency, insured_id):
     insured = selectors.insured_get(agency=agency, insured_id=insured_id)
     form = forms.AttestationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        refused = getattr(request, "upload_refused_size", None)
-        if refused is not None:
-            from vault.documents import too_large_message
-
-            form.is_valid()
-            form.errors.pop("file", None)
-            form.add_error("file", too_large_message(refused))
-        elif form.is_valid():
-            try:
-                data = form.cleaned_data
-                services.attestation_create(
-                    agency=agency,
-                    user=request.user,
-                    insured=insured,
-                    uploaded_file=data["file"],
-                    term_start=data["term_start"],
-                    term_end=data["term_end"],
-                    line=data["line"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "No-prior-coverage attestation added.")
-                return redirect("claims:insured_summary", insured_id=insured.pk)
+    if request.method == "POST" and not upload_refused_error(request, form) and form.is_valid():
+        try:
+            data = form.cleaned_data
+            services.attestation_create(
+                agency=agency,
+                user=request.user,
+                insured=insured,
+                uploaded_file=data["file"],
+                term_start=data["term_start"],
+                term_end=data["term_end"],
+                line=data["line"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "No-prior-coverage attestation added.")
+            return redirect("claims:insured_summary", insured_id=insured.pk)
     return render(request, "claims/attestation_form.html", {"insured": insured, "form": form})
 
 

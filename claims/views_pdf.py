@@ -16,7 +16,7 @@ from accounts.decorators import agency_view
 from claims import forms, selectors, services, tasks
 from claims.extract import CLAIM_KEYS
 from claims.models import PdfImport
-from vault.views_documents import limit_upload_size
+from vault.views_documents import limit_upload_size, upload_refused_error
 
 PAGE_IMAGE_SCALE = 1.5  # 108 dpi: readable beside the table, small enough to load fast
 _TERM = ("policy_number", "term_start", "term_end")
@@ -40,30 +40,22 @@ def pdf_import_start(request, agency, insured_id):
         )
     form.set_carriers(selectors.carriers_visible(agency=agency))
     form.set_documents(selectors.loss_run_pdfs(agency=agency, insured=insured))
-    if request.method == "POST":
-        refused = getattr(request, "upload_refused_size", None)
-        if refused is not None:
-            from vault.documents import too_large_message
-
-            form.is_valid()
-            form.errors.pop("file", None)
-            form.add_error("file", too_large_message(refused))
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                job = services.pdf_import_start(
-                    agency=agency,
-                    user=request.user,
-                    insured=insured,
-                    carrier=data["carrier"],
-                    uploaded_file=data["file"],
-                    document=data["document"],
-                )
-            except ValidationError as exc:
-                form.add_error("document" if data["document"] else "file", exc.messages)
-            else:
-                transaction.on_commit(lambda: tasks.pdf_extract.delay(job.pk))
-                return redirect("claims:pdf_import_detail", pdf_import_id=job.pk)
+    if request.method == "POST" and not upload_refused_error(request, form) and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = services.pdf_import_start(
+                agency=agency,
+                user=request.user,
+                insured=insured,
+                carrier=data["carrier"],
+                uploaded_file=data["file"],
+                document=data["document"],
+            )
+        except ValidationError as exc:
+            form.add_error("document" if data["document"] else "file", exc.messages)
+        else:
+            transaction.on_commit(lambda: tasks.pdf_extract.delay(job.pk))
+            return redirect("claims:pdf_import_detail", pdf_import_id=job.pk)
     return render(request, "claims/pdf_import_start.html", {"insured": insured, "form": form})
 
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("vault.urls")),
     path("", include("esign.urls")),
     path("", include("dispatch.urls")),
+    path("", include("inbound.urls")),
+    path("anymail/", include("inbound.urls_webhooks")),
     path("tracker/", include("tracker.urls")),
     path("", include("escalation.urls")),
     path("helpdesk/", include("helpdesk.urls")),

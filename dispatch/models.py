@@ -37,6 +37,9 @@ class CarrierSend(models.Model):
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when the carrier's mail server returned the e-mail (a bounce came back).
+    not_delivered_at = models.DateTimeField(null=True, blank=True)
+    delivery_error = models.CharField(max_length=300, blank=True)
 
     objects = TenantQuerySet.as_manager()
 

@@ -237,3 +237,19 @@ def carrier_send_manual(
         req.second_request_at,
     )
     return send
+
+
+@transaction.atomic
+def carrier_send_not_delivered(*, send: CarrierSend, at: dt.datetime, error: str) -> CarrierSend:
+    """The carrier's mail server returned this e-mail: the request's page shows it as not
+    delivered (with the server's reason) so the agent can fix the address and send again.
+    The first bounce's time and reason are kept when the same e-mail bounces twice."""
+    if at.tzinfo is None:
+        raise ValueError("at must be aware.")
+    locked = CarrierSend.objects.select_for_update().get(pk=send.pk)
+    if locked.not_delivered_at is None:
+        locked.not_delivered_at = at
+        locked.delivery_error = " ".join(error.split())[:300]
+        locked.save(update_fields=["not_delivered_at", "delivery_error"])
+    send.not_delivered_at, send.delivery_error = locked.not_delivered_at, locked.delivery_error
+    return locked

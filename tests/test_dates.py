@@ -56,7 +56,7 @@ def test_no_python_module_formats_a_date_for_people_by_hand():
     parsing = {"vault/bulk/reading.py", "claims/importers/values.py", "vault/forms.py"}
     found = []
     for app in ("accounts", "vault", "tracker", "helpdesk", "claims", "statutes", "esign",
-                "dispatch", "escalation", "outbox", "config"):  # fmt: skip
+                "dispatch", "inbound", "escalation", "outbox", "config"):  # fmt: skip
         for path in (ROOT / app).rglob("*.py"):
             rel = path.relative_to(ROOT).as_posix()
             if "migrations" in rel or rel in parsing:

@@ -1,7 +1,8 @@
-"""Dependencies point one way: accounts, vault, tracker, helpdesk, claims, then demo on top.
+"""Dependencies point one way, in ORDER: the outbox at the bottom, then accounts, vault,
+tracker, ..., helpdesk, claims, and demo on top (docs/architecture.md).
 
-An app may import the apps below it, never one above (module-level or inside a function).
-`outbox` will sit below accounts (issue 10); config is infrastructure every app may use.
+An app may import the apps below it, never one above (module-level or inside a function);
+config is infrastructure every app may use.
 """
 
 import ast
@@ -18,6 +19,7 @@ ORDER = [
     "tracker",
     "esign",
     "dispatch",
+    "inbound",
     "escalation",
     "helpdesk",
     "claims",

@@ -56,6 +56,13 @@ PUBLIC_PATTERNS = {
         "tests/esign"
     ),
     "esign:sign_letter": "the signing link's letter PDF, same token as esign:sign",
+    "anymail:postmark_inbound_webhook": (
+        "provider webhook: basic-auth secret, no agency's rows shown; the message's own token "
+        "picks the request (tests/inbound/test_webhooks.py)"
+    ),
+    "anymail:mailgun_inbound_webhook": (
+        "provider webhook: basic auth plus Mailgun's signature (tests/inbound/test_webhooks.py)"
+    ),
     "metrics": "Prometheus: token or internal network only, no agency's rows (tests/ops)",
     "accounts:invitation_accept": (
         "the signed token is the visitor's credential; expired/forged/other tokens are "
@@ -283,6 +290,12 @@ def _signature(agency):
     return SignatureRequestFactory(agency=agency)
 
 
+def _inbound_message(agency):
+    from tests.inbound.factories import InboundMessageFactory
+
+    return InboundMessageFactory(request=_request(agency))
+
+
 def _pk(build: Callable) -> Callable:
     return lambda agency: build(agency).pk
 
@@ -306,6 +319,7 @@ KWARG_BUILDERS: dict[str, Callable] = {
     "import_id": _pk(lambda a: make("claims.ImportJob", a)),
     "pdf_import_id": _pk(lambda a: make("claims.PdfImport", a)),
     "page": lambda agency: 1,
+    "message_id": _pk(_inbound_message),
 }
 
 

@@ -201,6 +201,7 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         DJANGO_ALLOWED_HOSTS="lossrun.example.com",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
         CACHE_URL="redis://localhost:6379/1",
+        ANYMAIL_WEBHOOK_SECRET="hook:" + "y7" * 20,  # else inbound.W001: webhooks closed
     )
     done = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -399,8 +400,8 @@ def _send_escalation_kit(agency, owner) -> None:
 
 
 def _send_signature_and_carrier_mail(agency, owner, capture) -> None:
-    """The e-signature flow's e-mails (link, reminder, copy, signed, declined) and the
-    carrier's 1st and 2nd request, delivered through the outbox after commit."""
+    """The e-signature flow's e-mails (link, reminder, copy, signed, declined), the
+    carrier's 1st and 2nd request and its replies, delivered through the outbox after commit."""
     from dispatch.services import carrier_send_email
     from esign import emails as esign_emails
     from esign.services import signature_decline, signature_sign
@@ -421,6 +422,20 @@ def _send_signature_and_carrier_mail(agency, owner, capture) -> None:
         signature_decline(signature=declined, reason="Wrong insured", ip=None, user_agent="")
         for kind in ("first", "second"):
             carrier_send_email(agency=agency, request=signed.request, user=owner, kind=kind)
+        _carrier_replies(signed.request, declined.request)
+
+
+def _carrier_replies(with_loss_runs, with_a_question) -> None:
+    """The carrier's replies: one with the loss runs, one asking a question (agent e-mails)."""
+    from inbound.services import inbound_receive
+    from tests.inbound.mail import PDF, attachment, reply
+    from vault.addresses import request_reply_address
+
+    pdf = attachment(PDF, "loss-runs.pdf", "application/pdf")
+    to = request_reply_address(with_loss_runs.pk)
+    inbound_receive(message=reply(to=to, attachments=[pdf]), esp="test")
+    to = request_reply_address(with_a_question.pk)
+    inbound_receive(message=reply(to=to, text="Which policy term?"), esp="test")
 
 
 def test_every_email_template_is_exercised(sent_mail):

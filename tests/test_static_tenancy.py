@@ -22,7 +22,7 @@ import pytest
 from django.apps import apps
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "vault", "tracker", "helpdesk", "claims")
+APPS = ("accounts", "vault", "tracker", "helpdesk", "claims", "inbound")
 AGENCY_FACING = ("views", "forms", "selectors", "services")
 MANAGERS = {"objects", "_default_manager"}
 WRITES = {"create", "create_user", "bulk_create", "bulk_update"}

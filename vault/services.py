@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Agency, User
 from accounts.tenancy import scoped
+from vault.authorization import history_reason
 from vault.derived import governing_state_default, request_derived_refresh
 from vault.models import Carrier, Insured, LossRunRequest, Policy
 from vault.rules import (
@@ -395,7 +396,7 @@ def request_update(
 
 @transaction.atomic
 def request_record_received(
-    *, request: LossRunRequest, received_on: dt.date, actor: User | None = None
+    *, request: LossRunRequest, received_on: dt.date, actor: User | None = None, reason: str = ""
 ) -> LossRunRequest:
     """Record that the loss runs arrived (e.g. the help desk obtained them).
 
@@ -418,6 +419,8 @@ def request_record_received(
         raise ValidationError(errors)
     req.received_on = received_on
     req._history_user = actor
+    if reason:
+        req._change_reason = history_reason(reason)
     req.save(update_fields=["received_on", "updated_at"])
     schedule_refresh(req)
     request_derived_refresh(req)

@@ -93,7 +93,7 @@ def limit_upload_size(view):
     return wrapper
 
 
-def _refused_upload_error(request, form) -> bool:
+def upload_refused_error(request, form) -> bool:
     """If the body was cut off for size, replace the form's file error with the reason."""
     refused = getattr(request, "upload_refused_size", None)
     if refused is None:
@@ -142,7 +142,7 @@ def document_upload(request, request_id):
         return _panel(request, req)
     form = DocumentUploadForm(request.POST, request.FILES, prefix_id=f"doc{req.pk}")
     valid = form.is_valid()
-    if not _refused_upload_error(request, form) and valid:
+    if not upload_refused_error(request, form) and valid:
         try:
             document = document_create(
                 agency=request.agency,
@@ -242,7 +242,7 @@ def bulk_upload(request):
     if request.method == "POST":
         form = BulkUploadForm(request.POST, request.FILES)
         valid = form.is_valid()
-        if not _refused_upload_error(request, form) and valid:
+        if not upload_refused_error(request, form) and valid:
             try:
                 document = bulk.bulk_file_store(
                     agency=request.agency,

@@ -23,6 +23,7 @@ from claims.importers import MAX_STORED_ERRORS, TermDefaults, UnreadableFile
 from claims.importers.readers import SheetFile
 from claims.importers.values import BadValue, parse_date
 from claims.models import ImportJob
+from claims.progress import progress_clear, progress_save
 from claims.services.imports import ImportRejected, loss_run_import
 from claims.services.mappings import header_mapping_for, header_mapping_remember
 from claims.services.ownership import check_tenant
@@ -214,8 +215,10 @@ def import_job_is_small(job: ImportJob) -> bool:
 
 
 def _progress_saver(job: ImportJob) -> Callable[[int], None]:
+    progress_save(job.pk, 0)  # a retried run starts again from the top
+
     def save(row_number: int) -> None:
-        scoped(ImportJob, job.agency).filter(pk=job.pk).update(progress=row_number)
+        progress_save(job.pk, row_number)
 
     return save
 
@@ -233,6 +236,13 @@ def import_job_commit(*, job: ImportJob) -> ImportJob:
     with its error list; else all rows, or all good rows, are imported."""
     if job.status != ImportJob.Status.IMPORTING:
         return job
+    try:
+        return _commit(job)
+    finally:
+        progress_clear(job.pk)
+
+
+def _commit(job: ImportJob) -> ImportJob:
     if job.valuation_date is None:  # set_mapping requires one: never reached through the page
         _job_fail(job, "Enter the report's valuation date on the mapping page.")
         return job

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "demo",
     "esign",
     "dispatch",
+    "inbound",
     "ops",
 ]
 
@@ -156,8 +157,9 @@ RATE_LIMITS = {
     # not an e-mail: wrong current passwords on the password-change form, per account
     "password_change": {"account": "5/h"},
 }
-# The counters' store. Embedded: this process's memory (runserver is the one web process);
-# production: Redis, shared by every web worker (production.py requires it).
+# The counters' store (rate limits, the signing page's too) and a running import's progress
+# (claims.progress). Production: Redis, shared by every web and worker process
+# (production.py requires it); `make run`: a file cache (local.py); tests: this process.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 LANGUAGE_CODE = "en-us"
@@ -243,9 +245,6 @@ ESIGN_LINK_DAYS = env.int("ESIGN_LINK_DAYS", default=14)
 ESIGN_SIGNATURE_MAX_BYTES = env.int("ESIGN_SIGNATURE_MAX_BYTES", default=300_000)
 ESIGN_RATE = env("ESIGN_RATE", default="30/m")  # signing-page requests per client address
 
-# The cache holds the signing page's rate-limit counters: shared by every web process in
-# production (e.g. redis://redis:6379/1), process-local in embedded mode and tests.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # /dev/outbox/: the outbox rows in the browser (staff: all; agency users: their agency's).
 CAPTURED_MAIL_PAGE = env.bool("CAPTURED_MAIL_PAGE", default=DEBUG)
 ANYMAIL = {
@@ -254,6 +253,16 @@ ANYMAIL = {
     "SENDGRID_API_KEY": env("SENDGRID_API_KEY", default=""),
     "AMAZON_SES_CLIENT_PARAMS": {},
 }
+# Inbound webhooks (carriers' replies): the basic-auth "user:password" every provider's
+# webhook URL carries, and Mailgun's webhook signing key. Unset: the webhooks refuse
+# every delivery (400); `manage.py ingest_email` still works.
+ANYMAIL["WEBHOOK_SECRET"] = env("ANYMAIL_WEBHOOK_SECRET", default="")
+if env("MAILGUN_WEBHOOK_SIGNING_KEY", default=""):
+    ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = env("MAILGUN_WEBHOOK_SIGNING_KEY")
+# A webhook carries the whole message, attachments base64-encoded (4/3 of their size).
+INBOUND_WEBHOOK_MAX_BYTES = env.int(
+    "INBOUND_WEBHOOK_MAX_BYTES", default=MAX_UPLOAD_BYTES * 3 // 2 + 1024 * 1024
+)
 
 # Celery
 CELERY_BROKER_URL = env(

@@ -223,3 +223,54 @@ def test_a_file_that_breaks_in_the_header_read_fails_the_job_in_words(agency, in
     assert job.status == ImportJob.Status.READING  # too large to read inside the request
     job = services.import_job_read(job=job)
     assert (job.status, job.message) == (ImportJob.Status.FAILED, "The file has no rows.")
+
+
+def test_the_progress_page_follows_the_worker_while_the_import_transaction_is_open(
+    owner_client, agency, insured, carrier, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The rows are stored in one transaction, so the reached row travels through the shared
+    cache: the page reads it while the import runs, and the job keeps the final figure."""
+    from claims import progress as import_progress
+    from claims.services import imports as import_service
+
+    monkeypatch.setattr("claims.importers.PROGRESS_EVERY", 10)
+    data = csv_bytes([HEAD] + [row(f"A-{i}") for i in range(30)])
+    upload(owner_client, insured, carrier, data)
+    job = ImportJob.objects.get()
+    url = reverse("claims:import_progress", kwargs={"import_id": job.pk})
+    seen: list[str] = []
+    real_import = import_service.loss_run_import
+
+    def watched(**kwargs):
+        saver = kwargs["progress"]
+
+        def progress(row_number):
+            saver(row_number)
+            seen.append(owner_client.get(url, HTTP_HX_REQUEST="true").content.decode())
+
+        return real_import(**{**kwargs, "progress": progress})
+
+    monkeypatch.setattr(import_jobs, "loss_run_import", watched)
+    monkeypatch.setattr(import_jobs, "INLINE_IMPORT_BYTES", 10)  # the import goes to the task
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(mapping_url(job), mapping_post(job))
+    assert [("Row 11 of about 31" in s, "Row 21 of about 31" in s) for s in seen[:2]] == [
+        (True, False),
+        (False, True),
+    ]
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.progress == 31
+    assert import_progress.progress_read(job.pk) is None  # cleared: the row holds the figure
+
+
+def test_a_killed_workers_progress_is_not_shown_for_a_job_that_is_not_running(
+    owner_client, agency, insured
+):
+    from claims.progress import progress_save
+    from tests.claims.factories import ImportJobFactory
+
+    job = ImportJobFactory(agency=agency, insured=insured, status=ImportJob.Status.FAILED,
+                           progress=7, total_rows=100)  # fmt: skip
+    progress_save(job.pk, 60)
+    url = reverse("claims:import_detail", kwargs={"import_id": job.pk})
+    assert "60 of about" not in owner_client.get(url).content.decode()

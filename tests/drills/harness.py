@@ -186,12 +186,13 @@ class Drill:
         env = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "CELERY_", "EMAIL_", "DATABASE_URL"))
+            if not k.startswith(("DJANGO_", "CELERY_", "EMAIL_", "DATABASE_URL", "CACHE_URL"))
         }
         env.update(
             DJANGO_SETTINGS_MODULE="tests.drills.settings",
             DATABASE_URL=database_url or self.db.url(),
             CELERY_BROKER_URL=self.broker_url,
+            CACHE_URL=self.broker_url,  # shared by every process, as in production
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(self.smtp_port),
             PYTHONUNBUFFERED="1",
