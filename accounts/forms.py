@@ -117,6 +117,19 @@ class InvitationAcceptForm(NewPasswordMixin):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="Colleague's e-mail address")
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[
+            (User.Role.MEMBER, "Member: works requests"),
+            (User.Role.OWNER, "Owner: also invites, removes people and changes settings"),
+        ],
+        initial=User.Role.MEMBER,
+        required=False,  # "Send again" from the Team page posts the invitation's own role
+        widget=forms.RadioSelect,
+    )
+
+    def clean_role(self) -> str:
+        return self.cleaned_data.get("role") or User.Role.MEMBER
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -75,6 +75,9 @@ class Agency(models.Model):
         default=25, help_text="A claim is a large loss at or above this % of its term's premium."
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Set the first time the owner saves the settings page: the first-run checklist's
+    # "check your calendar" step (time zone, holidays, hours) is done.
+    calendar_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name_plural = "agencies"
@@ -169,6 +172,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    weekly_digest = models.BooleanField(
+        "weekly digest e-mail",
+        default=True,
+        help_text="A Monday e-mail of what is overdue, due this week and arrived.",
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -223,6 +231,7 @@ class Invitation(models.Model):
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
+    role = models.CharField(max_length=10, choices=User.Role.choices, default=User.Role.MEMBER)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -190,7 +190,9 @@ def invitation_from_token(token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invitation:
+def invitation_create(
+    *, agency: Agency, invited_by: User, email: str, role: str = User.Role.MEMBER
+) -> Invitation:
     """Invite a colleague by e-mail. An earlier open invitation to the same address is replaced.
 
     An address with an account in another agency (or a staff account) is invited like any
@@ -199,6 +201,8 @@ def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invita
     """
     if invited_by.agency_id != agency.pk or not invited_by.is_agency_owner:
         raise PermissionDenied("Only the agency's owner can invite colleagues.")
+    if role not in User.Role.values:
+        raise ValidationError({"role": "Choose a role: member or owner."})
     email = email.strip().lower()
     existing = User.objects.filter(email__iexact=email).first()  # tenancy: e-mail is global
     if existing is not None and existing.agency_id == agency.pk:
@@ -215,7 +219,7 @@ def invitation_create(*, agency: Agency, invited_by: User, email: str) -> Invita
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=now)
     invitation = Invitation.objects.create(
-        agency=agency, email=email, invited_by=invited_by, created_at=now
+        agency=agency, email=email, role=role, invited_by=invited_by, created_at=now
     )
     if existing is None:
         emails.queue_invitation(
@@ -244,7 +248,7 @@ def invitation_accept(*, invitation: Invitation, full_name: str, password: str) 
         password=password,
         full_name=full_name.strip(),
         agency=invitation.agency,
-        role=User.Role.MEMBER,
+        role=locked.role,
     )
     locked.accepted_at = timezone.now()
     locked.save(update_fields=["accepted_at"])
@@ -354,6 +358,25 @@ def agency_settings_update(*, agency: Agency, **values: Any) -> list[str]:
     agency.full_clean(exclude=["slug"])
     agency.save(update_fields=changed)
     return changed
+
+
+@transaction.atomic
+def user_digest_set(*, user: User, enabled: bool) -> User:
+    """Opt in or out of the weekly digest e-mail (each person decides for themselves)."""
+    if user.weekly_digest != enabled:
+        user.weekly_digest = enabled
+        user.save(update_fields=["weekly_digest"])
+    return user
+
+
+@transaction.atomic
+def agency_calendar_confirm(*, agency: Agency) -> None:
+    """The owner has seen and saved the calendar settings (first-run checklist)."""
+    if agency.calendar_confirmed_at is None:
+        agency.calendar_confirmed_at = timezone.now()
+        Agency.objects.filter(pk=agency.pk).update(
+            calendar_confirmed_at=agency.calendar_confirmed_at
+        )
 
 
 @transaction.atomic

@@ -13,12 +13,12 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("agency/team/", views.team, name="team"),
     path("agency/team/invite/", views.invite, name="invite"),
+    path("agency/team/digest/", views.digest_preference, name="digest_preference"),
     path(
         "agency/team/invitations/<int:invitation_id>/revoke/",
         views.invitation_revoke,
         name="invitation_revoke",
     ),
-    path("agency/team/members/<int:user_id>/remove/", views.member_remove, name="member_remove"),
     path("agency/team/members/<int:user_id>/role/", views.member_role, name="member_role"),
     path("agency/team/members/<int:user_id>/restore/", views.member_restore, name="member_restore"),
 ]

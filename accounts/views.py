@@ -167,7 +167,10 @@ def invite(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/invite.html", {"form": form}, status=429)
         try:
             invitation = services.invitation_create(
-                agency=request.agency, invited_by=request.user, email=form.cleaned_data["email"]
+                agency=request.agency,
+                invited_by=request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
             )
         except ValidationError as exc:
             _add_service_errors(form, exc)
@@ -192,16 +195,18 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     return redirect("accounts:team")
 
 
-@agency_owner_required
+@agency_member_required
 @require_POST
-def member_remove(request: HttpRequest, user_id: int) -> HttpResponse:
-    member = selectors.member_get(agency=request.agency, user_id=user_id)
-    try:
-        services.member_remove(agency=request.agency, actor=request.user, user=member)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"{member.get_full_name()} can no longer sign in.")
+def digest_preference(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's weekly digest: on or off (a checkbox on the Team page)."""
+    enabled = request.POST.get("weekly_digest") == "on"
+    services.user_digest_set(user=request.user, enabled=enabled)
+    messages.success(
+        request,
+        "You will get the weekly digest on Mondays."
+        if enabled
+        else "You will no longer get the weekly digest.",
+    )
     return redirect("accounts:team")
 
 

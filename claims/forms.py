@@ -6,6 +6,7 @@ from django import forms
 
 from claims.headers import FIELDS
 from claims.models import Claim, ReportTerm
+from config.dates import human_date
 from vault.rules import policy_term_errors
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,7 +33,7 @@ class ImportUploadForm(CarrierChoiceMixin, forms.Form):
     def set_documents(self, documents) -> None:
         self.fields["document"].queryset = documents
         self.fields["document"].label_from_instance = lambda d: (
-            f"{d.original_name} (uploaded {d.uploaded_at:%Y-%m-%d})"
+            f"{d.original_name} (uploaded {human_date(d.uploaded_at.date())})"
         )
 
     carrier = forms.ModelChoiceField(queryset=None, label="Carrier that issued the loss run")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import Agency
 from accounts.tenancy import TenantQuerySet
 from claims import rules
+from config.dates import human_date
 from vault import rules as vault_rules
 from vault.models import Carrier, Document, Insured, Policy
 
@@ -48,7 +49,7 @@ class LossRunReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.carrier} valued {self.valuation_date:%Y-%m-%d}"
+        return f"{self.carrier} valued {human_date(self.valuation_date)}"
 
 
 class ReportTerm(models.Model):

@@ -118,13 +118,13 @@ def seed_demo(*, now: dt.datetime | None = None) -> bool:
     harbor = Agency.objects.create(
         name="Harbor & Pine Insurance", slug="harbor-pine", state="NY",
         address="200 Harbor Street, Suite 4\nPort Jefferson, NY 11777", phone="(631) 555-0142",
-        email="service@harborpine.demo", time_zone="America/New_York",
+        email="service@harborpine.demo", time_zone="America/New_York", calendar_confirmed_at=now,
     )  # fmt: skip
     summit = Agency.objects.create(
         name="Summit Ridge Insurance Group", slug="summit-ridge", state="TX",
         address="88 Ridge Road\nAustin, TX 78701", phone="(512) 555-0199",
         email="team@summitridge.demo", time_zone="America/Chicago",
-        holiday_calendar=Agency.HolidayCalendar.FEDERAL_AND_STATE,
+        holiday_calendar=Agency.HolidayCalendar.FEDERAL_AND_STATE, calendar_confirmed_at=now,
     )  # fmt: skip
     users = {}
     for login in DEMO_LOGINS:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
+from config.dates import human_date
 from vault.letters import authorization_letter_html, html_document, signature_block_html
 from vault.models import LossRunRequest
 
@@ -82,7 +83,7 @@ def _both_clocks(value: dt.datetime | None, tz) -> tuple[str, str]:
     if value is None:
         return "—", "—"
     local, utc = value.astimezone(tz), value.astimezone(dt.UTC)
-    return f"{local:%m/%d/%Y %I:%M:%S %p %Z}", f"{utc:%Y-%m-%d %H:%M:%S} UTC"
+    return f"{human_date(local)}, {local:%I:%M:%S %p %Z}", f"{utc:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def signed_pdf(

@@ -15,18 +15,18 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from accounts.selectors import agency_mail_recipients
 from helpdesk.models import AgencyUpdate, Ticket, TicketEvent, TicketMessage
 from outbox.models import Email
 from outbox.services import email_queue
-from vault.models import LossRunRequest
+from vault.rules import request_agent
 
 _TICKET_RELATED = (
     "agency",
     "request__insured",
     "request__carrier",
     "request__created_by",
+    "request__owner",
     "submitted_by",
 )
 TICKET_RELATED_UPDATE = tuple(f"ticket__{r}" for r in _TICKET_RELATED)
@@ -34,11 +34,6 @@ TICKET_RELATED_UPDATE = tuple(f"ticket__{r}" for r in _TICKET_RELATED)
 
 def _abs(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
-
-
-def request_agent(request: LossRunRequest) -> User | None:
-    """Who works the request: its creator (the vault's owner, once requests have one)."""
-    return request.created_by
 
 
 def agency_recipients(ticket: Ticket) -> list[str]:

@@ -6,6 +6,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
+from config.dates import human_date
 from helpdesk import rules
 from helpdesk.models import CommonMistake, Ticket
 from vault.models import Document
@@ -22,7 +23,7 @@ REPLY_KIND_CHOICES = [
 
 class DocumentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Document) -> str:
-        return f"{obj.original_name} ({obj.get_kind_display()}, uploaded {timezone.localdate(obj.uploaded_at):%m/%d/%Y})"
+        return f"{obj.original_name} ({obj.get_kind_display()}, uploaded {human_date(timezone.localdate(obj.uploaded_at))})"
 
 
 class TicketSubmitForm(forms.Form):

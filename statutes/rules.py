@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from accounts.models import US_STATES
+from config.dates import human_date
 
 if TYPE_CHECKING:
     from statutes.models import StateRule
@@ -97,8 +98,8 @@ def statutory_deadline(
     due = due_date(rule, first_request_on, cal)
     return StatutoryDeadline(
         Kind.DUE,
-        f"Due by {due:%m/%d/%Y}: {_window(rule)} after the 1st request of "
-        f"{first_request_on:%m/%d/%Y} under {rule.citation}.",
+        f"Due by {human_date(due)}: {_window(rule)} after the 1st request of "
+        f"{human_date(first_request_on)} under {rule.citation}.",
         due_on=due,
         rule=rule,
     )

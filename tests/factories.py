@@ -82,6 +82,7 @@ class LossRunRequestFactory(factory.django.DjangoModelFactory):
     insured = factory.SubFactory(InsuredFactory, agency=factory.SelfAttribute("..agency"))
     carrier = factory.SubFactory(CarrierFactory)
     created_by = factory.SubFactory(UserFactory, agency=factory.SelfAttribute("..agency"))
+    owner = factory.SelfAttribute("created_by")  # as vault.services sets it
     created_at = factory.LazyFunction(timezone.now)
     years_requested = 5
     governing_state = factory.SelfAttribute("insured.state")  # as vault.services sets it

@@ -324,6 +324,15 @@ def sent_mail(db, settings, django_capture_on_commit_callbacks):
             )
             notices_queue([notice.pk])
         deliver_outbox()
+        from tracker.digest import digest_send, week_of
+        from vault.models import LossRunRequest
+
+        LossRunRequest.objects.filter(pk=req.pk).update(
+            first_request_on=timezone.localdate() - dt.timedelta(days=20),
+            second_request_due_at=timezone.now() - dt.timedelta(days=1),
+        )
+        now = timezone.now()
+        digest_send(agency=agency, agent=owner, now=now, monday=week_of(now.date()))
         ticket = TicketFactory(request=LossRunRequestFactory(agency=agency), submitted_by=owner)
         event = TicketEvent.objects.create(
             agency=agency,

@@ -45,6 +45,7 @@ def agency_settings_save(*, agency: Agency, **values: object) -> list[str]:
     Returns the names of the fields that changed. Raises ValidationError by field.
     """
     changed = accounts_services.agency_settings_update(agency=agency, **values)
+    accounts_services.agency_calendar_confirm(agency=agency)
     if moves_deadlines(changed):
         _requests_refresh(agency)
     return changed

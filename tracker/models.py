@@ -12,6 +12,7 @@ every other status holds the (request, milestone, basis) slot, so a notice is ne
 twice for the same dates, while a corrected date (a new basis) is told again.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -80,3 +81,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_milestone_display()} for request {self.request_id}"
+
+
+class WeeklyDigest(models.Model):
+    """One agent's weekly digest: the row is the guarantee it goes out once per week.
+
+    `week_of` is the Monday of the agency's week; the unique (user, week_of) constraint lets
+    two beats (or a retried task) race and only one of them create the row and its e-mail.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_digests"
+    )
+    week_of = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    email = models.OneToOneField(
+        "outbox.Email", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-week_of", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week_of"], name="one_digest_per_agent_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user_id}, week of {self.week_of}"

@@ -20,6 +20,7 @@ from outbox.rendering import render_subject
 from outbox.services import email_build, email_cancel, emails_queue
 from tracker.emails import notice_context
 from tracker.models import Notification
+from vault.rules import request_agent
 
 logger = logging.getLogger(__name__)
 
@@ -28,14 +29,16 @@ _RELATED = (
     "agency",
     "request__agency",
     "request__created_by",
+    "request__owner",
     "request__insured",
     "request__carrier",
 )
 
 
 def notice_recipients(notice: Notification) -> list[str]:
+    """The request's agent (its owner, else its creator) and the agency's copy addresses."""
     req = notice.request
-    return agency_mail_recipients(agency=req.agency, user=req.created_by)
+    return agency_mail_recipients(agency=req.agency, user=request_agent(req))
 
 
 def _build_one(notice: Notification) -> Email | None:

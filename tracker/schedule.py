@@ -27,7 +27,12 @@ from tracker.notice_changes import NoticeChanges
 from tracker.timeline import AgencyClock, Milestone, RequestDates, deadlines, milestones
 from vault.models import LossRunRequest
 
-SCHEDULE_FIELDS = ["second_request_due_at", "helpdesk_due_at", "next_due_at"]
+SCHEDULE_FIELDS = [
+    "first_request_due_at",
+    "second_request_due_at",
+    "helpdesk_due_at",
+    "next_due_at",
+]
 LIVE = (Notification.Status.PENDING, Notification.Status.QUEUED)
 
 
@@ -65,6 +70,7 @@ def _compute(
     clock = agency_clock(request.agency, cal)
     found = milestones(_dates(request), clock)
     due = deadlines(_dates(request), clock)
+    request.first_request_due_at = due.first_request_due_at
     request.second_request_due_at = due.second_request_due_at
     request.helpdesk_due_at = due.helpdesk_due_at
     pending = [m.due_at for m in found if (m.kind, m.basis) not in holding]

@@ -7,7 +7,7 @@ and queues its e-mail in the outbox, whose own task delivers it (outbox.tasks).
 from celery import shared_task
 from django.utils import timezone
 
-from tracker import services
+from tracker import digest, services
 
 
 @shared_task(name="tracker.tasks.sweep", ignore_result=True)
@@ -18,3 +18,10 @@ def sweep() -> dict:
         "enqueued": len(result.enqueued),
         "errors": len(result.errors),
     }
+
+
+@shared_task(name="tracker.tasks.weekly_digests", ignore_result=True)
+def weekly_digests() -> dict:
+    """Every quarter hour: the agencies whose digest moment it is get theirs (once a week)."""
+    run = digest.digests_send(now=timezone.now())
+    return {"sent": run.sent, "empty": run.empty, "errors": len(run.errors)}

@@ -81,10 +81,21 @@ class RequestDates:
 
 @dataclass(frozen=True)
 class Deadlines:
-    """The request's own deadlines (the vault's status columns), not the notice moments."""
+    """The request's own deadlines (the vault's status columns), not the notice moments.
+
+    `first_request_due_at` is the last reminder for the 1st-request date (day 5): from then
+    on a request without it is overdue, and stays so after the reminders have gone out."""
 
     second_request_due_at: dt.datetime | None
     helpdesk_due_at: dt.datetime | None
+    first_request_due_at: dt.datetime | None = None
+
+
+def first_request_due_at(created_at: dt.datetime, clock: AgencyClock) -> dt.datetime:
+    """When the 1st request is overdue: the moment of the day-5 reminder."""
+    created = created_at.astimezone(clock.tz).date()
+    last_reminder_days = FIRST_REQUEST_REMINDER_DAYS[-1][1]
+    return day_notice(created + dt.timedelta(days=last_reminder_days), clock)
 
 
 def local_at(day: dt.date, at: dt.time, tz: ZoneInfo) -> dt.datetime:
@@ -150,7 +161,7 @@ def deadlines(dates: RequestDates, clock: AgencyClock) -> Deadlines:
     if dates.second_request_at is not None:
         return Deadlines(None, helpdesk_due_at(dates.second_request_at))
     if dates.first_request_on is None:
-        return Deadlines(None, None)
+        return Deadlines(None, None, first_request_due_at(dates.created_at, clock))
     due = second_request_due_on(dates.first_request_on, clock.cal)
     return Deadlines(local_at(due, clock.notify_time, clock.tz), None)
 

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import selectors
 from accounts.decorators import agency_member_required, agency_owner_required
 from accounts.forms import AgencySettingsForm, ClosedDayForm
+from config.dates import human_date
 from config.forms import add_service_errors
 from tracker import agency_settings as settings_services
 
 
 def _long_date(day) -> str:
-    return f"{day:%A, %B} {day.day}, {day.year}"
+    return f"{day:%A}, {human_date(day)}"
 
 
 def _settings_page(request, *, form=None, closed_form=None) -> HttpResponse:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+from vault.rules import agent_of
 from vault.status import Status, next_action, request_status
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -20,10 +21,11 @@ HEADER = [
     "Carrier",
     "NAIC",
     "Policy numbers",
-    "Date",
-    "1st Req",
-    "2nd Req",
-    "Rcvd",
+    "Owner",
+    "Created on",
+    "1st request sent on",
+    "2nd request sent at",
+    "Received on",
     "Status",
     "Next action",
     "Due",
@@ -53,12 +55,21 @@ def neutralise(value: object) -> str:
     )
 
 
+# ISO in the CSV (a machine context: spreadsheets sort and parse it); pages and e-mails use
+# the product's "Dec 1, 2026" (config.dates).
 def _date(value: dt.date | None) -> str:
-    return value.strftime("%m/%d/%Y") if value else ""
+    return value.isoformat() if value else ""
 
 
 def _local(value: dt.datetime | None, tz: ZoneInfo) -> str:
-    return value.astimezone(tz).strftime("%m/%d/%Y %I:%M %p") if value else ""
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _owner(req: SimpleNamespace) -> str:
+    """The request's agent's name (vault.rules.agent_of on the exported values)."""
+    owner = (req.owner_full_name or req.owner_email) if req.owner_email else None
+    creator = (req.created_by_full_name or req.created_by_email) if req.created_by_email else None
+    return agent_of(owner, creator) or ""
 
 
 def request_csv_rows(
@@ -77,6 +88,7 @@ def request_csv_rows(
                 req.carrier_legal_name,
                 req.carrier_naic_code,
                 "; ".join(policy_numbers),
+                _owner(req),
                 _local(req.created_at, tz)[:10],
                 _date(req.first_request_on),
                 _local(req.second_request_at, tz),

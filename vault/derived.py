@@ -14,7 +14,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from accounts.models import Agency
+from accounts.models import Agency, User
 from statutes.models import StateRule
 from statutes.rules import Calendar, StatutoryDeadline, statutory_deadline
 from statutes.selectors import rule_for_state, rules_for_states
@@ -131,9 +131,16 @@ def agency_requests_refresh(*, agency: Agency) -> int:
 
 
 def past_statutory(
-    *, agency: Agency, today: dt.date, limit: int
+    *, agency: Agency, today: dt.date, limit: int, owner: User | None = None
 ) -> tuple[list[LossRunRequest], int]:
-    """Today's "past the statutory deadline": the longest overdue first, and how many."""
+    """Today's "past the statutory deadline": the longest overdue first, and how many
+    (of one owner's requests when `owner` is given: Today's "My requests")."""
     qs = LossRunRequest.objects.filter(agency=agency).filter(statutory_past_q(today))
-    rows = list(qs.select_related("insured", "carrier").order_by("statutory_due_on", "id")[:limit])
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    rows = list(
+        qs.select_related("insured", "carrier", "owner", "created_by").order_by(
+            "statutory_due_on", "id"
+        )[:limit]
+    )
     return rows, (len(rows) if len(rows) < limit else qs.count())

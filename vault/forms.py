@@ -8,7 +8,7 @@ import zoneinfo
 from django import forms
 from django.utils import timezone
 
-from accounts.models import US_STATES, Agency
+from accounts.models import US_STATES, Agency, User
 from accounts.tenancy import scoped
 from vault.models import Carrier, Insured, LossRunRequest, Policy
 from vault.rules import (
@@ -126,6 +126,14 @@ class RequestForm(forms.Form):
         widget=DateInput,
         help_text="The day the loss runs arrived. Stops every reminder.",
     )
+    owner = forms.ModelChoiceField(
+        label="Owner",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text="The agent who works this request (their Today, their digest, the Help "
+        "Desk's e-mails). Left empty: you on a new request, unchanged on a saved one.",
+    )
     confirm_duplicate = forms.BooleanField(
         label="Yes, create another open request for this insured and carrier",
         required=False,
@@ -158,6 +166,8 @@ class RequestForm(forms.Form):
         self.current = current
         self.fields["insured"].queryset = scoped(Insured, agency)
         self.fields["carrier"].queryset = carriers_visible(agency=agency)
+        self.fields["owner"].queryset = scoped(User, agency).filter(is_active=True)
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name()
         if not with_dates:
             for name in TRACKING_DATES:
                 del self.fields[name]
@@ -298,7 +308,23 @@ class VaultFilterForm(forms.Form):
         widget=forms.SearchInput(attrs={"placeholder": "Insured, carrier or policy number"}),
     )
     status = forms.ChoiceField(label="Status", required=False)
+    owner = forms.ChoiceField(label="Owner", required=False)
 
-    def __init__(self, *args, **kwargs):
+    MINE = "me"
+
+    def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "All statuses"), *Status.FILTERS.items()]
+        self.members = {str(m.pk): m for m in members}
+        self.fields["owner"].choices = [
+            ("", "Anyone"),
+            (self.MINE, "My requests"),
+            *((pk, m.get_full_name()) for pk, m in self.members.items()),
+        ]
+
+    def owner_for(self, user):
+        """The chosen owner: the signed-in user for "My requests", a member, or None."""
+        value = self.cleaned_data.get("owner", "")
+        if value == self.MINE:
+            return user
+        return self.members.get(value)

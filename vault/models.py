@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import US_STATES, Agency
 from accounts.tenancy import TenantQuerySet
+from config.dates import human_date
 from vault import rules
 
 
@@ -146,6 +147,15 @@ class LossRunRequest(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who works the request (its creator unless handed over); see vault.rules.request_agent.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="owner",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     first_request_on = models.DateField("1st request sent on", null=True, blank=True)
@@ -174,6 +184,7 @@ class LossRunRequest(models.Model):
     statutory_due_on = models.DateField(null=True, blank=True, editable=False)
     turnaround_business_days = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # Derived by tracker.schedule.request_schedule_refresh; never edited by hand.
+    first_request_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     second_request_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     helpdesk_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
@@ -188,6 +199,7 @@ class LossRunRequest(models.Model):
     history = HistoricalRecords(
         excluded_fields=[
             "updated_at",
+            "first_request_due_at",
             "second_request_due_at",
             "helpdesk_due_at",
             "next_due_at",
@@ -203,6 +215,7 @@ class LossRunRequest(models.Model):
         indexes = [
             models.Index(fields=["agency", "-created_at", "-id"], name="request_vault_order"),
             models.Index(fields=["agency", "carrier"], name="request_agency_carrier"),
+            models.Index(fields=["agency", "owner", "-created_at", "-id"], name="request_by_owner"),
             # Requests by phase (vault.status): the status filters walk these newest first
             # and count them without reading the table; Today reads the due ones in due order.
             models.Index(
@@ -288,7 +301,7 @@ class Policy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.policy_number} ({self.term_start:%m/%d/%Y}–{self.term_end:%m/%d/%Y})"
+        return f"{self.policy_number} ({human_date(self.term_start)}–{human_date(self.term_end)})"
 
 
 class Document(models.Model):

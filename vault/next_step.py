@@ -24,6 +24,7 @@ _DATE_FOR = {
     Status.SECOND_DUE: SECOND,
     Status.WAITING_AFTER_SECOND: RECEIVED,
     Status.HELP_DESK: RECEIVED,
+    Status.WITH_HELP_DESK: RECEIVED,
 }
 _AUTHORIZATION = ("Authorization letter to sign (PDF)", "vault:authorization_letter")
 _SECOND_LETTER = ("Second-request letter (PDF)", "vault:second_request_letter")

@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Agency
+from config.dates import human_date
 
 if TYPE_CHECKING:  # vault.models imports this module
+    from accounts.models import User
     from vault.models import Carrier, Insured, LossRunRequest
 
 Errors = dict[str, list[str]]
@@ -84,8 +86,8 @@ def _too_early(errors: Errors, field: str, label: str, day: dt.date, created_on:
     _add(
         errors,
         field,
-        f"{label} ({day:%m/%d/%Y}) is more than 90 days before this request was created "
-        f"({created_on:%m/%d/%Y}). Check the year.",
+        f"{label} ({human_date(day)}) is more than 90 days before this request was created "
+        f"({human_date(created_on)}). Check the year.",
     )
 
 
@@ -156,10 +158,39 @@ def duplicate_open_request_errors(
     return {
         "confirm_duplicate": [
             f"{insured} already has an open request to {carrier} (created "
-            f"{created:%m/%d/%Y}, no loss runs received yet). Tick the box to create "
+            f"{human_date(created.date())}, no loss runs received yet). Tick the box to create "
             "another one anyway."
         ]
     }
+
+
+# Ownership ------------------------------------------------------------------------------
+
+OWNER_MESSAGE = "Choose an active member of your agency."
+
+
+def owner_errors(*, agency: Agency, owner: User) -> Errors:
+    """A request's owner is an active member of the request's agency."""
+    if owner.agency_id != agency.pk or not owner.is_active:
+        return {"owner": [OWNER_MESSAGE]}
+    return {}
+
+
+_Agent = TypeVar("_Agent")
+
+
+def agent_of(owner: _Agent | None, creator: _Agent | None) -> _Agent | None:
+    """Who works a request: its owner, else its creator (users, or their names in an export)."""
+    return owner or creator
+
+
+def request_agent(request: LossRunRequest) -> User | None:
+    """The agent of a request: whoever owns it, else whoever created it.
+
+    The one answer to "who works this request" for e-mails (the Help Desk's, the digest)
+    and pages; a request created by a script or a removed account may have neither.
+    """
+    return agent_of(request.owner, request.created_by)
 
 
 # Years of loss history -----------------------------------------------------------------

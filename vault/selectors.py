@@ -9,19 +9,25 @@ from types import SimpleNamespace
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.urls import reverse
-from django.utils import timezone
 
-from accounts.models import Agency
+from accounts.models import Agency, User
 from accounts.tenancy import get_for_agency, scoped
 from vault.derived import statutory_past_q
 from vault.keyset import Cursor, keyset_window
 from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
-from vault.status import Status, next_action, request_status, status_q
+from vault.rows import RequestRow, request_row, request_rows
+from vault.status import Status, status_q
+
+__all__ = [
+    "RequestRow",
+    "request_row",
+    "request_rows",
+]  # the rows module's, re-exported for the pages
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000  # unfiltered: an index-only count of the agency's rows, stopped here
 TYPEAHEAD_LIMIT = 10
+ROW_RELATED = ("insured", "carrier", "owner", "created_by")  # what a RequestRow reads
 
 
 # Single objects -----------------------------------------------------------------------
@@ -29,7 +35,7 @@ TYPEAHEAD_LIMIT = 10
 
 def request_get(*, agency: Agency, request_id: int) -> LossRunRequest:
     return get_for_agency(
-        LossRunRequest.objects.select_related("insured", "carrier", "agency"),
+        LossRunRequest.objects.select_related(*ROW_RELATED, "agency"),
         agency=agency,
         pk=request_id,
     )
@@ -41,7 +47,7 @@ def _documents_with_uploader() -> Prefetch:
 
 def request_get_for_edit(*, agency: Agency, request_id: int) -> LossRunRequest:
     return get_for_agency(
-        LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
+        LossRunRequest.objects.select_related(*ROW_RELATED).prefetch_related(
             "policies", _documents_with_uploader()
         ),
         agency=agency,
@@ -55,7 +61,7 @@ def request_get_expanded(*, agency: Agency, request_id: int) -> LossRunRequest:
         "email"
     )
     return get_for_agency(
-        LossRunRequest.objects.select_related("insured", "carrier").prefetch_related(
+        LossRunRequest.objects.select_related(*ROW_RELATED).prefetch_related(
             "policies",
             _documents_with_uploader(),
             Prefetch("notifications", queryset=notices.order_by("due_at", "id")),
@@ -177,10 +183,17 @@ def _search_q(*, agency: Agency, q: str) -> Q:
 
 
 def request_list(
-    *, agency: Agency, now: dt.datetime, q: str = "", status: str = ""
+    *,
+    agency: Agency,
+    now: dt.datetime,
+    q: str = "",
+    status: str = "",
+    owner: User | None = None,
 ) -> QuerySet[LossRunRequest]:
-    """The agency's requests, newest first, narrowed by a search text and a status."""
-    qs = scoped(LossRunRequest, agency).select_related("insured", "carrier")
+    """The agency's requests, newest first, narrowed by a search text, a status and an owner."""
+    qs = scoped(LossRunRequest, agency).select_related(*ROW_RELATED)
+    if owner is not None:
+        qs = qs.filter(owner=owner)
     q = q.strip()
     if q:
         qs = qs.filter(_search_q(agency=agency, q=q))
@@ -189,63 +202,6 @@ def request_list(
     elif status == Status.PAST_STATUTORY:
         qs = qs.filter(statutory_past_q(now.astimezone(agency.tz).date()))
     return qs.order_by("-created_at", "-id")
-
-
-def fmt_date(value: dt.date | None) -> str:
-    return f"{value:%m/%d/%Y}" if value else ""
-
-
-def fmt_datetime(value: dt.datetime | None, tz: dt.tzinfo) -> str:
-    """US style on the agency's clock: 03/12/2025 9:05 AM."""
-    if not value:
-        return ""
-    local = value.astimezone(tz)
-    return f"{local:%m/%d/%Y} {local.hour % 12 or 12}:{local:%M %p}"
-
-
-@dataclass
-class RequestRow:
-    """A request as the vault list shows it: status and next action derived, not stored,
-    and every value preformatted on the agency's clock (rendering 50 rows stays cheap)."""
-
-    req: LossRunRequest
-    status: str
-    status_label: str
-    action_label: str
-    action_due_at: dt.datetime | None
-    action_url: str | None
-    overdue: bool
-    created: str = ""
-    first: str = ""
-    second: str = ""
-    received: str = ""
-    action_due: str = ""
-    edit_url: str = ""
-    row_url: str = ""
-
-
-def request_row(req: LossRunRequest, now: dt.datetime, tz: dt.tzinfo | None = None) -> RequestRow:
-    """`tz` defaults to the current time zone (views run on the agency's clock)."""
-    tz = tz or timezone.get_current_timezone()
-    status = request_status(req, now)
-    action = next_action(req, now)
-    kwargs = {"request_id": req.pk}
-    return RequestRow(
-        req=req,
-        status=status,
-        status_label=Status.LABELS[status],
-        action_label=action.label,
-        action_due_at=action.due_at,
-        action_url=action.url(req.pk),
-        overdue=bool(action.due_at and action.due_at <= now and status != Status.RECEIVED),
-        created=fmt_date(req.created_at.astimezone(tz).date()),
-        first=fmt_date(req.first_request_on),
-        second=fmt_datetime(req.second_request_at, tz),
-        received=fmt_date(req.received_on),
-        action_due=fmt_datetime(action.due_at, tz),
-        edit_url=reverse("vault:request_edit", kwargs=kwargs),
-        row_url=reverse("vault:request_row", kwargs=kwargs),
-    )
 
 
 @dataclass
@@ -274,6 +230,7 @@ def request_page(
     now: dt.datetime,
     q: str = "",
     status: str = "",
+    owner: User | None = None,
     after: str = "",
     before: str = "",
     last: bool = False,
@@ -284,18 +241,18 @@ def request_page(
     The rows are one keyset query (per_page + 1 rows, to know whether more follow), so every
     page costs what the first costs; the count is capped at COUNT_CAP so a huge agency never
     counts every row per page, and a search with more pages is not counted at all."""
-    qs = request_list(agency=agency, now=now, q=q, status=status)
+    qs = request_list(agency=agency, now=now, q=q, status=status, owner=owner)
     window = keyset_window(
         qs, per_page=per_page, after=Cursor.decode(after), before=Cursor.decode(before), last=last
     )
-    rows = [request_row(r, now) for r in window.rows]
+    rows = request_rows(window.rows, now, agency=agency)
     capped = False
     if window.is_first and window.is_last:
         total: int | None = len(rows)
     elif q.strip():
         total = None
     elif status in Status.LABELS:
-        total = status_count(agency=agency, now=now, status=status)
+        total = status_count(agency=agency, now=now, status=status, owner=owner)
     else:
         counted = qs.order_by()[: COUNT_CAP + 1].count()
         total, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
@@ -324,11 +281,17 @@ EXPORT_FIELDS = (
     "insured__dba",
     "carrier__legal_name",
     "carrier__naic_code",
+    "owner__full_name",
+    "owner__email",
+    "created_by__full_name",
+    "created_by__email",
     "created_at",
     "first_request_on",
     "second_request_at",
     "received_on",
     "authorization",
+    "helpdesk_open",
+    "first_request_due_at",
     "second_request_due_at",
     "helpdesk_due_at",
     "next_due_at",
@@ -337,11 +300,13 @@ EXPORT_CHUNK = 2_000
 
 
 def request_export_rows(
-    *, agency: Agency, now: dt.datetime, q: str = "", status: str = ""
+    *, agency: Agency, now: dt.datetime, q: str = "", status: str = "", owner: User | None = None
 ) -> Iterator[tuple[SimpleNamespace, list[str]]]:
     """The CSV export's rows under the list's filter: plain values (no model instances) and
     each request's policy numbers, read per chunk: two queries per 2,000 requests."""
-    qs = request_list(agency=agency, now=now, q=q, status=status).values(*EXPORT_FIELDS)
+    qs = request_list(agency=agency, now=now, q=q, status=status, owner=owner).values(
+        *EXPORT_FIELDS
+    )
     chunk: list[dict] = []
 
     def flush(rows: list[dict]) -> Iterator[tuple[SimpleNamespace, list[str]]]:
@@ -366,52 +331,17 @@ def request_export_rows(
         yield from flush(chunk)
 
 
-# Today --------------------------------------------------------------------------------
-
-
-@dataclass
-class TodaySection:
-    status: str
-    title: str
-    rows: list[RequestRow]
-    total: int
-
-
-TODAY_LIMIT = 25
-
-
-def status_count(*, agency: Agency, now: dt.datetime, status: str) -> int:
+def status_count(
+    *, agency: Agency, now: dt.datetime, status: str, owner: User | None = None
+) -> int:
     """How many of the agency's requests are in one status (reads only its partial index)."""
-    return scoped(LossRunRequest, agency).order_by().filter(status_q(status, now)).count()
+    qs = scoped(LossRunRequest, agency).order_by().filter(status_q(status, now))
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    return qs.count()
 
 
-def status_counts(*, agency: Agency, now: dt.datetime) -> dict[str, int]:
+def status_counts(*, agency: Agency, now: dt.datetime, owner: User | None = None) -> dict[str, int]:
     """How many of the agency's requests are in each status: one count per status, each on
     its own partial index, cheaper than one pass over every row of a large agency."""
-    return {s: status_count(agency=agency, now=now, status=s) for s in Status.LABELS}
-
-
-def today_sections(
-    *, agency: Agency, now: dt.datetime, counts: dict[str, int]
-) -> list[TodaySection]:
-    """What needs action today: each actionable status, most overdue first."""
-    base = scoped(LossRunRequest, agency).select_related("insured", "carrier")
-    plan = [
-        (Status.SIGNED, "Signed: send the 1st request", ["created_at", "id"]),
-        (Status.SECOND_DUE, "2nd requests due", ["second_request_due_at", "id"]),
-        (Status.HELP_DESK, "Ready for the Help Desk", ["helpdesk_due_at", "id"]),
-        (Status.DRAFT, "Drafts: get the authorization signed", ["created_at", "id"]),
-        (Status.AWAITING_SIGNATURE, "Awaiting the insured's signature", ["created_at", "id"]),
-    ]
-    sections = []
-    for status, title, order in plan:
-        reqs = list(base.filter(status_q(status, now)).order_by(*order)[:TODAY_LIMIT])
-        sections.append(
-            TodaySection(
-                status=status,
-                title=title,
-                rows=[request_row(r, now) for r in reqs],
-                total=counts[status],
-            )
-        )
-    return sections
+    return {s: status_count(agency=agency, now=now, status=s, owner=owner) for s in Status.LABELS}

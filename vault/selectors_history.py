@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from accounts.models import Agency
+from config.dates import human_date, human_datetime
 from vault.models import Authorization, LossRunRequest
 
 
@@ -20,9 +21,9 @@ def _shown(value: object, tz: dt.tzinfo) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, dt.datetime):
-        return value.astimezone(tz).strftime("%m/%d/%Y %I:%M %p")
+        return human_datetime(value, tz)
     if isinstance(value, dt.date):
-        return value.strftime("%m/%d/%Y")
+        return human_date(value)
     return str(value)
 
 
@@ -35,7 +36,7 @@ class HistoryEntry:
 
     @property
     def at_text(self) -> str:
-        return self.at.strftime("%m/%d/%Y %I:%M %p")
+        return human_datetime(self.at, self.at.tzinfo)
 
 
 def _shown_field(record: object, name: str, tz: dt.tzinfo) -> str:

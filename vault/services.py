@@ -19,7 +19,13 @@ from accounts.models import Agency, User
 from accounts.tenancy import scoped
 from vault.derived import governing_state_default, request_derived_refresh
 from vault.models import Carrier, Insured, LossRunRequest, Policy
-from vault.rules import PolicyData, policies_errors, tracking_dates_errors, years_covered
+from vault.rules import (
+    PolicyData,
+    owner_errors,
+    policies_errors,
+    tracking_dates_errors,
+    years_covered,
+)
 from vault.scheduling import schedule_new, schedule_refresh
 
 __all__ = [
@@ -191,8 +197,12 @@ def request_create(
     received_on: dt.date | None = None,
     governing_state: str = "",
     statute_condition_met: bool = False,
+    owner: User | None = None,
 ) -> LossRunRequest:
+    """`owner` defaults to the creating user (an active member of the agency)."""
     _check_parties(agency=agency, insured=insured, carrier=carrier)
+    if owner is not None and owner_errors(agency=agency, owner=owner):
+        raise ValidationError(owner_errors(agency=agency, owner=owner))
     _validate(
         agency=agency,
         policies=policies,
@@ -205,6 +215,7 @@ def request_create(
         insured=insured,
         carrier=carrier,
         created_by=user,
+        owner=owner or user,
         years_requested=_years(years_requested, policies),
         recipient_name=recipient_name.strip(),
         recipient_email=recipient_email.strip(),
@@ -215,7 +226,7 @@ def request_create(
         governing_state=governing_state_default(chosen=governing_state, insured=insured),
         statute_condition_met=statute_condition_met,
     )
-    req.full_clean(exclude=["agency", "insured", "carrier", "created_by"])
+    req.full_clean(exclude=["agency", "insured", "carrier", "created_by", "owner"])
     req._history_user = user  # type: ignore[attr-defined]  # simple_history's hook
     req.save()
     _sync_policies(req, policies)
@@ -296,11 +307,12 @@ def requests_create_many(
             insured=draft.insured or new_insureds[draft.insured_name.lower()],
             carrier=draft.carrier,
             created_by=user,
+            owner=user,
             years_requested=draft.years_requested,
             recipient_name=recipient_name.strip(),
             recipient_email=recipient_email.strip(),
         )
-        req.clean_fields(exclude=["agency", "insured", "carrier", "created_by"])
+        req.clean_fields(exclude=["agency", "insured", "carrier", "created_by", "owner"])
         requests.append(req)
     schedule_new(requests, agency=agency)
     requests = bulk_create_with_history(
@@ -342,10 +354,17 @@ def request_update(
     received_on: dt.date | None,
     governing_state: str = "",
     statute_condition_met: bool = False,
+    owner: User | None = None,
 ) -> LossRunRequest:
+    """`owner` None keeps the request's owner; another one must be an active member."""
     if request.agency_id != agency.pk:
         raise ValidationError("This request belongs to another agency.")
     _check_parties(agency=agency, insured=insured, carrier=carrier)
+    if owner is not None:
+        errors = owner_errors(agency=agency, owner=owner)
+        if errors:
+            raise ValidationError(errors)
+        request.owner = owner
     _validate(
         agency=agency,
         policies=policies,
@@ -365,7 +384,7 @@ def request_update(
     request.received_on = received_on
     request.governing_state = governing_state_default(chosen=governing_state, insured=insured)
     request.statute_condition_met = statute_condition_met
-    request.full_clean(exclude=["agency", "insured", "carrier", "created_by"])
+    request.full_clean(exclude=["agency", "insured", "carrier", "created_by", "owner"])
     request._history_user = user  # type: ignore[attr-defined]  # simple_history's hook
     request.save()
     _sync_policies(request, policies)

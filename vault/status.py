@@ -19,7 +19,8 @@ class Status:
     WAITING_ON_CARRIER = "waiting"
     SECOND_DUE = "second_due"
     WAITING_AFTER_SECOND = "waiting_second"
-    HELP_DESK = "help_desk"
+    HELP_DESK = "help_desk"  # the carrier's 24 hours ran out: due for the Help Desk
+    WITH_HELP_DESK = "with_help_desk"  # a ticket is open: the Help Desk works it
     RECEIVED = "received"
 
     LABELS = {
@@ -29,7 +30,8 @@ class Status:
         WAITING_ON_CARRIER: "Sent to carrier",
         SECOND_DUE: "2nd request due",
         WAITING_AFTER_SECOND: "Waiting after 2nd request",
-        HELP_DESK: "Help desk",
+        HELP_DESK: "Due for the Help Desk",
+        WITH_HELP_DESK: "With the Help Desk",
         RECEIVED: "Received",
     }
     CHOICES = list(LABELS.items())
@@ -50,11 +52,16 @@ _AUTHORIZATION_OF = {
 
 
 def status_q(status: str, now: dt.datetime) -> Q:
-    """The queryset filter for one status, evaluated in the database."""
+    """The queryset filter for one status, evaluated in the database.
+
+    An open Help Desk ticket outranks the dates: such a request is "with the Help Desk"
+    whatever phase its dates are in (request_status says the same for one row)."""
     received = Q(received_on__isnull=False)
-    open_ = Q(received_on__isnull=True)
     if status == Status.RECEIVED:
         return received
+    if status == Status.WITH_HELP_DESK:
+        return Q(received_on__isnull=True, helpdesk_open=True)
+    open_ = Q(received_on__isnull=True, helpdesk_open=False)
     if status in _AUTHORIZATION_OF:
         return (
             open_
@@ -79,6 +86,8 @@ class NextAction:
     label: str
     due_at: dt.datetime | None
     url_name: str | None
+    # A step with nothing to do but wait: shown as plain text, never as a link or button.
+    waiting: bool = False
 
     def url(self, request_id: int) -> str | None:
         """The page to act on, or None when the step has none."""
@@ -90,6 +99,8 @@ class NextAction:
 def request_status(req, now: dt.datetime) -> str:
     if req.received_on:
         return Status.RECEIVED
+    if req.helpdesk_open:
+        return Status.WITH_HELP_DESK
     if req.first_request_on is None:
         for status, stages in _AUTHORIZATION_OF.items():
             if req.authorization in stages:
@@ -105,27 +116,33 @@ def request_status(req, now: dt.datetime) -> str:
 def next_action(req, now: dt.datetime) -> NextAction:
     status = request_status(req, now)
     if status == Status.RECEIVED:
-        return NextAction("None: loss runs received", None, None)
+        return NextAction("None: loss runs received", None, None, waiting=True)
+    if status == Status.WITH_HELP_DESK:
+        return NextAction("With the Help Desk", None, None, waiting=True)
     if status == Status.DRAFT:
         label = (
             "Signature declined: see why, send again or upload a signed letter"
             if req.authorization == Authorization.DECLINED
             else "Get the authorization signed"
         )
-        return NextAction(label, req.next_due_at, "dispatch:request_send")
+        return NextAction(label, req.first_request_due_at, "dispatch:request_send")
     if status == Status.AWAITING_SIGNATURE:
         return NextAction(
-            "Wait for the insured's signature", req.next_due_at, "dispatch:request_send"
+            "Wait for the insured's signature",
+            req.first_request_due_at,
+            "dispatch:request_send",
+            waiting=True,
         )
     if status == Status.SIGNED:
         return NextAction(
-            "Send the 1st request to the carrier", req.next_due_at, "dispatch:request_send"
+            "Send the 1st request to the carrier", req.first_request_due_at, "dispatch:request_send"
         )
     if status == Status.WAITING_ON_CARRIER:
         return NextAction(
             "Wait for the carrier (2nd request due)",
             req.second_request_due_at,
             "vault:request_edit",
+            waiting=True,
         )
     if status == Status.SECOND_DUE:
         return NextAction(
@@ -138,5 +155,6 @@ def next_action(req, now: dt.datetime) -> NextAction:
             "Wait 24 hours after the 2nd request",
             req.helpdesk_due_at,
             "vault:request_edit",
+            waiting=True,
         )
     return NextAction("Submit to the Help Desk", req.helpdesk_due_at, "helpdesk:submit")

@@ -1,4 +1,4 @@
-"""Vault pages: Today, the vault list, the Request Builder and their htmx helpers.
+"""Vault pages: the Request Builder (Today and the vault list: vault/views_list.py).
 
 Views parse, call one service or selector and respond. Every page runs on the agency's
 wall clock (timezone.override) so dates and the 2nd-request time read as the agency's.
@@ -10,28 +10,23 @@ import contextlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import agency_view
-from vault import derived, selectors, services
+from vault import selectors, services
 from vault.carrier_directory import carrier_route
-from vault.csv_export import request_csv_rows, stream_csv
 from vault.forms import (
     TRACKING_DATES,
     CarrierInlineForm,
     InsuredInlineForm,
     PolicyFormSet,
     RequestForm,
-    VaultFilterForm,
 )
 from vault.request_page import request_page_context
-from vault.rules import agency_today
-from vault.status import Status
 
 
 def _int(value: str | None) -> int | None:
@@ -39,97 +34,6 @@ def _int(value: str | None) -> int | None:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
-
-
-# Today and the vault ------------------------------------------------------------------
-
-
-@require_GET
-@agency_view
-def today(request, agency):
-    now = timezone.now()
-    counts = selectors.status_counts(agency=agency, now=now)
-    sections = selectors.today_sections(agency=agency, now=now, counts=counts)
-    statutory, statutory_total = derived.past_statutory(
-        agency=agency, today=agency_today(agency, now), limit=selectors.TODAY_LIMIT
-    )
-    return render(
-        request,
-        "vault/today.html",
-        {
-            "sections": sections,
-            "counts": [(s, Status.LABELS[s], counts[s]) for s in Status.LABELS],
-            "needs_action": sum(counts[s] for s in Status.NEEDS_ACTION) + statutory_total,
-            "statutory_rows": [selectors.request_row(r, now) for r in statutory],
-            "statutory_total": statutory_total,
-            "past_statutory": Status.PAST_STATUTORY,
-            "now": now,
-        },
-    )
-
-
-def _filters(request) -> tuple[VaultFilterForm, str, str]:
-    form = VaultFilterForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        return form, form.cleaned_data["q"], form.cleaned_data["status"]
-    return form, "", ""
-
-
-@require_GET
-@agency_view
-def request_list(request, agency):
-    form, q, status = _filters(request)
-    now = timezone.now()
-    page = selectors.request_page(
-        agency=agency,
-        now=now,
-        q=q,
-        status=status,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        last=request.GET.get("last") == "1",
-    )
-    return render(
-        request,
-        "vault/list.html",
-        {
-            "form": form,
-            "page": page,
-            "q": q,
-            "status": status,
-            "status_label": Status.FILTERS.get(status, ""),
-            "now": now,
-        },
-    )
-
-
-@require_GET
-@agency_view
-def export_csv(request, agency):
-    _form, q, status = _filters(request)
-    now = timezone.now()
-    rows = selectors.request_export_rows(agency=agency, now=now, q=q, status=status)
-    response = StreamingHttpResponse(
-        stream_csv(request_csv_rows(rows, tz=agency.tz, now=now)),
-        content_type="text/csv; charset=utf-8",
-    )
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="loss-run-requests-{stamp}.csv"'
-    return response
-
-
-@require_GET
-@agency_view
-def request_row(request, agency, request_id: int):
-    req = selectors.request_get_expanded(agency=agency, request_id=request_id)
-    return render(
-        request,
-        "vault/_request_detail.html",
-        {
-            "req": req,
-            "row": selectors.request_row(req, timezone.now()),
-        },
-    )
 
 
 # Request Builder ----------------------------------------------------------------------
@@ -213,6 +117,7 @@ def _save_request(request, agency, form, formset, req=None):
         **{name: data[name] if req is None else getattr(req, name) for name in TRACKING_DATES},
         "governing_state": data["governing_state"],
         "statute_condition_met": data["statute_condition_met"],
+        "owner": data.get("owner"),
     }
     if req is None:
         return services.request_create(**fields)
@@ -241,6 +146,7 @@ def request_create(request, agency):
         initial = {
             "recipient_name": request.user.get_full_name(),
             "recipient_email": request.user.email,
+            "owner": request.user,
         }
         insured_id = _int(request.GET.get("insured"))
         carrier_id = _int(request.GET.get("carrier"))
@@ -269,7 +175,7 @@ def _safe_next(request) -> str | None:
 def _edit_form(agency, req) -> RequestForm:
     """The edit page's details form as stored (its dates are the next-step card's)."""
     fields = ("insured", "carrier", "years_requested", "recipient_name", "recipient_email")
-    fields += ("notes", "governing_state", "statute_condition_met")
+    fields += ("notes", "governing_state", "statute_condition_met", "owner")
     return RequestForm(
         initial={name: getattr(req, name) for name in fields},
         agency=agency,

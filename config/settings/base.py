@@ -164,6 +164,14 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
 USE_I18N = False
 USE_TZ = True
+# One date format everywhere: "Dec 1, 2026" and "Dec 1, 2026, 3:21 PM" (config/formats/en
+# holds the same, because Django's English locale wins over these settings otherwise).
+DATE_FORMAT = "M j, Y"
+DATETIME_FORMAT = "M j, Y, g:i A"
+TIME_FORMAT = "g:i A"
+SHORT_DATE_FORMAT = DATE_FORMAT
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -268,6 +276,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
 )
 CELERY_BEAT_SCHEDULE = {
     "tracker-sweep": {"task": "tracker.tasks.sweep", "schedule": 60.0, "options": {"expires": 55}},
+    # Each agent's weekly digest at the agency's notify time (tracker.digest: once a week).
+    "tracker-weekly-digests": {
+        "task": "tracker.tasks.weekly_digests",
+        "schedule": 900.0,
+        "options": {"expires": 840},
+    },
     "esign-reminders": {
         "task": "esign.tasks.reminders_sweep",
         "schedule": 300.0,

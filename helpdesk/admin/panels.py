@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from config.dates import human_date, human_datetime
 from helpdesk.admin.links import document_link
 from helpdesk.models import Ticket
 from vault.models import Document
@@ -17,7 +18,7 @@ from vault.models import Document
 def first_response_due_html(ticket: Ticket) -> str:
     """The due time in the agency's zone, flagged OVERDUE or marked answered."""
     when = timezone.localtime(ticket.first_response_due_at, ticket.agency.tz)
-    text = f"{when:%m/%d/%Y %I:%M %p} {when.tzname()}"
+    text = f"{human_datetime(when, when.tzinfo)} {when.tzname()}"
     if ticket.is_overdue():
         return format_html(
             '<img src="{}" alt=""> <strong>OVERDUE</strong> {}',
@@ -58,24 +59,20 @@ class TicketDisplayMixin:
         req = obj.request
         tz = obj.agency.tz
         rows = [
-            ("Request created", f"{timezone.localtime(req.created_at, tz):%m/%d/%Y}"),
+            ("Request created", human_date(timezone.localtime(req.created_at, tz).date())),
             (
                 "1st request sent",
-                f"{req.first_request_on:%m/%d/%Y}" if req.first_request_on else "—",
+                human_date(req.first_request_on) or "—",
             ),
             (
                 "2nd request sent",
-                f"{timezone.localtime(req.second_request_at, tz):%m/%d/%Y %I:%M %p}"
-                if req.second_request_at
-                else "—",
+                human_datetime(req.second_request_at, tz) or "—",
             ),
             (
                 "Help desk due since",
-                f"{timezone.localtime(req.helpdesk_due_at, tz):%m/%d/%Y %I:%M %p}"
-                if req.helpdesk_due_at
-                else "—",
+                human_datetime(req.helpdesk_due_at, tz) or "—",
             ),
-            ("Received", f"{req.received_on:%m/%d/%Y}" if req.received_on else "not yet"),
+            ("Received", human_date(req.received_on) or "not yet"),
             ("Years requested", str(req.years_requested)),
             ("Loss runs on file", _loss_runs_on_file(req)),
         ]
@@ -90,7 +87,7 @@ class TicketDisplayMixin:
             (
                 p.policy_number,
                 p.get_line_of_business_display(),
-                f"{p.term_start:%m/%d/%Y}–{p.term_end:%m/%d/%Y}",
+                f"{human_date(p.term_start)}–{human_date(p.term_end)}",
             )
             for p in obj.request.policies.all()
         ]
@@ -154,7 +151,7 @@ class TicketThreadMixin:
                         "the product" if msg.by_product else (msg.author or "deleted user"),
                         label,
                         msg.created_at.isoformat(),
-                        f"{timezone.localtime(msg.created_at, tz):%m/%d/%Y %I:%M %p}",
+                        human_datetime(msg.created_at, tz),
                         linebreaksbr(msg.body),
                         attached,
                     ),
@@ -171,7 +168,7 @@ class TicketThreadMixin:
                         event.get_to_status_display(),
                         event.actor or "the system",
                         event.created_at.isoformat(),
-                        f"{timezone.localtime(event.created_at, tz):%m/%d/%Y %I:%M %p}",
+                        human_datetime(event.created_at, tz),
                         format_html(": {}", event.detail) if event.detail else "",
                     ),
                 )

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from config.dates import human_date
 from escalation import kit
 from helpdesk.ranking import carrier_ticket_ranking
 from vault.derived import is_past_statutory, request_deadline, statutory_past_q
@@ -59,7 +60,7 @@ class StatutoryTicketAdminMixin:
         req = obj.request
         if req.statutory_due_on is None:
             return "—"
-        text = f"{req.statutory_due_on:%m/%d/%Y} ({req.governing_state})"
+        text = f"{human_date(req.statutory_due_on)} ({req.governing_state})"
         if is_past_statutory(req, agency_today(obj.agency)):
             return format_html("<strong>PAST</strong> {}", text)
         return text

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from config.dates import human_date
 from helpdesk import rules
 from helpdesk.models import (
     CommonMistake,
@@ -121,7 +122,7 @@ def ticket_resolve_received(
     if received_on > timezone.localdate(timezone.now(), ticket.agency.tz):
         raise ValidationError({"received_on": ["The received date cannot be in the future."]})
     request_record_received(request=ticket.request, received_on=received_on, actor=actor)
-    detail = f"Loss runs received on {received_on:%m/%d/%Y}."
+    detail = f"Loss runs received on {human_date(received_on)}."
     if loss_run_file is not None:
         document = document_create(
             agency=ticket.agency,

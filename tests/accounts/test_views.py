@@ -628,9 +628,10 @@ def test_owner_cannot_remove_self(owner_client, owner):
 
 
 @pytest.mark.django_db
-def test_remove_is_post_only(owner_client, member):
+def test_remove_asks_first_and_a_get_removes_nobody(owner_client, member):
     url = reverse("accounts:member_remove", kwargs={"user_id": member.pk})
-    assert owner_client.get(url).status_code == 405
+    response = owner_client.get(url)
+    assert response.status_code == 200 and f"Remove {member.get_full_name()}?" in response.text
     member.refresh_from_db()
     assert member.is_active
 
@@ -763,7 +764,7 @@ def test_closed_day_add_and_remove(owner_client, agency):
         {"date": "2026-12-24", "reason": "Christmas Eve"},
         follow=True,
     )
-    assert "Thursday, December 24, 2026 is now a closed day" in response.text
+    assert "Thursday, Dec 24, 2026 is now a closed day" in response.text
     day = AgencyClosedDay.objects.get(agency=agency)
     response = owner_client.post(
         reverse("accounts:closed_day_remove", kwargs={"closed_day_id": day.pk}), follow=True

@@ -392,7 +392,9 @@ def test_whole_journey(live_stack, new_context, browser_log, staff_credentials):
     page.goto(f"/vault/?q={policies[0]}")
     row = page.locator(f"#req-{request_id}")
     assert row.locator(".badge").inner_text() == "Received"
-    assert row.locator("td[data-label=Rcvd]").inner_text() == today.strftime("%m/%d/%Y")
+    assert row.locator('td[data-label="Received"]').inner_text() == (
+        f"{today:%b} {today.day}, {today.year}"
+    )
     row.locator(".expand-toggle").click()
     detail = page.locator(f"#detail-{request_id}")
     detail.wait_for()

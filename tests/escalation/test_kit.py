@@ -75,12 +75,12 @@ def test_certified_letter_cites_the_statute_the_request_and_what_was_sent(late):
         "VIA CERTIFIED MAIL, RETURN RECEIPT REQUESTED",
         "Granite State Mutual",
         "Blue Heron Bakery LLC",
-        "On November 2, 2026 we sent you a written request",
+        "On Nov 2, 2026 we sent you a written request",
         "signed-auth.pdf",
         "GL-778812",
         "Fla. Stat. § 627.444",
         "within 15 calendar days",
-        "That period ended on November 17, 2026",
+        "That period ended on Nov 17, 2026",
         "Florida Department of Financial Services",
     ):
         assert expected in text, expected
@@ -95,7 +95,7 @@ def test_draft_complaint_carries_the_history(late, owner):
         "DRAFT",
         "Florida Department of Financial Services",
         "NAIC 24571",
-        "Statutory due date November 17, 2026",
+        "Statutory due date Nov 17, 2026",
         "Attachment A: the request's history",
         "Written (1st) request sent to the carrier",
         f"Loss Run Help Desk ticket #{late.helpdesk_tickets.get().pk}",

@@ -117,7 +117,7 @@ def test_kit_goes_once_at_its_moment_with_both_pdfs(clock, owner):
         "Statutory deadline passed: Blue Heron Bakery LLC / Granite State Mutual" in email.subject
     )
     assert "Fla. Stat. § 627.444" in email.text_body
-    assert "Due by 11/17/2026" in email.text_body
+    assert "Due by Nov 17, 2026" in email.text_body
     assert reverse("escalation:kit_letter", args=[req.pk]) in email.text_body
     assert [a["filename"] for a in email.attachments] == [
         f"certified-letter-blue-heron-bakery-llc-{req.pk}.pdf",
@@ -343,5 +343,5 @@ def test_the_request_page_lists_the_kit_sent(clock, owner, client):
     sweep_at(clock, local(18, 8))
     client.force_login(owner)
     page = client.get(reverse("vault:request_edit", args=[req.pk])).content.decode()
-    assert "Kit for the due date 11/17/2026 sent 11/18/2026 8:00 AM by e-mail" in page
+    assert "Kit for the due date Nov 17, 2026 sent Nov 18, 2026, 8:00 AM by e-mail" in page
     assert f"certified-letter-blue-heron-bakery-llc-{req.pk}.pdf" in page

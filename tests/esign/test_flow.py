@@ -97,7 +97,8 @@ def test_signing_stores_the_final_pdf_with_certificate_and_mails_copies(
         signature.shown_sha256,
         signature.signed_pages_sha256,
         f"{signature.signed_at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC",
-        f"{signature.signed_at.astimezone(signature.agency.tz):%m/%d/%Y %I:%M:%S %p %Z}",
+        f"{signature.signed_at.astimezone(signature.agency.tz):%b} {signature.signed_at.astimezone(signature.agency.tz).day}, "
+        f"{signature.signed_at.astimezone(signature.agency.tz):%Y, %I:%M:%S %p %Z}",
         "Consented to sign electronically",
     ):
         assert "".join(expected.split()) in "".join(text.split()), expected

@@ -294,7 +294,7 @@ def test_escalation_letter_pdf_cites_request_dates_and_policies(staff_client, ti
     assert "GL-123" in text and "AU-456" in text
     assert req.carrier.legal_name in text
     assert (
-        f"{req.first_request_on:%B} {req.first_request_on.day}, {req.first_request_on.year}" in text
+        f"{req.first_request_on:%b} {req.first_request_on.day}, {req.first_request_on.year}" in text
     )
     assert "Second request sent" in text
     assert not ticket.events.exists()  # opening the letter writes nothing

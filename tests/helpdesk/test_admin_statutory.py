@@ -42,8 +42,8 @@ def test_column_and_filter(staff_client, agency):
     url = reverse("admin:helpdesk_ticket_changelist")
     response = staff_client.get(url)
     html = response.content.decode()
-    assert "<strong>PAST</strong> 11/17/2026 (FL)" in html
-    assert "12/16/2026 (FL)" in html
+    assert "<strong>PAST</strong> Nov 17, 2026 (FL)" in html
+    assert "Dec 16, 2026 (FL)" in html
 
     def listed(value):
         r = staff_client.get(url, {"statutory": value})
@@ -67,7 +67,7 @@ def test_ticket_page_links_the_kit_and_serves_its_pdfs(staff_client, agency):
         assert phrase in text
     running = ticket_on(agency, dt.date(2026, 12, 1))
     html = staff_client.get(reverse("admin:helpdesk_ticket_change", args=[running.pk])).content
-    assert b"Due by 12/16/2026" in html
+    assert b"Due by Dec 16, 2026" in html
     assert reverse("admin:helpdesk_ticket_kit_letter", args=[running.pk]).encode() not in html
     response = staff_client.get(reverse("admin:helpdesk_ticket_kit_letter", args=[running.pk]))
     assert response.status_code == 302

@@ -113,7 +113,7 @@ def test_submit_creates_ticket_coverage_message_event_and_emails_helpdesk(
     assert desk.to == ["desk@platform.test"]
     assert f"http://testserver/admin/helpdesk/ticket/{t.pk}/change/" in desk.body
     assert agency_mail.to == [member.email]
-    assert "will answer by Monday, 11/23/2026 2:00 PM" in agency_mail.body
+    assert "will answer by Monday, Nov 23, 2026, 2:00 PM" in agency_mail.body
     assert f"http://testserver/helpdesk/tickets/{t.pk}/" in agency_mail.body
     # The carrier figures count it as gone to the Help Desk.
     overdue_request.refresh_from_db()

@@ -16,6 +16,7 @@ from outbox.models import Email
 from tests.factories import UserFactory
 from tests.helpdesk.factories import TicketFactory
 from tests.outbox_mail import deliver_outbox
+from vault.models import LossRunRequest
 
 Status = Ticket.Status
 T0 = dt.datetime(2026, 11, 24, 15, 0, 0, tzinfo=dt.UTC)
@@ -35,8 +36,8 @@ def agent(agency):
 @pytest.fixture
 def handed_over(overdue_request, agent, member):
     """The agent's request, handed to the help desk by a colleague (the submitter)."""
-    overdue_request.created_by = agent
-    overdue_request.save(update_fields=["created_by"])
+    overdue_request.created_by = overdue_request.owner = agent
+    overdue_request.save(update_fields=["created_by", "owner"])
     return TicketFactory(request=overdue_request, submitted_by=member)
 
 
@@ -153,3 +154,11 @@ def test_updates_keep_their_ticket_s_agency(handed_over, staff):
     services.ticket_set_status(ticket=handed_over, status=Status.IN_REVIEW, actor=staff)
     assert AgencyUpdate.objects.get().agency_id == handed_over.agency_id
     assert timezone.is_aware(AgencyUpdate.objects.get().due_at)
+
+
+def test_the_requests_owner_hears_when_it_was_handed_to_a_colleague(handed_over, member):
+    """The agent is the request's owner (vault.rules.request_agent), not its creator."""
+    colleague = UserFactory(agency=handed_over.agency, email="colleague@agency.test")
+    LossRunRequest.objects.filter(pk=handed_over.request_id).update(owner=colleague)
+    handed_over.request.refresh_from_db()
+    assert agency_recipients(handed_over) == [colleague.email, member.email]

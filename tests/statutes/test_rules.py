@@ -36,7 +36,7 @@ def test_calendar_days_count_weekends_and_holidays():
     d = deadline(rule())
     assert d.kind == Kind.DUE
     assert d.due_on == dt.date(2026, 12, 5)  # a Saturday: calendar days do not roll
-    assert "Due by 12/05/2026: 15 days after the 1st request of 11/20/2026" in d.sentence
+    assert "Due by Dec 5, 2026: 15 days after the 1st request of Nov 20, 2026" in d.sentence
     assert "Fla. Stat. § 627.444" in d.sentence
 
 

@@ -50,7 +50,7 @@ def test_first_request_reminder_content_and_link(make_request):
     assert card in msg.body and f'href="{card}"' in html_of(msg)
     assert "Acme & Sons Agency" in msg.body  # plain text is not HTML-escaped
     assert "Acme &amp; Sons Agency" in html_of(msg)
-    assert "Monday, March 2, 2026" in msg.body
+    assert "Monday, Mar 2, 2026" in msg.body
     assert "second_request_letter" not in msg.body and "helpdesk" not in msg.body
     assert msg.extra_headers["Message-ID"] == notice.email.message_id
     assert notice.email.message_id.startswith("<") and notice.email.message_id.endswith(
@@ -78,7 +78,7 @@ def test_second_request_notices_link_the_letter_and_the_form(make_request, first
         assert letter in body and edit in body
         assert "no signature" in body
         assert "helpdesk" not in body.lower().replace("help desk", "")
-    assert "March 2, 2026" in msg.body
+    assert "Mar 2, 2026" in msg.body
 
 
 def test_helpdesk_notice_links_the_submission_form_with_local_times(make_request):
@@ -89,9 +89,9 @@ def test_helpdesk_notice_links_the_submission_form_with_local_times(make_request
     assert notice.milestone == HELPDESK_DUE
     submit = "http://testserver" + reverse("helpdesk:submit", args=[req.pk])
     assert submit in msg.body and f'href="{submit}"' in html_of(msg)
-    assert "Friday, March 13, 2026, 3:00 PM EDT" in msg.body
+    assert "Friday, Mar 13, 2026, 3:00 PM EDT" in msg.body
     # The 24 hours ran out on Saturday; the notice waited for Monday morning.
-    assert "Its 24 hours ran out on Saturday, March 14, 2026, 3:00 PM EDT" in msg.body
+    assert "Its 24 hours ran out on Saturday, Mar 14, 2026, 3:00 PM EDT" in msg.body
     assert "business hours" not in msg.body
     assert "proof of carrier" in msg.body
     assert msg.subject.startswith("[Acme & Sons Agency] Hand over to the Help Desk")

@@ -307,7 +307,7 @@ def test_a_corrected_first_request_date_replaces_the_unsent_notice(make_request)
     created = sweep(now=at(2026, 3, 18, 8, 0)).created
     assert [(n.milestone, n.due_at) for n in created] == [(SECOND_REQUEST_DUE, at(2026, 3, 18, 8))]
     new = Notification.objects.get(request=req, milestone=SECOND_REQUEST_DUE, status=S.QUEUED)
-    assert new.basis == "2026-03-04" and "March 4, 2026" in new.email.text_body
+    assert new.basis == "2026-03-04" and "Mar 4, 2026" in new.email.text_body
     assert email_deliver(email_id=new.email_id, now=at(2026, 3, 18, 8, 0)) == "sent"
     assert len(mail.outbox) == 1
 

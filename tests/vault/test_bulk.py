@@ -262,7 +262,8 @@ def test_commit_of_2000_requests_runs_in_a_bounded_number_of_queries(
     doc = store(agency, owner, rows)
     # Batched inserts: SQLite caps a statement at 999 parameters (about 40 rows of a request,
     # its history and policies), PostgreSQL does 500 a statement. Before: about 10 a request.
-    with django_assert_max_num_queries(160):
+    # (The owner and 1st-request due columns, issue 18, make SQLite's batches a little smaller.)
+    with django_assert_max_num_queries(170):
         created = bulk.bulk_commit(agency=agency, user=owner, document=doc)
     assert len(created) == 2000
     assert Policy.objects.filter(agency=agency).count() == 4000

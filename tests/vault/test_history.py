@@ -51,10 +51,10 @@ def test_history_lists_who_changed_which_date(agency, owner, member):
     history = selectors_history.request_history(agency=agency, request=req)
     assert [e.who for e in history][:2] == [owner.get_full_name(), member.get_full_name()]
     assert [(c.label, c.old, c.new) for c in history[0].changes] == [
-        ("Received", "—", "11/10/2026")
+        ("Received", "—", "Nov 10, 2026")
     ]
     assert [(c.label, c.old, c.new) for c in history[1].changes] == [
-        ("1st Request", "—", "11/02/2026")
+        ("1st Request", "—", "Nov 2, 2026")
     ]
 
 
@@ -74,7 +74,7 @@ def test_history_is_shown_on_the_edit_page(owner_client, agency, owner, member):
     html = response.content.decode()
     assert "History" in html
     assert member.get_full_name() in html
-    assert "1st Request" in html and "11/02/2026" in html
+    assert "1st Request" in html and "Nov 2, 2026" in html
 
 
 def test_history_of_another_agencys_request_is_refused(agency, other_agency):

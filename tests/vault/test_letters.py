@@ -76,7 +76,7 @@ def test_authorization_letter_has_everything_the_carrier_needs(letter_request):
         "12 Water St",
         "860-555-0100",
         "service@harborrisk.test",
-        "March 20, 2026",
+        "Mar 20, 2026",
         "Granite State Mutual",
         "lossruns@granite.test",
         "603-555-0199",
@@ -87,7 +87,7 @@ def test_authorization_letter_has_everything_the_carrier_needs(letter_request):
         "FEIN 12-3456789",
         "BOP-7781234",
         "WC-0045521",
-        "04/01/2025 – 04/01/2026",
+        "Apr 1, 2025 – Apr 1, 2026",
         "Workers compensation",
         "Loss history requested: 3 years (the terms listed and the 1 year before them)",
         "Sam Ortiz",
@@ -105,7 +105,7 @@ def test_second_request_letter_cites_the_first_and_has_no_signature(letter_reque
     text = pdf_text(second_request_letter_pdf(request=letter_request))
     for expected in [
         "Second request",
-        "March 2, 2026",
+        "Mar 2, 2026",
         "Blue Heron Bakery LLC",
         "BOP-7781234",
         "WC-0045521",
@@ -131,7 +131,7 @@ def test_letter_date_is_the_agencys_date(letter_request):
     # 01:00 UTC on March 21 is still March 20 in New York.
     with time_machine.travel(dt.datetime(2026, 3, 21, 1, 0, tzinfo=dt.UTC), tick=False):
         text = pdf_text(authorization_letter_pdf(request=letter_request))
-    assert "March 20, 2026" in text
+    assert "Mar 20, 2026" in text
 
 
 # Views ------------------------------------------------------------------------------

@@ -29,6 +29,13 @@ CASES = [
         Status.HELP_DESK,
         {"first_request_on": dt.date(2025, 3, 1), "second_request_at": NOW - HOUR, "helpdesk_due_at": NOW - HOUR},
     ),
+    # A ticket open: "with the Help Desk", whatever phase the dates are in (not "due for" it).
+    (
+        Status.WITH_HELP_DESK,
+        {"first_request_on": dt.date(2025, 3, 1), "second_request_at": NOW - HOUR, "helpdesk_due_at": NOW - HOUR, "helpdesk_open": True},
+    ),
+    (Status.WITH_HELP_DESK, {"first_request_on": dt.date(2025, 3, 1), "second_request_due_at": NOW, "helpdesk_open": True}),
+    (Status.RECEIVED, {"first_request_on": dt.date(2025, 3, 1), "received_on": dt.date(2025, 3, 5), "helpdesk_open": True}),
 ]  # fmt: skip
 
 
@@ -88,3 +95,22 @@ def test_status_count_and_counts_agree_with_the_filters(agency):
     for status in Status.LABELS:
         expected = LossRunRequest.objects.filter(status_q(status, NOW), agency=agency).count()
         assert status_count(agency=agency, now=NOW, status=status) == expected == counts[status]
+
+
+def test_a_request_without_its_1st_request_is_due_by_the_day5_reminder_and_stays_overdue():
+    """After the day-5 reminder went out (next_due_at empty) the step is still overdue."""
+    stuck = LossRunRequest(id=3, first_request_due_at=NOW - 24 * HOUR, next_due_at=None)
+    action = next_action(stuck, NOW)
+    assert action.due_at == NOW - 24 * HOUR and action.due_at <= NOW
+    fresh = LossRunRequest(id=4, first_request_due_at=NOW + 24 * HOUR, next_due_at=NOW + HOUR)
+    assert next_action(fresh, NOW).due_at == NOW + 24 * HOUR > NOW
+
+
+def test_waiting_steps_are_marked_so_pages_show_no_link():
+    waiting = LossRunRequest(first_request_on=dt.date(2025, 3, 1), second_request_due_at=NOW + HOUR)
+    assert next_action(waiting, NOW).waiting is True
+    due = LossRunRequest(first_request_on=dt.date(2025, 3, 1), second_request_due_at=NOW - HOUR)
+    assert next_action(due, NOW).waiting is False
+    with_helpdesk = LossRunRequest(first_request_on=dt.date(2025, 3, 1), helpdesk_open=True)
+    action = next_action(with_helpdesk, NOW)
+    assert action.waiting is True and action.label == "With the Help Desk"

@@ -147,7 +147,7 @@ def test_request_page_shows_the_deadline_and_saves_the_governing_state(owner_cli
     req = create(agency, owner, first_request_on=dt.date(2026, 12, 1))
     url = reverse("vault:request_edit", kwargs={"request_id": req.pk})
     html = owner_client.get(url).content.decode()
-    assert "Due by 12/16/2026: 15 days after the 1st request of 12/01/2026" in html
+    assert "Due by Dec 16, 2026: 15 days after the 1st request of Dec 1, 2026" in html
     assert "Escalation kit" not in html
     late = create(agency, owner, first_request_on=dt.date(2026, 11, 2))
     html = owner_client.get(

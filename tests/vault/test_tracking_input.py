@@ -56,7 +56,7 @@ def test_first_request_date_at_most_90_days_before_creation(agency, data, first,
     assert f.is_valid() is valid, f.errors
     if not valid:
         (message,) = f.errors["first_request_on"]
-        assert "more than 90 days before this request was created (11/20/2026)" in message
+        assert "more than 90 days before this request was created (Nov 20, 2026)" in message
         assert "Check the year" in message
 
 
