@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import Agency
 from accounts.tenancy import TenantQuerySet
+from config.dates import human_date
 from vault.models import Document, LossRunRequest
 
 
@@ -47,4 +48,4 @@ class EscalationKit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Escalation kit for request #{self.request_id} (due {self.due_on:%m/%d/%Y})"
+        return f"Escalation kit for request #{self.request_id} (due {human_date(self.due_on)})"

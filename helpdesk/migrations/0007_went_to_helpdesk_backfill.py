@@ -14,7 +14,7 @@ def flag_submitted(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("helpdesk", "0006_ticketmessage_by_product"),
-        ("vault", "0010_went_to_helpdesk"),
+        ("vault", "0011_went_to_helpdesk"),
     ]
 
     operations = [migrations.RunPython(flag_submitted, migrations.RunPython.noop)]

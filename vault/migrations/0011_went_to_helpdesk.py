@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_agency_working_hours"),
-        ("vault", "0009_merge_20261201_0607"),
+        ("vault", "0010_request_owner_first_request_due"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
