@@ -27,3 +27,21 @@ def test_a_broker_error_on_commit_is_logged_not_raised(caplog):
     with broker_down, transaction.atomic():
         enqueue_on_commit([1, 2])
     assert "broker" in caplog.text
+
+
+def test_rows_queued_inside_a_batch_are_published_together_fanned_out(
+    db, django_capture_on_commit_callbacks
+):
+    from outbox.delivery import enqueue_batched
+
+    with (
+        mock.patch("outbox.tasks.email_deliver.delay") as one,
+        mock.patch("outbox.tasks.email_deliver_many.delay") as many,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        transaction.atomic(),
+        enqueue_batched(),
+    ):
+        for pk in range(FANOUT_ABOVE + 1):
+            enqueue_on_commit([pk])
+    assert len(callbacks) == 1
+    assert one.call_count == 0 and many.call_count == 1

@@ -302,3 +302,36 @@ def test_notices_waiting_leave_out_cancelled_ones_and_those_with_an_email(queued
     Notification.objects.filter(pk=queued.pk).update(status=S.PENDING)  # e-mail still set
     assert cancelled.pk not in notices_waiting(now=LATER, limit=10)
     assert notices_waiting(now=LATER, limit=10) == []
+
+
+def test_the_clock_carries_the_agencys_own_hours(ny_agency):
+    from tracker.schedule import agency_clock
+
+    ny_agency.work_opens, ny_agency.notify_time, ny_agency.work_closes = (
+        dt.time(7, 0),
+        dt.time(7, 30),
+        dt.time(16, 0),
+    )
+    got = agency_clock(ny_agency)
+    assert (got.opens, got.notify_time, got.closes, got.tz) == (
+        dt.time(7, 0),
+        dt.time(7, 30),
+        dt.time(16, 0),
+        NY,
+    )
+
+
+def test_a_date_change_follows_every_live_notice_past_ones_that_are_history(make_request):
+    """The request's rows are read oldest first: a cancelled one before a live one must not
+    stop the live one from following the dates."""
+    from tracker.schedule import request_schedule_refresh
+
+    req = make_request(created_at=CREATED)
+    pending_notice(req, status=S.CANCELLED, due_at=DAY2_AT - dt.timedelta(days=1))
+    sweep(now=DAY2_AT)
+    live = Notification.objects.get(request=req, milestone=DAY2, status=S.QUEUED)
+    req.first_request_on = dt.date(2026, 3, 3)
+    req.save()
+    request_schedule_refresh(req)
+    live.refresh_from_db()
+    assert live.status == S.CANCELLED

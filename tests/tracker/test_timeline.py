@@ -447,3 +447,38 @@ def test_sweeps_at_any_pace_account_for_every_milestone_once(
     if sweep_every == dt.timedelta(minutes=1):  # a timely sweep skips only a same-moment notice
         moments = {m.kind: m.due_at for m in found}
         assert all(moments[k] == moments[DAY5] for k, _ in superseded)
+
+
+# --- exact messages, and no dependence on the server's own zone --------------------------------
+
+
+def test_the_timeline_refuses_naive_times_and_bad_hours_with_exact_messages():
+    with pytest.raises(ValueError, match=r"^The notify time must lie within working hours\.$"):
+        clock(notify=dt.time(7, 0))
+    with pytest.raises(ValueError, match=r"^at must be aware\.$"):
+        notice_moment(dt.datetime(2026, 3, 10, 9), clock())
+    with pytest.raises(ValueError, match=r"^created_at must be aware\.$"):
+        run(dt.datetime(2026, 3, 2, 10, 0))
+
+
+@pytest.fixture
+def server_in_tokyo(monkeypatch):
+    """The server's own clock set to Tokyo (UTC+9): the agency's zone must decide, never it."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_server_zone_never_leaks_into_a_moment(server_in_tokyo):
+    assert local_at(dt.date(2026, 3, 10), EIGHT, NY).utcoffset() == dt.timedelta(0)
+    assert local_at(dt.date(2026, 3, 10), EIGHT, NY) == utc(2026, 3, 10, 12, 0)
+    # Created Thursday 19:00 in Los Angeles (Friday in Tokyo and in UTC): day 2 is Saturday,
+    # so Monday 08:00 Los Angeles; the 10th business day after March 2 at 08:00 New York.
+    got = run(at(LA, 2026, 3, 5, 19, 0), tz=LA)
+    assert got[DAY2] == at(LA, 2026, 3, 9, 8, 0) and got[DAY5] == at(LA, 2026, 3, 10, 8, 0)
+    due = deadlines(dates(at(NY, 2026, 3, 2), dt.date(2026, 3, 2)), clock())
+    assert due.second_request_due_at == at(NY, 2026, 3, 16, 8)
