@@ -31,12 +31,13 @@ def pdf_import_start(request, agency, insured_id):
     insured = selectors.insured_get(agency=agency, insured_id=insured_id)
     form = forms.PdfUploadForm(request.POST or None, request.FILES or None)
     if request.method == "GET":
-        requested = selectors.requested_carrier_ids(agency=agency, insured=insured)
+        carrier_id = request.GET.get("carrier")
+        if not carrier_id:  # the insured's only requested carrier, when there is one
+            requested = selectors.requested_carrier_ids(agency=agency, insured=insured)
+            carrier_id = requested.pop() if len(requested) == 1 else None
+        # ?document=<id>: a loss-run PDF already in the vault (the request page links here).
         form = forms.PdfUploadForm(
-            initial={
-                "carrier": requested.pop() if len(requested) == 1 else None,
-                "document": request.GET.get("document"),
-            }
+            initial={"carrier": carrier_id, "document": request.GET.get("document")}
         )
     form.set_carriers(selectors.carriers_visible(agency=agency))
     form.set_documents(selectors.loss_run_pdfs(agency=agency, insured=insured))

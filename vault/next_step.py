@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from vault.documents import CSV_TYPE, XLSX_TYPE
+from vault.documents import CSV_TYPE, PDF_TYPE, XLSX_TYPE
 from vault.models import Document, LossRunRequest
 from vault.status import NextAction, Status, next_action, request_status
 
@@ -54,6 +55,14 @@ class Letter:
 
 
 @dataclass(frozen=True)
+class ClaimsImport:
+    """Where a received loss run goes next in Claims."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class NextStep:
     status: str
     action: NextAction
@@ -62,15 +71,11 @@ class NextStep:
     date_field: str | None  # the one date to enter now (None once received)
     letter: Letter | None
     loss_run: Document | None  # once received: the newest loss run on file, if any
+    claims_import: ClaimsImport | None  # once received with a file: its way into Claims
 
     @property
     def received(self) -> bool:
         return self.status == Status.RECEIVED
-
-    @property
-    def loss_run_is_spreadsheet(self) -> bool:
-        """The spreadsheet import (claims:import_start) reads CSV and XLSX only."""
-        return self.loss_run is not None and self.loss_run.content_type in SPREADSHEETS
 
 
 def newest_loss_run(req: LossRunRequest) -> Document | None:
@@ -79,10 +84,26 @@ def newest_loss_run(req: LossRunRequest) -> Document | None:
     return max(runs, key=lambda d: (d.uploaded_at, d.pk), default=None)
 
 
+def claims_import_for(req: LossRunRequest, doc: Document) -> ClaimsImport:
+    """The import that reads `doc`, with it (and the request's carrier) chosen: a PDF opens
+    the PDF import, a CSV/XLSX the spreadsheet import; a scan or photo (which neither
+    import reads) leads to the insured's claims page to enter its claims by hand."""
+    query = urlencode({"carrier": req.carrier_id, "document": doc.pk})
+    if doc.content_type == PDF_TYPE:
+        url = reverse("claims:pdf_import_start", kwargs={"insured_id": req.insured_id})
+        return ClaimsImport(f"Import {doc.original_name} into Claims", f"{url}?{query}")
+    if doc.content_type in SPREADSHEETS:
+        url = reverse("claims:import_start", kwargs={"insured_id": req.insured_id})
+        return ClaimsImport(f"Import {doc.original_name} into Claims", f"{url}?{query}")
+    url = reverse("claims:insured_summary", kwargs={"insured_id": req.insured_id})
+    return ClaimsImport("Enter its claims in Claims", url)
+
+
 def next_step(req: LossRunRequest, now: dt.datetime) -> NextStep:
     status = request_status(req, now)
     action = next_action(req, now)
     letter = _LETTER_FOR.get(status)
+    loss_run = newest_loss_run(req) if status == Status.RECEIVED else None
     return NextStep(
         status=status,
         action=action,
@@ -90,5 +111,6 @@ def next_step(req: LossRunRequest, now: dt.datetime) -> NextStep:
         button=_BUTTON_FOR.get(status, ""),
         date_field=_DATE_FOR.get(status),
         letter=Letter(letter[0], reverse(letter[1], args=[req.pk])) if letter else None,
-        loss_run=newest_loss_run(req) if status == Status.RECEIVED else None,
+        loss_run=loss_run,
+        claims_import=claims_import_for(req, loss_run) if loss_run else None,
     )

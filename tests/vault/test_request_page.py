@@ -98,7 +98,7 @@ def test_once_received_no_date_is_asked_and_the_newest_loss_run_is_pointed_to(ag
     req = LossRunRequest.objects.prefetch_related("documents").get(pk=req.pk)
     step = next_step(req, NOW)
     assert step.received and step.date_field is None and step.loss_run == new
-    assert step.loss_run_is_spreadsheet
+    assert step.claims_import.url.startswith(reverse("claims:import_start", args=[req.insured_id]))
 
 
 # The page --------------------------------------------------------------------------------
@@ -215,12 +215,27 @@ def test_received_with_a_spreadsheet_opens_its_import(owner_client, agency):
     assert f'<option value="{doc.pk}" selected>' in page
 
 
-def test_received_with_a_pdf_leads_to_the_insureds_claims(owner_client, agency):
+def test_received_with_a_pdf_opens_the_pdf_import_with_it_chosen(owner_client, agency):
     req = make(agency, first_request_on=dt.date(2025, 3, 3), received_on=dt.date(2025, 3, 12))
-    DocumentFactory(request=req, kind=Document.Kind.LOSS_RUN)
+    doc = DocumentFactory(request=req, kind=Document.Kind.LOSS_RUN, original_name="runs.pdf")
+    html = owner_client.get(edit_url(req)).text
+    link = f"{reverse('claims:pdf_import_start', args=[req.insured_id])}?carrier={req.carrier_id}&amp;document={doc.pk}"
+    assert link in html and "Import runs.pdf into Claims" in html
+    assert reverse("claims:import_start", args=[req.insured_id]) not in html
+    # The PDF import page has that document and the request's carrier chosen.
+    page = owner_client.get(link.replace("&amp;", "&")).text
+    assert f'<option value="{doc.pk}" selected>' in page
+    assert f'<option value="{req.carrier_id}" selected>' in page
+
+
+def test_received_scan_leads_to_the_insureds_claims_to_enter_by_hand(owner_client, agency):
+    req = make(agency, first_request_on=dt.date(2025, 3, 3), received_on=dt.date(2025, 3, 12))
+    DocumentFactory(request=req, kind=Document.Kind.LOSS_RUN, content_type="image/png",
+                    original_name="scan.png")  # fmt: skip
     html = owner_client.get(edit_url(req)).text
     assert reverse("claims:insured_summary", args=[req.insured_id]) in html
     assert "Enter its claims in Claims" in html
+    assert reverse("claims:pdf_import_start", args=[req.insured_id]) not in html
 
 
 def test_uploading_the_loss_run_from_the_card_returns_to_the_card(owner_client, agency):
