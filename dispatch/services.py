@@ -26,7 +26,7 @@ from vault.derived import request_derived_refresh
 from vault.documents import document_create
 from vault.letters import first_request_letter_pdf, letter_filename, second_request_letter_pdf
 from vault.models import Authorization, Document, LossRunRequest
-from vault.rules import agency_today, tracking_dates_errors
+from vault.rules import agency_today, request_years_text, tracking_dates_errors
 
 Kind = CarrierSend.Kind
 
@@ -161,6 +161,7 @@ def carrier_send_email(
                 "insured": req.insured,
                 "carrier": req.carrier,
                 "policies": list(req.policies.all()),
+                "years_text": request_years_text(req),
                 "user": user,
                 "documents": documents,
                 "requirements": route.requirements,

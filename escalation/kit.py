@@ -22,7 +22,7 @@ from statutes.rules import StatutoryDeadline
 from vault.derived import is_past_statutory, request_deadline
 from vault.letters import letter_pdf
 from vault.models import Document, LossRunRequest
-from vault.rules import agency_today
+from vault.rules import agency_today, request_years_text
 from vault.selectors_history import request_history
 
 # What the letter says went with the 1st request: the signed authorization (proof of carrier
@@ -67,6 +67,7 @@ def _context(request: LossRunRequest) -> dict:
         "insured": request.insured,
         "carrier": request.carrier,
         "policies": list(request.policies.all()),
+        "years_text": request_years_text(request),
         "rule": deadline.rule,
         "deadline": deadline,
         "today": agency_today(agency),

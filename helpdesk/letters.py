@@ -7,6 +7,7 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from helpdesk.models import Ticket
+from vault.rules import request_years_text
 
 
 def escalation_letter_context(ticket: Ticket) -> dict:
@@ -20,6 +21,7 @@ def escalation_letter_context(ticket: Ticket) -> dict:
         "carrier": req.carrier,
         "insured": req.insured,
         "policies": list(req.policies.all()),
+        "years_text": request_years_text(req),
         "today": timezone.localdate(timezone.now(), tz),
         "second_request_on": (
             timezone.localdate(req.second_request_at, tz) if req.second_request_at else None

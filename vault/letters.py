@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from vault.models import LossRunRequest
-from vault.rules import years_requested_text
+from vault.rules import request_years_text
 
 
 def _agency_today(request: LossRunRequest) -> dt.date:
@@ -23,15 +23,13 @@ def _agency_today(request: LossRunRequest) -> dt.date:
 
 
 def _context(request: LossRunRequest) -> dict:
-    policies = list(request.policies.all())
-    terms = [(p.term_start, p.term_end) for p in policies]
     return {
         "req": request,
         "agency": request.agency,
         "insured": request.insured,
         "carrier": request.carrier,
-        "policies": policies,
-        "years_text": years_requested_text(request.years_requested, terms),
+        "policies": list(request.policies.all()),
+        "years_text": request_years_text(request),
         "today": _agency_today(request),
     }
 

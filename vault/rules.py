@@ -246,3 +246,14 @@ def years_requested_text(years_requested: int, terms: Sequence[Term]) -> str:
             f"{_years(years_requested - covered)} before them)"
         )
     return _years(years_requested)
+
+
+def request_terms(request: LossRunRequest) -> list[Term]:
+    """The policy terms of a request (from its prefetched policies when prefetched)."""
+    return [(p.term_start, p.term_end) for p in request.policies.all()]
+
+
+def request_years_text(request: LossRunRequest) -> str:
+    """The years a request asks for, as every letter, e-mail and page prints them (see
+    years_requested_text): the one wording of "years requested" across the product."""
+    return years_requested_text(request.years_requested, request_terms(request))

@@ -244,7 +244,7 @@ class RequestDraft:
     insured_name: str
     carrier: Carrier
     policies: list[PolicyData]
-    years_requested: int = 5
+    years_requested: int | None = None  # None: the years the policies' terms cover
 
 
 class DraftsInvalid(ValidationError):
@@ -309,7 +309,7 @@ def requests_create_many(
             carrier=draft.carrier,
             created_by=user,
             owner=user,
-            years_requested=draft.years_requested,
+            years_requested=_years(draft.years_requested, draft.policies),
             recipient_name=recipient_name.strip(),
             recipient_email=recipient_email.strip(),
         )

@@ -13,6 +13,7 @@ from config.dates import human_date, human_datetime
 from helpdesk.admin.links import document_link
 from helpdesk.models import Ticket
 from vault.models import Document
+from vault.rules import request_years_text
 
 
 def first_response_due_html(ticket: Ticket) -> str:
@@ -73,7 +74,7 @@ class TicketDisplayMixin:
                 human_datetime(req.helpdesk_due_at, tz) or "—",
             ),
             ("Received", human_date(req.received_on) or "not yet"),
-            ("Years requested", str(req.years_requested)),
+            ("Years requested", request_years_text(req)),
             ("Loss runs on file", _loss_runs_on_file(req)),
         ]
         return format_html(

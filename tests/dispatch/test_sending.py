@@ -143,3 +143,27 @@ def test_reply_address_refuses_forged_and_foreign_tokens(settings):
     assert parse_reply_address(f"{local}@elsewhere.example.com") is None
     assert parse_reply_address("lossruns@in.example.com") is None
     assert parse_reply_address("lossruns+garbage@in.example.com") is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("years", "printed"),
+    [
+        (1, "covering the past 1 year"),
+        (5, "covering the past 5 years (the terms listed and the 4 years before them)"),
+    ],
+)
+def test_both_request_emails_print_the_years_as_the_letters_do(
+    owner_client, agency, django_capture_on_commit_callbacks, years, printed
+):
+    """The e-mail carries the same "years requested" as its attached letter (one rule,
+    vault.rules.request_years_text): a one-term request never asks for a bare "5 years"."""
+    req = _signed(agency, policies=["GL-1"], years_requested=years)  # one 2025 term
+    url = reverse("dispatch:send_email", kwargs={"request_id": req.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(url, {"kind": "first"})
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(url, {"kind": "second"})
+    first, second = mail.outbox
+    assert f"{printed}:" in " ".join(first.body.split())
+    assert f"{printed}, for:" in " ".join(second.body.split())

@@ -129,3 +129,13 @@ def test_another_agencys_kit_is_404(client, late):
         client.get(reverse("escalation:kit_letter", kwargs={"request_id": late.pk})).status_code
         == 404
     )
+
+
+def test_kit_letters_print_the_years_with_the_terms_they_cover(late):
+    """Three years asked of one term: both PDFs say so, as the request letters do."""
+    late.years_requested = 3
+    late.save(update_fields=["years_requested"])
+    late = kit.kit_request_get(agency=late.agency, request_id=late.pk)
+    years = "3 years (the terms listed and the 2 years before them)"
+    assert f"covering the past {years}." in pdf_text(kit.kit_letter_pdf(request=late))
+    assert f"({years})" in pdf_text(kit.kit_complaint_pdf(request=late))

@@ -474,3 +474,16 @@ def test_a_file_that_is_no_loss_run_is_refused_and_nothing_is_saved(staff_client
     ticket.refresh_from_db()
     ticket.request.refresh_from_db()
     assert ticket.status != Status.RESOLVED_RECEIVED and ticket.request.received_on is None
+
+
+def test_letter_and_panel_print_the_years_as_the_request_letters_do(staff_client, ticket):
+    """One rule (vault.rules.request_years_text) for "years requested": 5 years asked of
+    one 2025 term reads as the term and the 4 years before it, never a bare "5"."""
+    years = "5 years (the terms listed and the 4 years before them)"
+    r = staff_client.get(reverse("admin:helpdesk_ticket_escalation_letter", args=[ticket.pk]))
+    text = " ".join(
+        "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages).split()
+    )
+    assert f"(claims history: {years})" in text
+    html = staff_client.get(change_url(ticket)).content.decode()
+    assert f"<tr><th>Years requested</th><td>{years}</td></tr>" in html

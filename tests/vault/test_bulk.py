@@ -49,7 +49,9 @@ def test_valid_file_groups_rows_into_requests(agency, carriers):
     assert heron.years_requested == 3 and heron.row_numbers == [2, 3]
     auto_wc, auto_gl = plan.groups[1], plan.groups[2]
     assert auto_wc.carrier == carriers["hartford"] and auto_wc.policies[0].line_of_business == "WC"
-    assert auto_wc.years_requested == bulk.DEFAULT_YEARS
+    # No years given: the years its one term covers, as in the Request Builder (not 5).
+    assert auto_wc.years_requested == 1 and auto_wc.years_from_terms
+    assert not heron.years_from_terms
     assert auto_gl.carrier == carriers["private"] and auto_gl.years_requested == 7
     assert auto_gl.policies[0].line_of_business == Policy.Line.OTHER
     assert plan.new_insured_names == ["Quarry Road Auto"]
@@ -422,3 +424,39 @@ def test_parse_queries_do_not_grow_with_rows(agency, carriers, django_assert_num
         parse(agency, small)
     with django_assert_num_queries(2):
         assert len(parse(agency, large).groups) == 300
+
+
+TERMS_ONLY = (
+    "Coastal Brew Co,24571,GL-1,GL,2023-01-01,2024-01-01,\r\n"
+    "Coastal Brew Co,24571,GL-2,GL,2024-01-01,2025-01-01,\r\n"
+    "Coastal Brew Co,24571,GL-3,GL,2025-01-01,2026-01-01,\r\n"
+    "Tidewater Marine,19682,WC-1,WC,2025-06-01,2026-06-01,\r\n"
+)
+
+
+def test_empty_years_ask_for_the_years_the_terms_cover_in_preview_and_requests(
+    owner_client, owner, agency, carriers
+):
+    """Like the Request Builder: three annual terms ask for 3 years, one term for 1 (the
+    old flat default of 5 made a one-policy letter print "Years requested: 5")."""
+    doc = store(agency, owner, TERMS_ONLY)
+    page = owner_client.get(reverse("vault:bulk_preview", kwargs={"document_id": doc.pk})).text
+    years = [
+        cell.split("</td>")[0] for cell in page.split('<td data-label="Years" class="num">')[1:]
+    ]
+    from_terms = ' <span class="muted small">from the terms</span>'
+    assert years == [f"3{from_terms}"] * 3 + [f"1{from_terms}"]
+    bulk.bulk_commit(agency=agency, user=owner, document=doc)
+    by_insured = dict(LossRunRequest.objects.values_list("insured__legal_name", "years_requested"))
+    assert by_insured == {"Coastal Brew Co": 3, "Tidewater Marine": 1}
+
+
+def test_years_typed_on_one_row_apply_to_its_request_and_are_not_from_the_terms(agency, carriers):
+    plan = parse(
+        agency,
+        "Coastal Brew Co,24571,GL-1,GL,2024-01-01,2025-01-01,\r\n"
+        "Coastal Brew Co,24571,GL-2,GL,2025-01-01,2026-01-01,5\r\n",
+    )
+    (group,) = plan.groups
+    assert group.years_requested == 5 and not group.years_from_terms
+    assert [(r.years_planned, r.years_from_terms) for r in plan.rows] == [(5, False)] * 2

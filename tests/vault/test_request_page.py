@@ -292,3 +292,11 @@ def test_the_edit_page_shows_the_years_warning(owner_client, agency):
     PolicyFactory(request=req, term_start=dt.date(2024, 1, 1), term_end=dt.date(2025, 1, 1))
     html = owner_client.get(edit_url(req)).text  # years_requested 5 (factory)
     assert 'id="years-warning"' in html and "cover 1 year" in html
+
+
+def test_the_details_summary_prints_the_years_as_the_letters_do(owner_client, agency):
+    one_year = make(agency, years_requested=1)
+    assert "· 1 year</span></summary>" in owner_client.get(edit_url(one_year)).text
+    five = make(agency)  # 5 years asked of one 2025 term
+    html = owner_client.get(edit_url(five)).text
+    assert "· 5 years (the terms listed and the 4 years before them)</span></summary>" in html

@@ -268,6 +268,8 @@ def test_request_row_expansion(owner_client, agency, django_assert_num_queries):
     html = response.content.decode()
     assert html.lstrip().startswith(f'<tr class="detail-row" id="detail-{req.pk}"')
     assert "GL-1" in html and "AU-2" in html
+    # The years as the letters print them (5 asked of one 2025 term), no extra query.
+    assert "Years requested: 5 years (the terms listed and the 4 years before them)" in html
     assert "Reminder: enter the 1st request date (day 2)" in html and "SMTP timeout" in html
     assert "Failed (will retry)" in html
     assert reverse("vault:request_edit", kwargs={"request_id": req.pk}) in html

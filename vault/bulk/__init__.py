@@ -16,11 +16,10 @@ finds it gone (BulkAlreadyImported) and cannot import the file twice.
 from vault.bulk.checks import bulk_parse
 from vault.bulk.commit import BulkAlreadyImported, bulk_commit
 from vault.bulk.files import bulk_file_get, bulk_file_store, bulk_plan
-from vault.bulk.plan import DEFAULT_YEARS, MAX_ROWS, BulkGroup, BulkInvalid, BulkPlan, BulkRow
+from vault.bulk.plan import MAX_ROWS, BulkGroup, BulkInvalid, BulkPlan, BulkRow
 from vault.bulk.reading import TEMPLATE_HEADER, template_csv
 
 __all__ = [
-    "DEFAULT_YEARS",
     "MAX_ROWS",
     "TEMPLATE_HEADER",
     "BulkAlreadyImported",

@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from accounts.models import Agency
 from accounts.tenancy import scoped
 from vault import rules
-from vault.bulk.plan import DEFAULT_YEARS, MAX_INSURED, MAX_POLICY, BulkGroup, BulkPlan, BulkRow
+from vault.bulk.plan import MAX_INSURED, MAX_POLICY, BulkGroup, BulkPlan, BulkRow
 from vault.bulk.reading import _line_code, _parse_date, read_rows
 from vault.models import Carrier, Insured, Policy
 from vault.selectors import carriers_visible
@@ -128,7 +128,7 @@ def _group(plan: BulkPlan) -> None:
                 insured_name=row.insured_name,
                 insured=row.insured,
                 carrier=row.carrier,
-                years_requested=row.years_requested or DEFAULT_YEARS,
+                years_requested=row.years_requested,
                 policies=[],
                 row_numbers=[],
             )
@@ -165,6 +165,26 @@ def _group(plan: BulkPlan) -> None:
             group.policies.extend(policies)
             group.row_numbers.append(row.number)
     plan.groups = [g for g in groups.values() if g.policies]
+    _settle_years(plan)
+
+
+def _settle_years(plan: BulkPlan) -> None:
+    """A request whose rows leave years_requested empty asks for the years its policy terms
+    cover, as the Request Builder does (a one-policy request asks for 1 year, not 5); every
+    row shows the years its request will ask for."""
+    by_row: dict[int, BulkGroup] = {}
+    for group in plan.groups:
+        if group.years_requested is None:
+            group.years_requested = rules.years_covered(
+                [(p.term_start, p.term_end) for p in group.policies]
+            )
+            group.years_from_terms = True
+        by_row.update(dict.fromkeys(group.row_numbers, group))
+    for row in plan.rows:
+        group = by_row.get(row.number)
+        if group is not None:
+            row.years_planned = group.years_requested
+            row.years_from_terms = group.years_from_terms
 
 
 def bulk_parse(*, agency: Agency, data: bytes | IO[bytes]) -> BulkPlan:

@@ -9,7 +9,6 @@ from vault.models import Carrier, Insured, Policy
 from vault.services import PolicyData
 
 MAX_ROWS = 2000
-DEFAULT_YEARS = 5
 
 MAX_INSURED = Insured._meta.get_field("legal_name").max_length
 MAX_POLICY = Policy._meta.get_field("policy_number").max_length
@@ -36,7 +35,9 @@ class BulkRow:
     line_of_business: str = Policy.Line.OTHER
     term_start: dt.date | None = None
     term_end: dt.date | None = None
-    years_requested: int | None = None
+    years_requested: int | None = None  # as typed (None: left empty)
+    years_planned: int | None = None  # what its request will ask for (None: not planned)
+    years_from_terms: bool = False
     carrier: Carrier | None = None
     insured: Insured | None = None
     errors: list[str] = field(default_factory=list)
@@ -52,9 +53,10 @@ class BulkGroup:
     insured_name: str
     insured: Insured | None
     carrier: Carrier
-    years_requested: int
+    years_requested: int | None  # None until settled: then typed, or from the terms
     policies: list[PolicyData]
     row_numbers: list[int]
+    years_from_terms: bool = False
 
 
 @dataclass
