@@ -177,6 +177,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True,
         help_text="A Monday e-mail of what is overdue, due this week and arrived.",
     )
+    digest_unsubscribed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the digest was turned off with its e-mail's unsubscribe link "
+        "(cleared when turned back on); the Team page says so.",
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)

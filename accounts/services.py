@@ -361,11 +361,20 @@ def agency_settings_update(*, agency: Agency, **values: Any) -> list[str]:
 
 
 @transaction.atomic
-def user_digest_set(*, user: User, enabled: bool) -> User:
-    """Opt in or out of the weekly digest e-mail (each person decides for themselves)."""
-    if user.weekly_digest != enabled:
-        user.weekly_digest = enabled
-        user.save(update_fields=["weekly_digest"])
+def user_digest_set(
+    *, user: User, enabled: bool, unsubscribed_at: dt.datetime | None = None
+) -> User:
+    """Opt in or out of the weekly digest e-mail (each person decides for themselves).
+
+    `unsubscribed_at`: turned off by the unsubscribe link of a digest e-mail, at that moment
+    (recorded only when this turns the digest off, so the Team page can say how it went
+    off); turning the digest back on forgets it.
+    """
+    if user.weekly_digest == enabled:
+        return user
+    user.weekly_digest = enabled
+    user.digest_unsubscribed_at = None if enabled else unsubscribed_at
+    user.save(update_fields=["weekly_digest", "digest_unsubscribed_at"])
     return user
 
 

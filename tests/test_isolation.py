@@ -64,6 +64,11 @@ PUBLIC_PATTERNS = {
         "provider webhook: basic auth plus Mailgun's signature (tests/inbound/test_webhooks.py)"
     ),
     "metrics": "Prometheus: token or internal network only, no agency's rows (tests/ops)",
+    "tracker:digest_unsubscribe": (
+        "the weekly digest's signed token is the agent's credential (no sign-in, RFC 8058); "
+        "it shows only that agent's e-mail; tampered and other agents' tokens are tested in "
+        "tests/tracker/test_unsubscribe.py"
+    ),
     "accounts:invitation_accept": (
         "the signed token is the visitor's credential; expired/forged/other tokens are "
         "tested in tests/accounts"
@@ -296,6 +301,15 @@ def _inbound_message(agency):
     return InboundMessageFactory(request=_request(agency))
 
 
+def _unsubscribe_token(agency):
+    from tracker.models import WeeklyDigest
+    from tracker.unsubscribe import unsubscribe_token
+
+    user = make("accounts.User", agency)
+    row = WeeklyDigest.objects.create(agency=agency, user=user, week_of=dt.date(2025, 3, 10))
+    return unsubscribe_token(row)
+
+
 def _pk(build: Callable) -> Callable:
     return lambda agency: build(agency).pk
 
@@ -320,6 +334,7 @@ KWARG_BUILDERS: dict[str, Callable] = {
     "pdf_import_id": _pk(lambda a: make("claims.PdfImport", a)),
     "page": lambda agency: 1,
     "message_id": _pk(_inbound_message),
+    "unsubscribe_token": _unsubscribe_token,
 }
 
 

@@ -7,7 +7,8 @@ business day of the same week, never in the next week.
 
 Once: a WeeklyDigest row per (agent, week) under a unique constraint, created in the same
 transaction as its outbox e-mail, so two beats, a retried task or a restart never send an
-agent two digests for one week. Agents who turned the digest off (User.weekly_digest) get
+agent two digests for one week. Agents who turned the digest off (User.weekly_digest: on
+the Team page, or with the e-mail's one-click unsubscribe link, tracker.unsubscribe) get
 none; an agent with nothing to report gets a row (the week is done) and no e-mail.
 
 What: the agent's own requests (vault.rules.request_agent: the owner), read as the pages
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Agency, User
@@ -32,6 +34,7 @@ from tracker.emails import absolute_url
 from tracker.models import WeeklyDigest
 from tracker.schedule import agency_clock
 from tracker.timeline import AgencyClock, local_at
+from tracker.unsubscribe import unsubscribe_headers, unsubscribe_url
 from vault.models import LossRunRequest
 from vault.rows import RequestRow, request_rows
 from vault.selectors import ROW_RELATED
@@ -154,7 +157,8 @@ def _queue(digest: Digest, agency: Agency, row: WeeklyDigest) -> None:
         "site_url": absolute_url(""),
         "today_url": absolute_url("/"),
         "vault_url": absolute_url("/vault/"),
-        "preferences_url": absolute_url("/agency/team/#digest"),
+        "preferences_url": absolute_url(reverse("accounts:team") + "#digest"),
+        "unsubscribe_url": unsubscribe_url(row),
     }
     with timezone.override(agency.tz):
         row.email = email_queue(
@@ -168,6 +172,7 @@ def _queue(digest: Digest, agency: Agency, row: WeeklyDigest) -> None:
             context=context,
             agency=agency,
             about=row,
+            headers=unsubscribe_headers(row),
         )
     row.save(update_fields=["email"])
 

@@ -99,6 +99,8 @@ class WeeklyDigest(models.Model):
     email = models.OneToOneField(
         "outbox.Email", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # When this e-mail's unsubscribe link was used: each link works once (tracker.unsubscribe).
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantQuerySet.as_manager()
 

@@ -163,7 +163,7 @@ def test_it_lists_overdue_due_this_week_and_arrived_of_the_agents_own_requests(a
     assert later.insured.legal_name not in text
     assert theirs.insured.legal_name not in text
     assert "1 overdue, 1 due, 1 arrived" in email.subject
-    assert "Turn it off" in text and "/agency/team/#digest" in text
+    assert "Or turn it off on the Team page: http://testserver/agency/team/#digest" in text
     assert overdue.insured.legal_name in email.html_body
 
 
