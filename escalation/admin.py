@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from config.dates import human_date
 from escalation.models import EscalationKit
 from statutes.models import StateRule
 from vault.derived import state_requests_refresh
@@ -16,17 +17,9 @@ from vault.derived import state_requests_refresh
 
 @admin.register(StateRule)
 class StateRuleAdmin(admin.ModelAdmin):
-    list_display = [
-        "state",
-        "window_days",
-        "day_count",
-        "trigger",
-        "history_years",
-        "reserves",
-        "citation",
-        "confidence",
-        "updated_at",
-    ]
+    # Columns that wrap (a line and a quieter second line), so the table fits 1366 px with
+    # the admin's navigation and the filters open.
+    list_display = ["state", "window", "covers", "citation", "confidence", "updated"]
     list_filter = ["confidence", "day_count", "trigger"]
     search_fields = ["state", "citation", "lines", "source_note"]
     readonly_fields = ["updated_at"]
@@ -37,6 +30,26 @@ class StateRuleAdmin(admin.ModelAdmin):
         ("Escalation", {"fields": ["regulator"]}),
         (None, {"fields": ["updated_at"]}),
     ]
+
+    @admin.display(description="window", ordering="window_days")
+    def window(self, obj):
+        return format_html(
+            '{} {}<span class="hd-line2">{}</span>',
+            obj.window_days,
+            obj.get_day_count_display(),
+            obj.get_trigger_display(),
+        )
+
+    @admin.display(description="history · reserves", ordering="history_years")
+    def covers(self, obj):
+        years = f"{obj.history_years} years" if obj.history_years else "years not stated"
+        return format_html(
+            '{}<span class="hd-line2">reserves: {}</span>', years, obj.get_reserves_display()
+        )
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, obj):
+        return human_date(timezone.localtime(obj.updated_at).date())
 
     def _refreshed(self, request, states: set[str]) -> None:
         count = sum(state_requests_refresh(state=s) for s in states)

@@ -8,8 +8,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from config.dates import human_datetime
 from inbound.models import InboundMessage
 from inbound.services import attach_errors, triage_attach, triage_dismiss
 from vault.models import LossRunRequest
@@ -48,19 +50,20 @@ class TriageForm(forms.ModelForm):
 
 @admin.register(InboundMessage)
 class InboundMessageAdmin(admin.ModelAdmin):
-    list_display = [
-        "received_at",
-        "status",
-        "kind",
-        "from_address",
-        "subject",
-        "agency",
-        "request",
-        "proposed",
-    ]
+    # Four columns that wrap (a line and a quieter second line), so the triage queue fits
+    # 1366 px with the admin's navigation and the filters open.
+    list_display = ["message", "status_kind", "belongs_to", "received"]
+    list_display_links = ["message"]
     list_filter = ["status", "kind", "esp"]
     search_fields = ["from_address", "subject", "message_id", "to_addresses"]
-    list_select_related = ["agency", "request__insured", "proposed_request__insured"]
+    list_select_related = [
+        "agency",
+        "request__insured",
+        "request__carrier",
+        "proposed_request__insured",
+        "proposed_request__carrier",
+        "proposed_request__agency",
+    ]
     actions = ["attach_to_proposed", "dismiss"]
     form = TriageForm
     readonly_fields = [
@@ -104,6 +107,35 @@ class InboundMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="subject · from")
+    def message(self, obj):
+        return format_html(
+            '{}<span class="hd-line2">{}</span>', obj.subject or "(no subject)", obj.from_address
+        )
+
+    @admin.display(description="status · kind", ordering="status")
+    def status_kind(self, obj):
+        return format_html(
+            '{}<span class="hd-line2">{}</span>', obj.get_status_display(), obj.get_kind_display()
+        )
+
+    @admin.display(description="request · agency")
+    def belongs_to(self, obj):
+        if obj.request_id:
+            return format_html('{}<span class="hd-line2">{}</span>', obj.request, obj.agency or "—")
+        if obj.proposed_request_id:
+            return format_html(
+                'Proposed: {}<span class="hd-line2">{}</span>',
+                obj.proposed_request,
+                obj.proposed_request.agency,
+            )
+        return "—"
+
+    @admin.display(description="received", ordering="received_at")
+    def received(self, obj):
+        local = timezone.localtime(obj.received_at)
+        return f"{human_datetime(local, local.tzinfo)} {local.tzname()}"
 
     @admin.display(description="proposed request")
     def proposed(self, obj):

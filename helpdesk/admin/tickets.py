@@ -36,18 +36,14 @@ class TicketAdmin(
     form = TicketAdminForm
     save_on_top = True  # the ticket's actions first: status, reply, save
     list_display = [
-        "id",
-        "agency",
-        "insured",
-        "carrier",
-        "status",
-        "assignee",
-        "priority",
+        "ticket",
+        "carrier_agency",
+        "status_assignee",
         "first_response_due",
         "statutory_due",
-        "updated_at",
+        "updated",
     ]
-    list_display_links = ["id", "insured"]
+    list_display_links = ["ticket"]
     list_filter = [
         "status",
         ("assignee", admin.RelatedOnlyFieldListFilter),

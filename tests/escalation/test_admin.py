@@ -84,3 +84,24 @@ def test_refresh_command_fills_the_columns(agency):
     assert "Recomputed 1 request(s)." in out.getvalue()
     req.refresh_from_db()
     assert (req.statutory_due_on, req.turnaround_business_days) == (dt.date(2026, 11, 22), 5)
+
+
+def test_the_rules_list_reads_each_rule_in_few_wrapping_columns(
+    client, django_assert_max_num_queries
+):
+    """Six columns (so the list fits 1366 px beside the admin's navigation and filters),
+    each a line and a quieter second line; one query for the rows however many."""
+    client.force_login(StaffFactory())
+    url = reverse("admin:statutes_staterule_changelist")
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    html = response.content.decode()
+    assert response.context["cl"].list_display == [
+        "action_checkbox", "state", "window", "covers", "citation", "confidence", "updated"
+    ]  # fmt: skip
+    fl = StateRule.objects.get(state="FL")
+    assert (
+        f'<td class="field-window">{fl.window_days} calendar days'
+        f'<span class="hd-line2">Any written request</span></td>'
+    ) in html
+    assert f'{fl.history_years} years<span class="hd-line2">reserves: ' in html

@@ -487,3 +487,22 @@ def test_letter_and_panel_print_the_years_as_the_request_letters_do(staff_client
     assert f"(claims history: {years})" in text
     html = staff_client.get(change_url(ticket)).content.decode()
     assert f"<tr><th>Years requested</th><td>{years}</td></tr>" in html
+
+
+def test_the_queue_reads_each_ticket_in_few_wrapping_columns(staff_client, ticket, staff):
+    """Six columns (so the queue fits 1366 px beside the admin's navigation and filters):
+    the ticket and its insured, carrier over agency, status over assignee and priority."""
+    services.ticket_assign(ticket=ticket, assignee=staff, actor=staff)
+    Ticket.objects.filter(pk=ticket.pk).update(priority=Ticket.Priority.HIGH)
+    response = staff_client.get(reverse("admin:helpdesk_ticket_changelist"))
+    html = response.content.decode()
+    assert response.context["cl"].list_display == [
+        "action_checkbox", "ticket", "carrier_agency", "status_assignee",
+        "first_response_due", "statutory_due", "updated",
+    ]  # fmt: skip
+    req = ticket.request
+    assert f"#{ticket.pk} {req.insured}</a>" in html
+    assert (
+        f'{req.carrier.legal_name}<span class="hd-line2">{ticket.agency.name}</span>'
+    ) in html.replace("&amp;", "&")
+    assert f'Submitted<span class="hd-line2">{staff} · High priority</span>' in html

@@ -92,3 +92,30 @@ def test_dismissing_takes_it_out_of_the_queue(staff_client, req):
     )
     row.refresh_from_db()
     assert row.status == Status.DISMISSED and row.request is None
+
+
+@pytest.mark.django_db
+def test_the_queue_has_four_wrapping_columns_and_a_bounded_query_count(
+    staff_client, req, django_assert_max_num_queries
+):
+    """Subject over sender, status over kind, the request (or the proposal) over its agency:
+    four columns that fit 1366 px beside the admin's navigation and filters."""
+    url = reverse("admin:inbound_inboundmessage_changelist")
+    row = _triaged()
+    with django_assert_max_num_queries(10):
+        response = staff_client.get(url)
+    html = response.content.decode()
+    assert response.context["cl"].list_display == [
+        "action_checkbox", "message", "status_kind", "belongs_to", "received"
+    ]  # fmt: skip
+    assert f'{row.subject}<span class="hd-line2">{row.from_address}</span>' in html.replace(
+        "&lt;", "<"
+    ).replace("&gt;", ">")
+    assert 'Needs triage<span class="hd-line2">Reply</span>' in html
+    assert f'Proposed: {req}<span class="hd-line2">{req.agency}</span>' in html.replace(
+        "&amp;", "&"
+    )
+    for n in range(4):
+        _triaged(subject=f"Loss runs, policy GL-1 ({n})")
+    with django_assert_max_num_queries(10):
+        staff_client.get(url)
