@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from claims.headers import FIELDS
 from claims.models import Claim, ReportTerm
@@ -33,7 +34,7 @@ class ImportUploadForm(CarrierChoiceMixin, forms.Form):
     def set_documents(self, documents) -> None:
         self.fields["document"].queryset = documents
         self.fields["document"].label_from_instance = lambda d: (
-            f"{d.original_name} (uploaded {human_date(d.uploaded_at.date())})"
+            f"{d.original_name} (uploaded {human_date(timezone.localdate(d.uploaded_at))})"
         )
 
     carrier = forms.ModelChoiceField(queryset=None, label="Carrier that issued the loss run")
@@ -187,7 +188,7 @@ class PdfUploadForm(CarrierChoiceMixin, forms.Form):
     def set_documents(self, documents) -> None:
         self.fields["document"].queryset = documents
         self.fields["document"].label_from_instance = lambda d: (
-            f"{d.original_name} (uploaded {d.uploaded_at:%Y-%m-%d})"
+            f"{d.original_name} (uploaded {human_date(timezone.localdate(d.uploaded_at))})"
         )
 
     def clean(self):

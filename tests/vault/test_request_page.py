@@ -224,7 +224,7 @@ def test_received_with_a_pdf_opens_the_pdf_import_with_it_chosen(owner_client, a
     assert reverse("claims:import_start", args=[req.insured_id]) not in html
     # The PDF import page has that document and the request's carrier chosen.
     page = owner_client.get(link.replace("&amp;", "&")).text
-    assert f'<option value="{doc.pk}" selected>' in page
+    assert f'<option value="{doc.pk}" selected>runs.pdf (uploaded Mar 13, 2025)</option>' in page
     assert f'<option value="{req.carrier_id}" selected>' in page
 
 
