@@ -287,6 +287,9 @@ TOKEN_LINKS = {
     "password_reset_confirm",
     "accounts:signup_finish",
     "esign:sign",
+    # The weekly digest's one-click unsubscribe (RFC 8058): the token only turns that one
+    # agent's digest off, never signs in (tests/tracker/test_unsubscribe.py).
+    "tracker:digest_unsubscribe",
 }
 # Pages for people who are signed out, linked from the e-mails that answer sign-up and
 # invitations for an address that already has an account.
@@ -477,7 +480,8 @@ def test_email_links_carry_no_credentials(sent_mail):
             # No opaque blob in the path either: only words and numeric ids.
             for segment in filter(None, parts.path.split("/")):
                 assert re.fullmatch(r"[a-z0-9._-]+", segment) and len(segment) < 40, link
-    assert token_links == 6  # invitation, reset, sign-up, two signing links, a reminder
+    # invitation, reset, sign-up, two signing links, a reminder, the digest's unsubscribe
+    assert token_links == 7
 
 
 def test_email_links_need_sign_in_and_are_404_for_another_agency(sent_mail):
