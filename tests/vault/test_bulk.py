@@ -442,10 +442,13 @@ def test_empty_years_ask_for_the_years_the_terms_cover_in_preview_and_requests(
     doc = store(agency, owner, TERMS_ONLY)
     page = owner_client.get(reverse("vault:bulk_preview", kwargs={"document_id": doc.pk})).text
     years = [
-        cell.split("</td>")[0] for cell in page.split('<td data-label="Years" class="num">')[1:]
+        cell.split("</span></td>")[0]
+        for cell in page.split('<td data-label="Years" class="num"><span>')[1:]
     ]
-    from_terms = ' <span class="muted small">from the terms</span>'
+    from_terms = ' <span class="muted small nowrap">from the terms</span>'
     assert years == [f"3{from_terms}"] * 3 + [f"1{from_terms}"]
+    # The terms in the product's one date format, whatever format the file used.
+    assert '<td data-label="Term"><span>Jan 1, 2023 – Jan 1, 2024</span></td>' in page
     bulk.bulk_commit(agency=agency, user=owner, document=doc)
     by_insured = dict(LossRunRequest.objects.values_list("insured__legal_name", "years_requested"))
     assert by_insured == {"Coastal Brew Co": 3, "Tidewater Marine": 1}
