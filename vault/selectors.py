@@ -360,5 +360,5 @@ def status_counts(*, agency: Agency, now: dt.datetime, owner: User | None = None
         )
         for s in Status.LABELS
     }
-    found = Agency.objects.filter(pk=agency.pk).values(**counts).get()
-    return {s: found[f"n_{s}"] for s in Status.LABELS}
+    found = Agency.objects.filter(pk=agency.pk).annotate(**counts).values_list(*counts).get()
+    return dict(zip(Status.LABELS, found, strict=True))
