@@ -74,6 +74,12 @@ def server_env(static_root: str, redis_port: int) -> dict:
 SETUP = """
 import json, django
 django.setup()
+from django.db import connection
+if connection.vendor == "postgresql":
+    # A migration's backfill leaves the table's pages not all-visible until autovacuum comes
+    # by, so index-only counts read the table meanwhile: measure the settled state.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) vault_lossrunrequest")
 from accounts.models import Agency, User
 from vault.models import Insured
 agencies = list(Agency.objects.filter(slug="bench-big")) + list(
@@ -182,6 +188,35 @@ class Agent(threading.Thread):
             time.sleep(min(self.rng.uniform(1.0, 3.0), max(0.0, self.deadline - time.monotonic())))
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one process from /proc; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(master: int) -> float:
+    """CPU seconds of gunicorn's master and its workers (the processes whose parent it is)."""
+    total = process_cpu(master)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                total += process_cpu(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    hz = os.sysconf("SC_CLK_TCK")
+    return (sum(ticks) - idle) / hz, sum(ticks) / hz
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
@@ -260,12 +295,15 @@ def main() -> None:
         for agent in agents:
             agent.deadline = deadline
         started = time.monotonic()
+        cpu_before = (time.process_time(), server_cpu(server.pid), machine_busy())
         for agent in agents:
             agent.start()
             time.sleep(0.05)
         for agent in agents:
             agent.join(args.warmup + args.seconds + 60)
         elapsed = time.monotonic() - max(started, counted_from)
+        run_seconds = time.monotonic() - started
+        cpu_after = (time.process_time(), server_cpu(server.pid), machine_busy())
     finally:
         server.terminate()
         server.wait(20)
@@ -276,6 +314,7 @@ def main() -> None:
 
     by_page = defaultdict(list)
     errors = defaultdict(int)
+    served = sum(1 for r in results if r[0] != "sign-in")  # warm-up included, as the CPU is
     results = [r for r in results if r[3] >= counted_from or r[0] == "sign-in"]
     for page, seconds, status, _at in results:
         if page != "sign-in":
@@ -288,6 +327,17 @@ def main() -> None:
         f"{args.workers or 'config/gunicorn.py'} workers: {len(every)} requests "
         f"({len(every) / elapsed:.1f}/s)\nload average before {load_before}, after "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)\n"
+    )
+    cores = os.cpu_count() or 1
+    client = cpu_after[0] - cpu_before[0]
+    web = cpu_after[1] - cpu_before[1]
+    busy = cpu_after[2][0] - cpu_before[2][0]
+    print(
+        f"CPU over the {run_seconds:.0f} s run (warm-up included), share of {cores} cores: "
+        f"this load client {client / run_seconds / cores:.1%}, gunicorn "
+        f"{web / run_seconds / cores:.1%} ({web * 1000 / max(1, served):.0f} ms a "
+        f"request), whole machine {busy / run_seconds / cores:.1%} (the rest: PostgreSQL, "
+        "Redis and anything else running)\n"
     )
     print(f"{'page':24} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for page, _ in PAGES:

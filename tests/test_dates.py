@@ -39,6 +39,22 @@ def test_python_and_templates_format_the_same_way():
     assert rendered == "Dec 1, 2026 / Dec 1, 2026, 3:21 PM / Dec 1, 2026"
 
 
+def test_kept_texts_follow_the_clock_the_format_and_the_language(settings):
+    """human_* keep each text once made: one instant on two clocks (equal datetimes)
+    still reads differently, and a changed format is not served the old text."""
+    moment = dt.datetime(2026, 12, 1, 20, 21, tzinfo=dt.UTC)
+    ny = dt.timezone(dt.timedelta(hours=-5))
+    tokyo = dt.timezone(dt.timedelta(hours=9))
+    assert human_datetime(moment, ny) == "Dec 1, 2026, 3:21 PM"
+    assert human_datetime(moment, tokyo) == "Dec 2, 2026, 5:21 AM"
+    assert human_datetime(moment.astimezone(tokyo), ny) == "Dec 1, 2026, 3:21 PM"
+    day = dt.date(2026, 12, 1)
+    assert human_date(day) == "Dec 1, 2026"
+    settings.FORMAT_MODULE_PATH = None  # Django's own English format: "N j, Y"
+    settings.DATE_FORMAT = "N j, Y"  # a format setting's change resets Django's format cache
+    assert human_date(day) == "Dec. 1, 2026"
+
+
 def test_no_template_formats_a_date_by_hand():
     found = []
     for path in (ROOT / "templates").rglob("*"):

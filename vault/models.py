@@ -217,7 +217,8 @@ class LossRunRequest(models.Model):
             models.Index(fields=["agency", "carrier"], name="request_agency_carrier"),
             models.Index(fields=["agency", "owner", "-created_at", "-id"], name="request_by_owner"),
             # Requests by phase (vault.status): the status filters walk these newest first
-            # and count them without reading the table; Today reads the due ones in due order.
+            # and count them without reading the table (PostgreSQL: helpdesk_open, which
+            # every open status checks, is included); Today reads the due ones in due order.
             models.Index(
                 fields=["agency", "-created_at", "-id"],
                 name="request_received",
@@ -227,6 +228,15 @@ class LossRunRequest(models.Model):
                 fields=["agency", "-created_at", "-id", "authorization"],
                 name="request_awaiting_first",
                 condition=OPEN_AWAITING_FIRST,
+                include=["helpdesk_open"],
+            ),
+            # Today's draft, awaiting and signed sections, most overdue first: one walk in
+            # that order that stops after a section's rows (not a sort of every draft).
+            models.Index(
+                fields=["agency", "first_request_due_at", "created_at", "id"],
+                name="request_first_due",
+                condition=OPEN_AWAITING_FIRST,
+                include=["authorization", "helpdesk_open"],
             ),
             # The trailing due column is checked inside the index, so a status filter that
             # skips many rows (waiting vs. 2nd request due) reads no table rows to do it.
@@ -234,21 +244,31 @@ class LossRunRequest(models.Model):
                 fields=["agency", "-created_at", "-id", "second_request_due_at"],
                 name="request_first_phase",
                 condition=OPEN_FIRST_PHASE,
+                include=["helpdesk_open"],
             ),
             models.Index(
                 fields=["agency", "-created_at", "-id", "helpdesk_due_at"],
                 name="request_second_phase",
                 condition=OPEN_SECOND_PHASE,
+                include=["helpdesk_open"],
             ),
             models.Index(
                 fields=["agency", "second_request_due_at"],
                 name="request_second_due",
                 condition=OPEN_FIRST_PHASE,
+                include=["helpdesk_open"],
             ),
             models.Index(
                 fields=["agency", "helpdesk_due_at"],
                 name="request_helpdesk_due",
                 condition=OPEN_SECOND_PHASE,
+                include=["helpdesk_open"],
+            ),
+            # "With the Help Desk": counted on Today and in the vault, listed by last change.
+            models.Index(
+                fields=["agency", "-updated_at", "id"],
+                name="request_with_helpdesk",
+                condition=models.Q(received_on__isnull=True, helpdesk_open=True),
             ),
             # "Past the statutory deadline" and the kit: open requests by their due date.
             models.Index(

@@ -40,6 +40,7 @@ class RequestRow:
     action_due: str = ""
     edit_url: str = ""
     row_url: str = ""
+    letter_url: str = ""  # the 2nd-request letter, when it is due
 
 
 def request_row(
@@ -85,6 +86,9 @@ def request_row(
         action_due=human_datetime(action.due_at, tz),
         edit_url=links.url("vault:request_edit", req.pk),
         row_url=links.url("vault:request_row", req.pk),
+        letter_url=(
+            links.url("vault:second_request_letter", req.pk) if status == Status.SECOND_DUE else ""
+        ),
     )
 
 

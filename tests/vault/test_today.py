@@ -186,7 +186,17 @@ def test_today_query_count_does_not_grow_with_rows(
         make(agency)
         make(agency, first_request_on=dt.date(2025, 2, 20), second_request_due_at=NOW - DAY)
         ticket_on(past_second_request(agency), status=Ticket.Status.WAITING_ON_AGENCY)
-    # session, user, agency; 9 status counts; 3 sections (drafts, 2nd due, with the Help
-    # Desk) + its open tickets; past statutory; waiting tickets + their requests; team.
-    with django_assert_num_queries(20):
+    # session, user, agency; the status counts (one query); 3 sections (drafts, 2nd due,
+    # with the Help Desk) + its open tickets; past statutory; waiting tickets + their requests; team.
+    with django_assert_num_queries(12):
         owner_client.get(reverse("vault:today"))
+
+
+def test_only_a_due_2nd_request_offers_its_letter(owner_client, agency):
+    due = make(agency, first_request_on=dt.date(2025, 2, 20), second_request_due_at=NOW - DAY)
+    draft = make(agency)
+    html = owner_client.get(reverse("vault:today")).content.decode()
+    letter = reverse("vault:second_request_letter", kwargs={"request_id": due.pk})
+    assert f'href="{letter}">Print the 2nd-request letter</a>' in html
+    assert html.count("Print the 2nd-request letter") == 1
+    assert reverse("vault:second_request_letter", kwargs={"request_id": draft.pk}) not in html

@@ -149,8 +149,9 @@ def test_today_query_count_is_constant(owner_client, agency, django_assert_num_q
             first_request_on=dt.date(2025, 2, 20),
             second_request_due_at=NOW - dt.timedelta(days=1),
         )
-    # session, user, agency; 8 status counts; 5 sections; past statutory.
-    with django_assert_num_queries(17):
+    # session, user, agency; the status counts (one query); 2 sections; past statutory
+    # (rows, count); team.
+    with django_assert_num_queries(9):
         owner_client.get("/")
 
 
