@@ -19,7 +19,14 @@ from claims.extract.pairs import (
 )
 from claims.extract.result import ExtractedClaim, ExtractedTerm
 from claims.extract.totals import TotalsMixin, sum_text
-from claims.extract.values import amount_text, claim_like, date_iso, period_in, status_of
+from claims.extract.values import (
+    amount_text,
+    claim_like,
+    date_iso,
+    is_blank,
+    period_in,
+    status_of,
+)
 from claims.extract.words import Line, Segment, Word
 from claims.labels import CLAIM_FIELDS, DATE_FIELDS, MONEY_FIELDS, TEXT_FIELDS, field_for
 
@@ -99,6 +106,10 @@ class Assembler(TotalsMixin):
                 self._section_pairs(line, known)
             self.last_line = line
             return
+        if self._lone_label(line):
+            self.last_field = field_for(text)  # "Description" at a page's foot, its text overleaf
+            self.last_line = line
+            return
         section = section_of(text)
         if section and len(line.segments) <= 4 and not self._has_amount(line):
             self._section(section)
@@ -147,7 +158,7 @@ class Assembler(TotalsMixin):
         self, claim: ExtractedClaim, field: str, text: str, words: list[Word], page: int
     ) -> None:
         text = text.strip(" |")
-        if not text:
+        if not text or is_blank(text):
             return
         if field in DATE_FIELDS:
             value = date_iso(text)
@@ -302,6 +313,11 @@ class Assembler(TotalsMixin):
             if field in claim.pending:  # "05-" then "Mar-2023": a date wrapped in its cell
                 self._rejoin(claim, field, segs, line.page)
                 continue
+            tail = " ".join(s.text for s in segs)
+            if field in MONEY_FIELDS and claim.get(field) and amount_text(claim.get(field) + tail):
+                # "1,365.83" over "CR" in a narrow cell: the sign wrapped below its amount.
+                claim.values[field] = amount_text(claim.get(field) + tail) or ""
+                continue
             target = field if field in TEXT_FIELDS else "description"
             self._append(claim, target, segs, line.page)
         if spanning:
@@ -367,6 +383,16 @@ class Assembler(TotalsMixin):
             )
         number = " ".join(s.text for s in cells.get("claim_number", []))
         return bool(number) and claim_like(number)
+
+    def _lone_label(self, line: Line) -> bool:
+        """A card's text label alone on its line, in the labels' column (its value's first
+        line is printed lower, on the next line or the next page)."""
+        last = self.last_line
+        if not (self.card and self.current and last and len(line.segments) == 1):
+            return False
+        if len(last.segments) < 2 or abs(line.x0 - last.x0) > 2:
+            return False
+        return field_for(line.text) in TEXT_FIELDS and not self.current.get(field_for(line.text))
 
     @staticmethod
     def _has_amount(line: Line) -> bool:
