@@ -16,6 +16,7 @@ from claims.extract.pairs import (
     section_of,
     segment_pairs,
     total_kind,
+    wrapped_label,
 )
 from claims.extract.result import ExtractedClaim, ExtractedTerm
 from claims.extract.totals import TotalsMixin, sum_text
@@ -65,6 +66,11 @@ class Assembler(TotalsMixin):
                 self.last_line = lines[i + taken - 1]
                 i += taken
                 continue
+            if self.columns is None and i + 1 < len(lines):
+                joined = wrapped_label(line, lines[i + 1])
+                if joined is not None:
+                    line = joined
+                    i += 1
             if line.running:
                 section = section_of(line.text)
                 if section and not self._is_claim_row(line):

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from claims.extract.columns import MEASURES
+from claims.extract.columns import MEASURES, Columns
 from claims.extract.pairs import claim_count, labeled_pairs, loose_amounts, segment_pairs
-from claims.extract.values import amount_text, date_iso, period_in
-from claims.extract.words import Line
+from claims.extract.values import amount_text, date_iso, is_blank, period_in
+from claims.extract.words import Line, Segment
 from claims.labels import CLAIM_FIELDS, MONEY_FIELDS
 
 _CATEGORY = (
@@ -32,6 +32,23 @@ _LEDGER_FIELD = {
     ("total", "reserve"): "reserves",
     ("total", "incurred"): "total_incurred",
 }
+
+
+def _in_order(columns: Columns, line: Line) -> dict[str, list[Segment]]:
+    """A total line's amounts by their order, when it prints one for every money column:
+    a grand total set in a table of its own does not line up with the claims' columns."""
+    band = max(
+        columns.bands or [columns.columns], key=lambda b: sum(c.field in MONEY_FIELDS for c in b)
+    )
+    money = [(i, c) for i, c in enumerate(band) if c.field in MONEY_FIELDS]
+    amounts = [s for s in line.segments if amount_text(s.text) is not None or is_blank(s.text)]
+    if len(money) < 2 or len(amounts) != len(money):
+        return {}
+    fields = [c.field for _, c in money]
+    return {
+        (f"{c.field}+{i}" if fields.count(c.field) > 1 else str(c.field)): [segment]
+        for (i, c), segment in zip(money, amounts, strict=True)
+    }
 
 
 def sum_text(amounts: list[str]) -> str:
@@ -113,7 +130,7 @@ class TotalsMixin:
             for field, text in loose:
                 self._total_value(target, field, text)
         elif self.columns:
-            cells, _ = self.columns.assign(line)
+            cells = _in_order(self.columns, line) or self.columns.assign(line)[0]
             for field, segments in cells.items():
                 self._total_value(target, field, " ".join(s.text for s in segments))
         count = claim_count(line.text)
