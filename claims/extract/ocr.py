@@ -9,10 +9,14 @@ import shutil
 import subprocess  # noqa: S404 (a fixed local program, arguments not from the user)
 
 import pypdfium2 as pdfium
+from PIL import Image, ImageOps
 
 from claims.extract.words import Word
 
 DPI = 300
+MAX_SKEW = 2.0  # degrees: a sheet fed askew; more is a page scanned sideways, not handled
+MIN_SKEW = 0.15  # degrees: below this the lines already keep to their rows
+PROFILE_WIDTH = 600  # pixels: the page is measured small, text lines stay a few pixels apart
 INSTALL_HINT = (
     "This PDF has scanned pages without text, and reading them needs Tesseract OCR, which is not "
     "installed. Install it with: sudo apt-get install tesseract-ocr (Debian/Ubuntu; `make run` "
@@ -32,8 +36,12 @@ def tesseract() -> str:
 
 
 def page_png(page: pdfium.PdfPage, *, dpi: int = DPI) -> bytes:
-    """The page as a grey PNG for Tesseract (pdfium is not thread-safe: render on one thread)."""
+    """The page as a grey PNG for Tesseract (pdfium is not thread-safe: render on one thread),
+    turned straight when the sheet was scanned askew."""
     image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+    angle = skew_of(image)
+    if abs(angle) >= MIN_SKEW:
+        image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
     png = io.BytesIO()
     image.save(png, "PNG")
     return png.getvalue()
@@ -69,3 +77,26 @@ def ocr_png(png: bytes, *, dpi: int = DPI) -> list[Word]:
         width, height = float(row["width"]) * scale, float(row["height"]) * scale
         words.append(Word(text, left, top, left + width, top + height, float(row["conf"])))
     return words
+
+
+def skew_of(image: Image.Image) -> float:
+    """The angle (degrees, counter-clockwise) that makes the page's text lines horizontal.
+
+    Projection profile: turned by the right angle, ink gathers into a few dark rows (the lines)
+    and white gaps, so the squared row sums peak. A half-degree tilt puts the end of a wide
+    table row a line lower than its start, and Tesseract then misreads single letters and
+    dashes and lines are cut wrong; measured on a small copy with Pillow alone.
+    """
+    scale = PROFILE_WIDTH / image.width
+    small = ImageOps.invert(image.convert("L").resize(
+        (PROFILE_WIDTH, max(1, round(image.height * scale))), Image.Resampling.BOX
+    ))  # fmt: skip
+
+    def peak(angle: float) -> float:
+        turned = small.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=0)
+        rows = turned.resize((1, turned.height), Image.Resampling.BOX).tobytes()
+        return sum(r * r for r in rows)
+
+    steps = round(MAX_SKEW / 0.2)
+    best = max((i * 0.2 for i in range(-steps, steps + 1)), key=peak)
+    return max((best + i * 0.05 for i in range(-4, 5)), key=peak)
