@@ -9,6 +9,7 @@ break). Running headers and footers only ever change the context, never a claim.
 from __future__ import annotations
 
 from claims.extract.columns import Columns, header_at
+from claims.extract.continuation import ContinuationMixin
 from claims.extract.pairs import (
     Pair,
     is_no_claims,
@@ -34,7 +35,7 @@ from claims.labels import CLAIM_FIELDS, DATE_FIELDS, MONEY_FIELDS, TEXT_FIELDS, 
 OCR_DOUBT = 60.0  # Tesseract confidence below which a field is flagged as doubtful
 
 
-class Assembler(TotalsMixin):
+class Assembler(TotalsMixin, ContinuationMixin):
     def __init__(
         self, *, status_codes: dict[str, str], other_codes: dict[str, str], skip: set[int]
     ):
@@ -284,71 +285,6 @@ class Assembler(TotalsMixin):
         if spanning:
             self._append(claim, "description", spanning, line.page)
 
-    def _text_row(self, line: Line, cells, spanning) -> None:
-        """A row with no date or amount: a wrapped cell goes on its column's text; a line that
-        crosses column bounds (a second description line) goes on the description."""
-        assert self.columns is not None
-        columns = self.columns.columns
-        crossing = []
-        for segment in line.segments:
-            inside = sum(
-                1
-                for c in columns
-                if min(segment.x1, c.x1) - max(segment.x0, c.x0) > 0.5 * max(c.x1 - c.x0, 1.0)
-            )
-            if inside >= 2:
-                crossing.append(segment)
-        if crossing:
-            if self.current is not None and self._close_below(line):
-                self._append(self.current, "description", line.segments, line.page)
-            return
-        self._continuation(line, line.segments, cells=cells, spanning=spanning)
-
-    def _continuation(
-        self, line: Line, segments: list[Segment], *, cells=None, spanning=None
-    ) -> None:
-        claim = self.current
-        if claim is None or not self._close_below(line):
-            return
-        if cells is None:
-            field = self.last_field if self.last_field in TEXT_FIELDS else "description"
-            self._append(claim, field, segments, line.page)
-            return
-        for key, segs in cells.items():
-            field = key.split("+")[0]
-            if field in claim.pending:  # "05-" then "Mar-2023": a date wrapped in its cell
-                self._rejoin(claim, field, segs, line.page)
-                continue
-            tail = " ".join(s.text for s in segs)
-            if field in MONEY_FIELDS and claim.get(field) and amount_text(claim.get(field) + tail):
-                # "1,365.83" over "CR" in a narrow cell: the sign wrapped below its amount.
-                claim.values[field] = amount_text(claim.get(field) + tail) or ""
-                continue
-            target = field if field in TEXT_FIELDS else "description"
-            self._append(claim, target, segs, line.page)
-        if spanning:
-            self._append(claim, "description", spanning, line.page)
-
-    def _rejoin(
-        self, claim: ExtractedClaim, field: str, segments: list[Segment], page: int
-    ) -> None:
-        head = claim.pending.pop(field)
-        tail = " ".join(s.text for s in segments)
-        joined = head + tail if head.endswith(("-", "/")) else f"{head} {tail}"
-        kind = "a date" if field in DATE_FIELDS else "an amount"
-        failed = f"{field.replace('_', ' ')} '{head}' is not {kind}"
-        if failed in claim.flags:
-            claim.flags.remove(failed)
-        self._set(claim, field, joined, [w for s in segments for w in s.words], page)
-
-    def _close_below(self, line: Line) -> bool:
-        last = self.last_line
-        if last is None:
-            return False
-        if last.page != line.page:
-            return True
-        return line.top - last.bottom < 1.6 * max(line.height, last.height)
-
     # -- terms and totals ----------------------------------------------------------------
     def _term(self, key: tuple[str, str, str]) -> ExtractedTerm:
         if key not in self.terms:
@@ -389,16 +325,6 @@ class Assembler(TotalsMixin):
             )
         number = " ".join(s.text for s in cells.get("claim_number", []))
         return bool(number) and claim_like(number)
-
-    def _lone_label(self, line: Line) -> bool:
-        """A card's text label alone on its line, in the labels' column (its value's first
-        line is printed lower, on the next line or the next page)."""
-        last = self.last_line
-        if not (self.card and self.current and last and len(line.segments) == 1):
-            return False
-        if len(last.segments) < 2 or abs(line.x0 - last.x0) > 2:
-            return False
-        return field_for(line.text) in TEXT_FIELDS and not self.current.get(field_for(line.text))
 
     @staticmethod
     def _has_amount(line: Line) -> bool:
