@@ -10,6 +10,7 @@ from tests.claims.pdfcorpus.heldout_blocks import (
     cards_two_columns,
     two_row_records,
 )
+from tests.claims.pdfcorpus.heldout_more import capitals_report, inline_labels, spreadsheet_print
 from tests.claims.pdfcorpus.heldout_tables import (
     policy_rows_auto,
     reordered_columns,
@@ -48,6 +49,9 @@ HELDOUT = {
         cards_left_labels,
         cards_two_columns,
         two_row_records,
+        spreadsheet_print,
+        capitals_report,
+        inline_labels,
     )
 }
 ALL_LAYOUTS = {**LAYOUTS, **HELDOUT}
