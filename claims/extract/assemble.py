@@ -193,6 +193,9 @@ class Assembler(TotalsMixin, ContinuationMixin):
             if period:
                 claim.values["term_start"], claim.values["term_end"] = period
                 claim.explicit_term = True
+            else:  # "06/01/2024 -" over "06/01/2025" in a narrow cell: rejoined below
+                claim.flags.append(f"policy period '{text}' is not a period")
+                claim.pending[field] = text
             return
         else:
             value = text

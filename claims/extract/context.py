@@ -24,7 +24,8 @@ _VALUATION = re.compile(
     re.IGNORECASE,
 )
 _INSURED = re.compile(
-    r"^(?:named\s+insured|insured(?:\s+name)?|account(?:\s+name)?|policyholder|client)\s*:\s*(.+)$",
+    r"^(?:named\s+insured|insured(?:\s+name)?|account(?:\s+name)?|policyholder|client"
+    r"|(?:loss\s+run|report|prepared)\s+for)\s*:\s*(.+)$",
     re.IGNORECASE,
 )
 _CARRIER_LABEL = re.compile(

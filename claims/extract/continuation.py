@@ -8,7 +8,7 @@ from __future__ import annotations
 from claims.extract.result import ExtractedClaim
 from claims.extract.values import amount_text
 from claims.extract.words import Line, Segment
-from claims.labels import DATE_FIELDS, MONEY_FIELDS, TEXT_FIELDS, field_for
+from claims.labels import MONEY_FIELDS, TEXT_FIELDS, field_for
 
 
 class ContinuationMixin:
@@ -63,10 +63,8 @@ class ContinuationMixin:
         head = claim.pending.pop(field)
         tail = " ".join(s.text for s in segments)
         joined = head + tail if head.endswith(("-", "/")) else f"{head} {tail}"
-        kind = "a date" if field in DATE_FIELDS else "an amount"
-        failed = f"{field.replace('_', ' ')} '{head}' is not {kind}"
-        if failed in claim.flags:
-            claim.flags.remove(failed)
+        failed = f"{field.replace('_', ' ')} '{head}' is not "
+        claim.flags[:] = [f for f in claim.flags if not f.startswith(failed)]
         self._set(claim, field, joined, [w for s in segments for w in s.words], page)
 
     def _close_below(self, line: Line) -> bool:

@@ -86,7 +86,9 @@ def labeled_pairs(line: Line) -> list[Pair]:
     for n, (k, p, field) in enumerate(labels):
         end = labels[n + 1][0] if n + 1 < len(labels) else len(words)
         value_words = words[p + 1 : end]
-        value = " ".join(w.text for w in value_words).strip(" |;,")
+        value = " ".join(w.text for w in value_words).strip(" |")
+        if n + 1 < len(labels):  # "Claim: 123, Status: Open": the comma parts two pairs
+            value = value.rstrip(";,")
         label = " ".join(w.text for w in words[k : p + 1]).rstrip(":")
         pairs.append(Pair(field, label, value, value_words))
     return pairs

@@ -118,9 +118,14 @@ class TotalsMixin:
             return True
         self._close()
         summary = self.columns is not None and self.columns.kind == "summary"
-        # Totals before any policy heading (a summary box on the first page) are the report's.
+        # Totals before any policy heading (a summary box on the first page) are the report's;
+        # where each row prints its own policy and term, a total under them is their term's.
         grand = kind == "grand" or summary or self.context == ("", "", "")
         target = self.grand if grand else self._term(self.context).printed
+        last = self.claims[-1] if self.claims else None
+        if grand and kind != "grand" and not summary and last and last.explicit_term:
+            key = (last.get("policy_number"), last.get("term_start"), last.get("term_end"))
+            target = self._term(key).printed
         loose = loose_amounts(line)
         pairs = [p for p in pairs if p.field in MONEY_FIELDS or p.field == "claim_count"]
         if pairs:

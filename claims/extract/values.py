@@ -48,7 +48,7 @@ def amount_text(text: str) -> str | None:
 
 # What carriers print in a cell that holds nothing: a dash, "N/A", "None". The cell is empty,
 # not an unreadable value (no flag); "0.00" stays an amount.
-_BLANK = re.compile(r"^(?:[-–—]{1,3}|n/?a|none|nil)$", re.IGNORECASE)
+_BLANK = re.compile(r"^(?:\$\s*)?(?:[-–—]{1,3}|n/?a|none|nil)$", re.IGNORECASE)
 
 
 def is_blank(text: str) -> bool:
