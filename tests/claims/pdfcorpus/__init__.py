@@ -16,6 +16,7 @@ from tests.claims.pdfcorpus.heldout_tables import (
     reordered_columns,
     short_dates_portrait,
 )
+from tests.claims.pdfcorpus.heldout_third import fixed_width_text, stacked_cells
 from tests.claims.pdfcorpus.layouts_blocks import cards, ledger, stacked
 from tests.claims.pdfcorpus.layouts_more import grouped
 from tests.claims.pdfcorpus.layouts_tables import (
@@ -52,6 +53,8 @@ HELDOUT = {
         spreadsheet_print,
         capitals_report,
         inline_labels,
+        fixed_width_text,
+        stacked_cells,
     )
 }
 ALL_LAYOUTS = {**LAYOUTS, **HELDOUT}
