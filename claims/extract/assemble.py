@@ -52,6 +52,7 @@ class Assembler(TotalsMixin, ContinuationMixin):
         self.last_field: str | None = None
         self.last_line: Line | None = None
         self.ledger_reserves: dict[int, list[str]] = {}
+        self.total_at: tuple[Line, dict[str, str]] | None = None  # the last total line read
 
     # -- driving -------------------------------------------------------------------------
     def run(self, lines: list[Line]) -> None:
@@ -92,6 +93,9 @@ class Assembler(TotalsMixin, ContinuationMixin):
             self.last_line = line
             return
         kind = total_kind(line)
+        if not kind and self._total_goes_on(line):
+            self.last_line = line
+            return
         if kind and self._total(line, kind):
             self.last_line = line
             return

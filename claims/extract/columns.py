@@ -27,6 +27,7 @@ class Columns:
     # A record printed on two rows under a two-row header (claim, dates, status above; cause
     # and money below): each row's own columns. Empty for a header of one band.
     bands: list[list[Column]] = field(default_factory=list)
+    band: int = -1  # the band of the last line cut: on a tie, the next line takes the next band
 
     @property
     def fields(self) -> set[str]:
@@ -35,13 +36,18 @@ class Columns:
     def assign(self, line: Line) -> tuple[dict[str, list[Segment]], list[Segment]]:
         """Each segment goes to the column it overlaps most; text across several columns is returned apart.
 
-        Under a header of two bands a line is cut by the band whose columns its values fit.
+        Under a header of two bands a line is cut by the band whose columns its values fit,
+        and where both fit as well (amounts only), by the band after the line above's.
         """
         cached = line.meta.get("cells")
         if cached and cached[0] is self:
             return cached[1]
         if self.bands:
-            found = max((_assign(band, line) for band in self.bands), key=lambda f: _fit(f[0]))
+            options = [_assign(band, line) for band in self.bands]
+            scores = [_fit(cells) for cells, _ in options]
+            after = (self.band + 1) % len(self.bands)
+            self.band = after if scores[after] == max(scores) else scores.index(max(scores))
+            found = options[self.band]
         else:
             found = _assign(self.columns, line)
         line.meta["cells"] = (self, found)

@@ -34,14 +34,20 @@ _LEDGER_FIELD = {
 }
 
 
-def _in_order(columns: Columns, line: Line) -> dict[str, list[Segment]]:
+def _figures(line: Line) -> Line | None:
+    """The amounts of a total line without its label: the label would sway which band of a
+    two-row header the figures are read by."""
+    kept = [s for s in line.segments if amount_text(s.text) is not None or is_blank(s.text)]
+    return Line(line.page, line.top, line.bottom, kept, line.page_height) if kept else None
+
+
+def _in_order(columns: Columns, figures: Line) -> dict[str, list[Segment]]:
     """A total line's amounts by their order, when it prints one for every money column:
     a grand total set in a table of its own does not line up with the claims' columns."""
-    band = max(
-        columns.bands or [columns.columns], key=lambda b: sum(c.field in MONEY_FIELDS for c in b)
-    )
+    columns.assign(figures)  # chooses the band
+    band = columns.bands[columns.band] if columns.bands else columns.columns
     money = [(i, c) for i, c in enumerate(band) if c.field in MONEY_FIELDS]
-    amounts = [s for s in line.segments if amount_text(s.text) is not None or is_blank(s.text)]
+    amounts = figures.segments
     if len(money) < 2 or len(amounts) != len(money):
         return {}
     fields = [c.field for _, c in money]
@@ -134,13 +140,30 @@ class TotalsMixin:
         elif loose:
             for field, text in loose:
                 self._total_value(target, field, text)
-        elif self.columns:
-            cells = _in_order(self.columns, line) or self.columns.assign(line)[0]
+        elif self.columns and (figures := _figures(line)):
+            cells = _in_order(self.columns, figures) or self.columns.assign(figures)[0]
             for field, segments in cells.items():
                 self._total_value(target, field, " ".join(s.text for s in segments))
         count = claim_count(line.text)
         if count:
             target["claim_count"] = count
+        self.total_at = (line, target)
+        return True
+
+    def _total_goes_on(self, line: Line) -> bool:
+        """The line under a total line that holds only amounts: the total's second row (a
+        table whose cells stack two figures, 'Paid' over 'Recovery'), never a claim."""
+        if self.total_at is None or self.total_at[0] is not self.last_line or not self.columns:
+            return False
+        above, target = self.total_at
+        if line.page != above.page or line.top - above.bottom > 0.8 * line.height:
+            return False
+        if not all(amount_text(s.text) is not None or is_blank(s.text) for s in line.segments):
+            return False
+        cells = _in_order(self.columns, line) or self.columns.assign(line)[0]
+        for field, segments in cells.items():
+            self._total_value(target, field, " ".join(s.text for s in segments))
+        self.total_at = (line, target)
         return True
 
     @staticmethod
