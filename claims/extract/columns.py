@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from claims.extract.ocr import misread_label
 from claims.extract.values import amount_text, claim_like, date_iso, is_amount, is_blank
 from claims.extract.words import Line, Segment
 from claims.labels import DATE_FIELDS, MONEY_FIELDS, field_for
@@ -167,8 +168,9 @@ def _build(line_group: list[Line]) -> list[Column]:
         rebuilt.extend(Column(None, s.text, s.x0, s.x1) for s in loose)
         columns = rebuilt
     columns.sort(key=lambda c: c.x0)
+    scanned = any(w.conf < 100 for line in line_group for s in line.segments for w in s.words)
     for column in columns:
-        column.field = field_for(column.label)
+        column.field = field_for(column.label) or (misread_label(column.label) if scanned else None)
     return columns
 
 

@@ -12,6 +12,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageOps
 
 from claims.extract.words import Word
+from claims.labels import KNOWN_WORDS, field_for, tokens
 
 DPI = 300
 MAX_SKEW = 2.0  # degrees: a sheet fed askew; more is a page scanned sideways, not handled
@@ -100,3 +101,31 @@ def skew_of(image: Image.Image) -> float:
     steps = round(MAX_SKEW / 0.2)
     best = max((i * 0.2 for i in range(-steps, steps + 1)), key=peak)
     return max((best + i * 0.05 for i in range(-4, 5)), key=peak)
+
+
+def misread_label(label: str) -> str | None:
+    """The field of a column label OCR misread by one letter ("Cimt", "Clim No."), or None.
+
+    Each unknown word of three letters or more is replaced by the known label words one
+    edit away from it, when they all mean the same; the label is then looked up as printed.
+    """
+    words = label.split()
+    changed = False
+    for n, word in enumerate(words):
+        bare = "".join(ch for ch in word.lower() if ch.isalnum())
+        if len(bare) < 3 or bare in KNOWN_WORDS:
+            continue
+        near = {k for k in KNOWN_WORDS if abs(len(k) - len(bare)) <= 1 and _one_edit(bare, k)}
+        if near and len({" ".join(tokens(k)) for k in near}) == 1:
+            words[n], changed = min(near), True
+    return field_for(" ".join(words)) if changed else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """a and b differ by one substituted, inserted or deleted letter."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
