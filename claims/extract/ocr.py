@@ -51,12 +51,35 @@ def page_png(page: pdfium.PdfPage, *, dpi: int = DPI) -> bytes:
 def ocr_png(png: bytes, *, dpi: int = DPI) -> list[Word]:
     """Tesseract's words of one page image, boxes scaled back to PDF points.
 
+    Sparse-text mode (--psm 11) finds cells scattered over a page but drops characters that
+    stand alone ("C" in a status column, "-" for an empty amount); a second read as one block
+    (--psm 6) finds those, and its short words where the sparse read has nothing are added.
     One OpenMP thread per Tesseract: on a shared 2-core machine its own threads make a page
     3-4 times slower; pages run side by side instead (see claims.extract.read_lines).
     """
+    words = _tesseract_words(png, "11", dpi)
+    for word in _tesseract_words(png, "6", dpi):
+        if len(word.text) <= SHORT and word.conf >= SHORT_CONF and not _overlaps(word, words):
+            words.append(word)
+    return words
+
+
+SHORT = 2  # characters: a lone code or dash, what the sparse read drops
+SHORT_CONF = 70.0
+
+
+def _overlaps(word: Word, words: list[Word]) -> bool:
+    return any(
+        min(word.x1, w.x1) > max(word.x0, w.x0)
+        and min(word.bottom, w.bottom) > max(word.top, w.top)
+        for w in words
+    )
+
+
+def _tesseract_words(png: bytes, psm: str, dpi: int) -> list[Word]:
     program = tesseract()
     done = subprocess.run(  # noqa: S603
-        [program, "stdin", "stdout", "--psm", "11", "-c", "tessedit_create_tsv=1", "quiet"],
+        [program, "stdin", "stdout", "--psm", psm, "-c", "tessedit_create_tsv=1", "quiet"],
         input=png,
         capture_output=True,
         check=False,
