@@ -64,3 +64,21 @@ def test_cards_scanned_askew_are_read_exactly():
     for expected in on_page:
         claim = got[expected["claim_number"]]
         assert {k: str(claim[k]) for k in CLAIM_KEYS} == {k: str(expected[k]) for k in CLAIM_KEYS}
+
+
+def test_short_words_the_sparse_read_drops_come_from_the_block_read(monkeypatch):
+    from claims.extract import ocr
+    from claims.extract.words import Word
+
+    sparse = [Word("WC23-1", 10, 10, 60, 18, 95.0), Word("2,902.31", 200, 10, 240, 18, 93.0)]
+    block = [
+        Word("WC23-l", 10, 10, 60, 18, 80.0),  # where the sparse read has a word: not taken
+        Word("C", 120, 10, 125, 18, 91.0),  # a status code standing alone: taken
+        Word("-", 160, 10, 163, 18, 40.0),  # too unsure: not taken
+        Word("Brennan", 70, 10, 110, 18, 96.0),  # long words stay the sparse read's
+    ]
+    monkeypatch.setattr(ocr, "tesseract", lambda: "tesseract")
+    monkeypatch.setattr(
+        ocr, "_tesseract_words", lambda png, psm, dpi: sparse if psm == "11" else block
+    )
+    assert [w.text for w in ocr.ocr_png(b"png")] == ["WC23-1", "2,902.31", "C"]
