@@ -22,6 +22,7 @@ _ABBREVIATIONS = {
     "dol": "date loss", "doi": "date injury", "exp": "exp", "expiry": "expiration",
     "rep": "reported", "rec": "recovery", "recd": "received", "inj": "injury", "ee": "employee",
     "lob": "line business",
+    "resv": "reserve", "rsv": "reserve",
 }  # fmt: skip
 _FILLER = {"of", "the", "to", "date", "amount", "amt", "a", "and", "by", "on", "for", "in"}
 
@@ -158,3 +159,10 @@ def _by_keyword(words: list[str]) -> str | None:
         kinds = list(dict.fromkeys(_KIND[w] for w in words if w in _KIND))
         return kinds[0] if len(kinds) == 1 else "paid_total"
     return None
+
+
+# Every word a known label is made of (its phrases' words and the abbreviations), for
+# readers that must match a label misread by OCR ("Cimt" for "Clmt").
+KNOWN_WORDS = frozenset(
+    {w for phrases in _PHRASES.values() for p in phrases for w in p.split()} | set(_ABBREVIATIONS)
+)

@@ -9,6 +9,7 @@ break). Running headers and footers only ever change the context, never a claim.
 from __future__ import annotations
 
 from claims.extract.columns import Columns, header_at
+from claims.extract.continuation import ContinuationMixin
 from claims.extract.pairs import (
     Pair,
     is_no_claims,
@@ -16,17 +17,25 @@ from claims.extract.pairs import (
     section_of,
     segment_pairs,
     total_kind,
+    wrapped_label,
 )
 from claims.extract.result import ExtractedClaim, ExtractedTerm
 from claims.extract.totals import TotalsMixin, sum_text
-from claims.extract.values import amount_text, claim_like, date_iso, period_in, status_of
+from claims.extract.values import (
+    amount_text,
+    claim_like,
+    date_iso,
+    is_blank,
+    period_in,
+    status_of,
+)
 from claims.extract.words import Line, Segment, Word
 from claims.labels import CLAIM_FIELDS, DATE_FIELDS, MONEY_FIELDS, TEXT_FIELDS, field_for
 
 OCR_DOUBT = 60.0  # Tesseract confidence below which a field is flagged as doubtful
 
 
-class Assembler(TotalsMixin):
+class Assembler(TotalsMixin, ContinuationMixin):
     def __init__(
         self, *, status_codes: dict[str, str], other_codes: dict[str, str], skip: set[int]
     ):
@@ -43,6 +52,7 @@ class Assembler(TotalsMixin):
         self.last_field: str | None = None
         self.last_line: Line | None = None
         self.ledger_reserves: dict[int, list[str]] = {}
+        self.total_at: tuple[Line, dict[str, str]] | None = None  # the last total line read
 
     # -- driving -------------------------------------------------------------------------
     def run(self, lines: list[Line]) -> None:
@@ -58,6 +68,11 @@ class Assembler(TotalsMixin):
                 self.last_line = lines[i + taken - 1]
                 i += taken
                 continue
+            if self.columns is None and i + 1 < len(lines):
+                joined = wrapped_label(line, lines[i + 1])
+                if joined is not None:
+                    line = joined
+                    i += 1
             if line.running:
                 section = section_of(line.text)
                 if section and not self._is_claim_row(line):
@@ -78,6 +93,9 @@ class Assembler(TotalsMixin):
             self.last_line = line
             return
         kind = total_kind(line)
+        if not kind and self._total_goes_on(line):
+            self.last_line = line
+            return
         if kind and self._total(line, kind):
             self.last_line = line
             return
@@ -97,6 +115,10 @@ class Assembler(TotalsMixin):
                 self._pairs(line, known)
             else:
                 self._section_pairs(line, known)
+            self.last_line = line
+            return
+        if self._lone_label(line):
+            self.last_field = field_for(text)  # "Description" at a page's foot, its text overleaf
             self.last_line = line
             return
         section = section_of(text)
@@ -147,7 +169,7 @@ class Assembler(TotalsMixin):
         self, claim: ExtractedClaim, field: str, text: str, words: list[Word], page: int
     ) -> None:
         text = text.strip(" |")
-        if not text:
+        if not text or is_blank(text):
             return
         if field in DATE_FIELDS:
             value = date_iso(text)
@@ -175,6 +197,9 @@ class Assembler(TotalsMixin):
             if period:
                 claim.values["term_start"], claim.values["term_end"] = period
                 claim.explicit_term = True
+            else:  # "06/01/2024 -" over "06/01/2025" in a narrow cell: rejoined below
+                claim.flags.append(f"policy period '{text}' is not a period")
+                claim.pending[field] = text
             return
         else:
             value = text
@@ -266,66 +291,6 @@ class Assembler(TotalsMixin):
             claim.values[field] = sum_text(amounts)
         if spanning:
             self._append(claim, "description", spanning, line.page)
-
-    def _text_row(self, line: Line, cells, spanning) -> None:
-        """A row with no date or amount: a wrapped cell goes on its column's text; a line that
-        crosses column bounds (a second description line) goes on the description."""
-        assert self.columns is not None
-        columns = self.columns.columns
-        crossing = []
-        for segment in line.segments:
-            inside = sum(
-                1
-                for c in columns
-                if min(segment.x1, c.x1) - max(segment.x0, c.x0) > 0.5 * max(c.x1 - c.x0, 1.0)
-            )
-            if inside >= 2:
-                crossing.append(segment)
-        if crossing:
-            if self.current is not None and self._close_below(line):
-                self._append(self.current, "description", line.segments, line.page)
-            return
-        self._continuation(line, line.segments, cells=cells, spanning=spanning)
-
-    def _continuation(
-        self, line: Line, segments: list[Segment], *, cells=None, spanning=None
-    ) -> None:
-        claim = self.current
-        if claim is None or not self._close_below(line):
-            return
-        if cells is None:
-            field = self.last_field if self.last_field in TEXT_FIELDS else "description"
-            self._append(claim, field, segments, line.page)
-            return
-        for key, segs in cells.items():
-            field = key.split("+")[0]
-            if field in claim.pending:  # "05-" then "Mar-2023": a date wrapped in its cell
-                self._rejoin(claim, field, segs, line.page)
-                continue
-            target = field if field in TEXT_FIELDS else "description"
-            self._append(claim, target, segs, line.page)
-        if spanning:
-            self._append(claim, "description", spanning, line.page)
-
-    def _rejoin(
-        self, claim: ExtractedClaim, field: str, segments: list[Segment], page: int
-    ) -> None:
-        head = claim.pending.pop(field)
-        tail = " ".join(s.text for s in segments)
-        joined = head + tail if head.endswith(("-", "/")) else f"{head} {tail}"
-        kind = "a date" if field in DATE_FIELDS else "an amount"
-        failed = f"{field.replace('_', ' ')} '{head}' is not {kind}"
-        if failed in claim.flags:
-            claim.flags.remove(failed)
-        self._set(claim, field, joined, [w for s in segments for w in s.words], page)
-
-    def _close_below(self, line: Line) -> bool:
-        last = self.last_line
-        if last is None:
-            return False
-        if last.page != line.page:
-            return True
-        return line.top - last.bottom < 1.6 * max(line.height, last.height)
 
     # -- terms and totals ----------------------------------------------------------------
     def _term(self, key: tuple[str, str, str]) -> ExtractedTerm:

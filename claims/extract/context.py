@@ -7,7 +7,6 @@ printed after the claims it explains, and a running header only shows itself by 
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from claims.extract.values import date_iso, dates_in
 from claims.extract.words import Line
@@ -25,7 +24,8 @@ _VALUATION = re.compile(
     re.IGNORECASE,
 )
 _INSURED = re.compile(
-    r"^(?:named\s+insured|insured(?:\s+name)?|account(?:\s+name)?|policyholder|client)\s*:\s*(.+)$",
+    r"^(?:named\s+insured|insured(?:\s+name)?|account(?:\s+name)?|policyholder|client"
+    r"|(?:loss\s+run|report|prepared)\s+for)\s*:\s*(.+)$",
     re.IGNORECASE,
 )
 _CARRIER_LABEL = re.compile(
@@ -43,17 +43,27 @@ def _shape(text: str) -> str:
 
 
 def mark_running(pages: list[list[Line]]) -> None:
-    """Mark page numbers and lines repeated near the top or bottom of several pages."""
+    """Mark page numbers and lines repeated near the top or bottom of several pages.
+
+    A line repeats when its text does, or its shape with only one number changing (the page
+    number): a claim card's line that happens to open two pages ("Loss Dt 05/22/2025 ...")
+    changes several numbers and stays a claim's.
+    """
     if not pages:
         return
-    counts: Counter[str] = Counter()
+    numbers: dict[str, list[tuple[str, ...]]] = {}
     for lines in pages:
-        seen = set()
+        seen: dict[str, tuple[str, ...]] = {}
         for line in lines:
             if _near_edge(line):
-                seen.add(_shape(line.text))
-        counts.update(seen)
-    repeated = {shape for shape, n in counts.items() if n >= 2 and n >= 0.5 * len(pages)}
+                seen.setdefault(_shape(line.text), tuple(_NUMBER.findall(line.text)))
+        for shape, found in seen.items():
+            numbers.setdefault(shape, []).append(found)
+    repeated = {
+        shape
+        for shape, found in numbers.items()
+        if len(found) >= 2 and len(found) >= 0.5 * len(pages) and _one_number_changes(found)
+    }
     for lines in pages:
         for line in lines:
             shape = _shape(line.text)
@@ -64,6 +74,14 @@ def mark_running(pages: list[list[Line]]) -> None:
                 and re.search(r"\bpage\s+\d+\s+of\s+\d+\b", line.text, re.I)
             ):
                 line.running = True
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def _one_number_changes(found: list[tuple[str, ...]]) -> bool:
+    changing = {i for numbers in found[1:] for i, n in enumerate(numbers) if n != found[0][i]}
+    return len(changing) <= 1
 
 
 def _near_edge(line: Line) -> bool:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from claims.extract.values import claim_like, dates_in, period_in
-from claims.extract.words import Line, Word
+from claims.extract.words import Line, Segment, Word
 from claims.labels import field_for
 
 _NO_CLAIMS = re.compile(
@@ -86,7 +86,9 @@ def labeled_pairs(line: Line) -> list[Pair]:
     for n, (k, p, field) in enumerate(labels):
         end = labels[n + 1][0] if n + 1 < len(labels) else len(words)
         value_words = words[p + 1 : end]
-        value = " ".join(w.text for w in value_words).strip(" |;,")
+        value = " ".join(w.text for w in value_words).strip(" |")
+        if n + 1 < len(labels):  # "Claim: 123, Status: Open": the comma parts two pairs
+            value = value.rstrip(";,")
         label = " ".join(w.text for w in words[k : p + 1]).rstrip(":")
         pairs.append(Pair(field, label, value, value_words))
     return pairs
@@ -209,3 +211,32 @@ def loose_amounts(line: Line) -> list[tuple[str, str]]:
             if field:
                 found.append((field, match["amount"]))
     return found
+
+
+WRAP_GAP = 0.35  # lines closer than this share of their height are one cell's wrapped text
+
+
+def wrapped_label(line: Line, below: Line) -> Line | None:
+    """A card line whose label wrapped in its cell ("Loss" over "Description", the value's
+    second line beside it), joined with the line below; None when `below` is another line.
+
+    Only where the joined label is a known one that the first word(s) alone are not, and
+    every segment below starts under a segment above (the same cells, one line lower).
+    """
+    if below.page != line.page or below.top - line.bottom > WRAP_GAP * line.height:
+        return None
+    if len(line.segments) > 4 or len(below.segments) > len(line.segments):
+        return None
+    head, tail = line.segments[0].text, below.segments[0].text
+    if re.search(r"[\d:]", head + tail) or abs(line.x0 - below.x0) > 2:
+        return None
+    joined = field_for(f"{head} {tail}")
+    if joined is None or joined == field_for(head):
+        return None
+    segments = [Segment(list(s.words)) for s in line.segments]
+    for segment in below.segments:
+        match = next((s for s in segments if abs(s.x0 - segment.x0) <= 2), None)
+        if match is None:
+            return None
+        match.words.extend(segment.words)
+    return Line(line.page, line.top, below.bottom, segments, line.page_height)

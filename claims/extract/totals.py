@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from claims.extract.columns import MEASURES
+from claims.extract.columns import MEASURES, Columns
 from claims.extract.pairs import claim_count, labeled_pairs, loose_amounts, segment_pairs
-from claims.extract.values import amount_text, date_iso, period_in
-from claims.extract.words import Line
+from claims.extract.values import amount_text, date_iso, is_blank, period_in
+from claims.extract.words import Line, Segment
 from claims.labels import CLAIM_FIELDS, MONEY_FIELDS
 
 _CATEGORY = (
@@ -32,6 +32,29 @@ _LEDGER_FIELD = {
     ("total", "reserve"): "reserves",
     ("total", "incurred"): "total_incurred",
 }
+
+
+def _figures(line: Line) -> Line | None:
+    """The amounts of a total line without its label: the label would sway which band of a
+    two-row header the figures are read by."""
+    kept = [s for s in line.segments if amount_text(s.text) is not None or is_blank(s.text)]
+    return Line(line.page, line.top, line.bottom, kept, line.page_height) if kept else None
+
+
+def _in_order(columns: Columns, figures: Line) -> dict[str, list[Segment]]:
+    """A total line's amounts by their order, when it prints one for every money column:
+    a grand total set in a table of its own does not line up with the claims' columns."""
+    columns.assign(figures)  # chooses the band
+    band = columns.bands[columns.band] if columns.bands else columns.columns
+    money = [(i, c) for i, c in enumerate(band) if c.field in MONEY_FIELDS]
+    amounts = figures.segments
+    if len(money) < 2 or len(amounts) != len(money):
+        return {}
+    fields = [c.field for _, c in money]
+    return {
+        (f"{c.field}+{i}" if fields.count(c.field) > 1 else str(c.field)): [segment]
+        for (i, c), segment in zip(money, amounts, strict=True)
+    }
 
 
 def sum_text(amounts: list[str]) -> str:
@@ -101,9 +124,14 @@ class TotalsMixin:
             return True
         self._close()
         summary = self.columns is not None and self.columns.kind == "summary"
-        # Totals before any policy heading (a summary box on the first page) are the report's.
+        # Totals before any policy heading (a summary box on the first page) are the report's;
+        # where each row prints its own policy and term, a total under them is their term's.
         grand = kind == "grand" or summary or self.context == ("", "", "")
         target = self.grand if grand else self._term(self.context).printed
+        last = self.claims[-1] if self.claims else None
+        if grand and kind != "grand" and not summary and last and last.explicit_term:
+            key = (last.get("policy_number"), last.get("term_start"), last.get("term_end"))
+            target = self._term(key).printed
         loose = loose_amounts(line)
         pairs = [p for p in pairs if p.field in MONEY_FIELDS or p.field == "claim_count"]
         if pairs:
@@ -112,13 +140,30 @@ class TotalsMixin:
         elif loose:
             for field, text in loose:
                 self._total_value(target, field, text)
-        elif self.columns:
-            cells, _ = self.columns.assign(line)
+        elif self.columns and (figures := _figures(line)):
+            cells = _in_order(self.columns, figures) or self.columns.assign(figures)[0]
             for field, segments in cells.items():
                 self._total_value(target, field, " ".join(s.text for s in segments))
         count = claim_count(line.text)
         if count:
             target["claim_count"] = count
+        self.total_at = (line, target)
+        return True
+
+    def _total_goes_on(self, line: Line) -> bool:
+        """The line under a total line that holds only amounts: the total's second row (a
+        table whose cells stack two figures, 'Paid' over 'Recovery'), never a claim."""
+        if self.total_at is None or self.total_at[0] is not self.last_line or not self.columns:
+            return False
+        above, target = self.total_at
+        if line.page != above.page or line.top - above.bottom > 0.8 * line.height:
+            return False
+        if not all(amount_text(s.text) is not None or is_blank(s.text) for s in line.segments):
+            return False
+        cells = _in_order(self.columns, line) or self.columns.assign(line)[0]
+        for field, segments in cells.items():
+            self._total_value(target, field, " ".join(s.text for s in segments))
+        self.total_at = (line, target)
         return True
 
     @staticmethod

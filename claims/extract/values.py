@@ -46,6 +46,15 @@ def amount_text(text: str) -> str | None:
     return f"-{number}" if negative and Decimal(number) != 0 else number
 
 
+# What carriers print in a cell that holds nothing: a dash, "N/A", "None". The cell is empty,
+# not an unreadable value (no flag); "0.00" stays an amount.
+_BLANK = re.compile(r"^(?:\$\s*)?(?:[-–—]{1,3}|n/?a|none|nil)$", re.IGNORECASE)
+
+
+def is_blank(text: str) -> bool:
+    return bool(_BLANK.match(text.strip()))
+
+
 def is_amount(text: str) -> bool:
     return amount_text(text) is not None and any(ch in text for ch in ".,$()")
 

@@ -207,11 +207,23 @@ def group_lines(
                 page=page,
                 top=min(w.top for w in row),
                 bottom=max(w.bottom for w in row),
-                segments=segments,
+                segments=_currency_joined(segments),
                 page_height=page_height,
             )
         )
     return lines
+
+
+def _currency_joined(segments: list[Segment]) -> list[Segment]:
+    """A '$' alone in its cell (a spreadsheet printed to PDF puts it at the cell's left edge,
+    the amount at the right) joins the amount after it: it is no cell of its own."""
+    out: list[Segment] = []
+    for segment in segments:
+        if out and out[-1].text == "$":
+            out[-1] = Segment([*out[-1].words, *segment.words])
+        else:
+            out.append(segment)
+    return out
 
 
 BAND_OVERLAP = 0.25  # lines overlapping more than this share of their height share one row
@@ -250,6 +262,6 @@ def _merged(a: Line, b: Line) -> Line:
         page=a.page,
         top=min(a.top, b.top),
         bottom=max(a.bottom, b.bottom),
-        segments=segments,
+        segments=_currency_joined(segments),
         page_height=a.page_height,
     )

@@ -48,3 +48,29 @@ def test_a_bad_file_is_a_command_error(tmp_path):
     path.write_bytes(b"not a pdf at all")
     with pytest.raises(CommandError, match="not a PDF"):
         call_command("extract_loss_run", str(path))
+
+
+def test_json_of_a_held_out_layout_keeps_the_contract(tmp_path):
+    # Dashes for zero, trailing-minus credits, ISO dates, a subtotal per policy, a term
+    # printed with no losses: the same contract, every claim equal to the truth.
+    truth, pdf = sample("reordered_columns")
+    path = tmp_path / "run.pdf"
+    path.write_bytes(pdf)
+    out = io.StringIO()
+    call_command("extract_loss_run", str(path), "--json", stdout=out)
+    data = json.loads(out.getvalue())
+
+    assert list(data) == ["claims", "terms", "warnings"]
+    assert [list(c) for c in data["claims"]] == [list(CLAIM_KEYS)] * len(truth.claims)
+    assert sorted(data["claims"], key=lambda c: c["claim_number"]) == sorted(
+        truth.claims, key=lambda c: c["claim_number"]
+    )
+    values = [v for c in data["claims"] for k, v in c.items() if k != "page"]
+    assert all(isinstance(v, str) for v in values) and "" in values
+    assert any(c["recoveries"].startswith("-") for c in data["claims"])
+    terms = {t["policy_number"]: t for t in data["terms"]}
+    assert [t["no_claims"] for t in data["terms"]] == [False, True, False]
+    first = terms[truth.claims[0]["policy_number"]]
+    assert first["printed_totals"] == first["extracted_totals"] and first["reconciled"] is True
+    assert first["printed_totals"]["recoveries"].startswith("-")
+    assert data["warnings"] == []

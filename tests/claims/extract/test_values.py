@@ -84,3 +84,13 @@ def test_no_claims_lines():
     assert is_no_claims("Claims: None")
     assert not is_no_claims("No claims adjuster assigned yet")
     assert not is_no_claims("Customer slipped on the stairs")
+
+
+def test_a_column_label_misread_by_ocr_by_one_letter_is_still_known():
+    from claims.extract.ocr import misread_label
+
+    assert misread_label("Cimt") == "claimant"  # "Clmt" with l read as i
+    assert misread_label("Clim No.") == "claim_number"
+    # One letter from two labels of different meaning ("incurred", "injured"): not guessed.
+    assert misread_label("Incured") is None
+    assert misread_label("Xyzzy") is None

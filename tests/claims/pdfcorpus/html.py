@@ -59,3 +59,42 @@ def amount(value: Decimal | str, *, dollar: bool = False, parens: bool = False) 
 
 def e(text: str) -> str:
     return escape(str(text))
+
+
+def day(value: str, style: str) -> str:
+    """An ISO date printed the way a carrier does: 'iso', 'short' (01/05/24), 'month'
+    (Jan 5, 2024), 'us' (01/05/2024); '' stays ''."""
+    if not value:
+        return ""
+    date = dt.date.fromisoformat(value)
+    if style == "iso":
+        return date.isoformat()
+    if style == "short":
+        return f"{date:%m/%d/%y}"
+    if style == "month":
+        return f"{date:%b} {date.day}, {date.year}"
+    return us(date)
+
+
+def signed(
+    value: Decimal | str, *, negative: str = "-", zero: str = "0.00", dollar: bool = False
+) -> str:
+    """An amount with the carrier's negative style: '-' (leading), 'trail' (1,234.00-),
+    'cr' (1,234.00 CR), 'parens'; `zero` is what a zero prints as ('-', '0.00', '')."""
+    number = Decimal(value)
+    if number == 0:
+        return zero
+    text = ("$" if dollar else "") + f"{abs(number):,.2f}"
+    if number > 0:
+        return text
+    return {"-": f"-{text}", "trail": f"{text}-", "cr": f"{text} CR", "parens": f"({text})"}[
+        negative
+    ]
+
+
+def as_printed(value: Decimal | str, zero: str) -> str:
+    """The truth of an amount printed with `signed`: '' where a zero printed as a dash."""
+    number = Decimal(value)
+    if number == 0 and zero in ("-", ""):
+        return ""
+    return f"{number:.2f}"
