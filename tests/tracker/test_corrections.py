@@ -239,3 +239,17 @@ def test_a_state_holiday_moves_the_notice_only_on_the_state_calendar(
     # Lincoln's Birthday (NY), Thursday 2026-02-12, is day 2 of a Tuesday request.
     make_request(agency=agency, created_at=at(2026, 2, 10, 10))
     assert len(beat(at(2026, 2, 12, 8))) == sent
+
+
+# --- the stored "1st request overdue" moment ------------------------------------------------
+
+
+def test_the_request_stores_when_its_first_request_is_overdue_until_the_date_is_entered(
+    make_request,
+):
+    req = make_request(created_at=at(2026, 3, 6, 10))  # Friday: day 5 is Wednesday the 11th
+    req.refresh_from_db()
+    assert req.first_request_due_at == at(2026, 3, 11, 8, 0)
+    update(req, at(2026, 3, 12, 9), first_request_on=dt.date(2026, 3, 12))
+    req.refresh_from_db()
+    assert req.first_request_due_at is None

@@ -15,6 +15,7 @@ from tracker.timeline import (
     SECOND_REQUEST_DUE,
     SECOND_REQUEST_REMINDER,
     AgencyClock,
+    Deadlines,
     Milestone,
     RequestDates,
     deadlines,
@@ -482,3 +483,24 @@ def test_the_server_zone_never_leaks_into_a_moment(server_in_tokyo):
     assert got[DAY2] == at(LA, 2026, 3, 9, 8, 0) and got[DAY5] == at(LA, 2026, 3, 10, 8, 0)
     due = deadlines(dates(at(NY, 2026, 3, 2), dt.date(2026, 3, 2)), clock())
     assert due.second_request_due_at == at(NY, 2026, 3, 16, 8)
+
+
+# --- a request still without its 1st-request date is overdue from the day-5 reminder ----------
+
+
+def test_without_a_first_request_date_it_is_overdue_from_the_day5_reminder():
+    # Created Friday March 6: day 5 is Wednesday March 11, at the notify time.
+    got = deadlines(dates(at(NY, 2026, 3, 6, 10, 0)), clock())
+    assert got == Deadlines(None, None, at(NY, 2026, 3, 11, 8, 0))
+
+
+def test_the_overdue_moment_counts_from_the_local_creation_date():
+    # Thursday 20:00 in Los Angeles is Friday in New York (the server's zone) and in UTC:
+    # day 5 from Thursday is Tuesday, from Friday it would be Wednesday.
+    got = deadlines(dates(at(LA, 2026, 3, 12, 20, 0)), clock(tz=LA))
+    assert got.first_request_due_at == at(LA, 2026, 3, 17, 8, 0)
+
+
+def test_with_a_first_request_date_nothing_is_overdue_for_it():
+    got = deadlines(dates(at(NY, 2026, 3, 6, 10, 0), first=dt.date(2026, 3, 9)), clock())
+    assert got.first_request_due_at is None and got.second_request_due_at is not None
