@@ -495,9 +495,9 @@ def test_without_a_first_request_date_it_is_overdue_from_the_day5_reminder():
 
 
 def test_the_overdue_moment_counts_from_the_local_creation_date():
-    # Thursday 20:00 in Los Angeles is Friday in New York (the server's zone) and in UTC:
-    # day 5 from Thursday is Tuesday, from Friday it would be Wednesday.
-    got = deadlines(dates(at(LA, 2026, 3, 12, 20, 0)), clock(tz=LA))
+    # Thursday 22:00 in Los Angeles is already Friday in New York (the settings' zone) and in
+    # UTC: day 5 from Thursday is Tuesday, from Friday it would be Wednesday.
+    got = deadlines(dates(at(LA, 2026, 3, 12, 22, 0)), clock(tz=LA))
     assert got.first_request_due_at == at(LA, 2026, 3, 17, 8, 0)
 
 
