@@ -229,6 +229,8 @@ def _split_at_digit(text: str) -> tuple[str, str, str]:
 
 
 def _trim(row: list) -> list:
+    if not row or (row[-1] is not None and row[-1] != ""):
+        return row  # nearly every row: a new list from the reader, nothing to trim
     end = len(row)
     while end and (row[end - 1] is None or row[end - 1] == ""):
         end -= 1
