@@ -157,6 +157,9 @@ class FastRows:
         self.single = tuple((n, c[0]) for n, c in enumerate(self.amounts) if len(c) == 1)
         self.several = tuple((n, c) for n, c in enumerate(self.amounts) if len(c) > 1)
         self.mapped_dates = tuple((n, i) for n, i in enumerate(self.dates) if i >= 0)
+        self.mapped_texts = tuple(
+            (n, i, limit) for n, (i, limit) in enumerate(self.texts) if i >= 0
+        )
         self.split_paid = validator.split_paid
         self._money_cache: dict[str, tuple[int, str] | None | object] = {}
         self._date_cache: dict[object, tuple[dt.date, str] | None | object] = {}
@@ -253,8 +256,12 @@ class FastRows:
         if term is FAIL:
             return None
         amounts: list = [None] * len(_AMOUNTS)
+        cache = self._money_cache
         for slot, index in self.single:
-            found = self._amount(cells[index] if index < size else None)
+            raw = cells[index] if index < size else None
+            found = cache.get(raw, MISS) if raw.__class__ is str else MISS  # type: ignore[call-overload]
+            if found is MISS:
+                found = self._amount(raw)
             if found is FAIL:
                 return None
             amounts[slot] = found
@@ -334,12 +341,13 @@ class FastRows:
             incurred_text = printed[1]
         else:
             incurred_text = cents_text(expected)
-        texts = [
-            (raw.strip()[:limit] if raw.__class__ is str else cell_text(raw)[:limit])
-            if 0 <= i < size and (raw := cells[i]) is not None
-            else ""
-            for i, limit in self.texts
-        ]
+        texts = ["", "", "", "", ""]  # cause of loss, claimant, description, adjuster, driver
+        for slot, index, limit in self.mapped_texts:
+            if index < size:
+                raw = cells[index]
+                texts[slot] = (
+                    raw.strip()[:limit] if raw.__class__ is str else cell_text(raw)[:limit]
+                )
         return key_term, (
             key,
             (reported[0] - loss_date).days if reported else None,
