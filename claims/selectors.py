@@ -81,7 +81,7 @@ def claim_get(*, agency: Agency, claim_id: int) -> Claim:
 def import_get(*, agency: Agency, import_id: int) -> ImportJob:
     """The import, with the row its worker has reached while it runs (claims.progress)."""
     qs = scoped(ImportJob, agency).select_related("insured", "carrier", "document", "report")
-    job = get_for_agency(qs, agency=agency, pk=import_id)
+    job: ImportJob = get_for_agency(qs, agency=agency, pk=import_id)
     if job.status == ImportJob.Status.IMPORTING:
         reached = progress_read(job.pk)
         if reached is not None:

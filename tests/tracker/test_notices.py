@@ -292,8 +292,8 @@ def test_the_help_desk_notice_reads_its_times_in_the_agency_zone(make_request):
     )
     (queued,) = notices_queue([notice.pk])
     body = queued.email.text_body
-    assert "Tuesday, March 3, 2026, 10:30 AM HST" in body
-    assert "Wednesday, March 4, 2026, 10:30 AM HST" in body
+    assert "Tuesday, Mar 3, 2026, 10:30 AM HST" in body
+    assert "Wednesday, Mar 4, 2026, 10:30 AM HST" in body
 
 
 def test_notices_waiting_leave_out_cancelled_ones_and_those_with_an_email(queued, make_request):
