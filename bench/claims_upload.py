@@ -118,9 +118,15 @@ def upload_path(kind: str, path: str) -> dict:
     }
 
 
-def run_child(mode: str, kind: str, path: Path, env: dict) -> dict:
+def run_child(mode: str, kind: str, path: Path, env: dict) -> dict | None:
+    """The child's figures; None (its error printed) when it failed, e.g. a refused file."""
     out = subprocess.run([sys.executable, __file__, "--child", mode, kind, str(path)], cwd=ROOT,
-                         env=env, check=True, capture_output=True, text=True)  # fmt: skip
+                         env=env, check=False, capture_output=True, text=True)  # fmt: skip
+    if out.returncode:
+        print(
+            f"{mode} {kind} {path.name} FAILED:", *out.stderr.strip().splitlines()[-3:], sep="\n  "
+        )
+        return None
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -171,6 +177,8 @@ def main() -> None:
         )
         base = run_child("raw", kind, path, env)
         mine = run_child("upload", kind, path, env)
+        if base is None or mine is None:
+            continue
         ratio = mine["seconds"] / base["seconds"]
         fast = ratio <= GOALS[kind]
         small = mine["peak_rss_mb"] < PEAK_MB
