@@ -2,7 +2,8 @@
 
 `read_claims` streams the rows once: every row is validated, errors are collected as
 sentences, and each good row goes to a sink (the import writes them in batches), so no
-file's claims are ever held in memory together.
+file's claims are ever held in memory together. Plain rows take the fast path
+(claims.importers.fastrows); any other row, and the preview rows, the full validator.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO
 
+from claims.importers.fastrows import FastRows
 from claims.importers.readers import SheetFile, UnreadableFile
-from claims.importers.records import ParsedClaim, TermDefaults, TermKey
+from claims.importers.records import ParsedClaim, TermDefaults, TermKey, claim_row
 from claims.importers.rows import RowValidator
 from claims.importers.values import cell_text
 from vault.rules import term_ends_after_start
@@ -64,12 +66,13 @@ def read_claims(
     header_row: int,
     valuation_date: dt.date,
     defaults: TermDefaults,
-    sink: Callable[[ParsedClaim], None] | None = None,
+    sink: Callable[[TermKey, tuple], None] | None = None,
     preview_limit: int = 0,
     progress: Callable[[int], None] | None = None,
     result: ReadResult | None = None,
 ) -> ReadResult:
-    """Validate every row after `header_row`; hand each good one to `sink`.
+    """Validate every row after `header_row`; hand each good one to `sink` as its term
+    and its values in claims.importers.records.CLAIM_ROW order.
 
     Counts and errors go to `result` (a new ReadResult unless given: the sink may look at
     it while the rows stream). Raises UnreadableFile when the file cannot be read at all.
@@ -77,27 +80,24 @@ def read_claims(
     sheet = SheetFile(fileobj)
     validator = RowValidator(fields, valuation_date=valuation_date, defaults=defaults)
     result = ReadResult() if result is None else result
+    fast = FastRows(validator)
+    loss_index = validator.columns.get("date_of_loss", [-1])[0]
+    terms = result.terms
     for number, cells in sheet.rows():
         result.last_row = number
         if number <= header_row or not cells or validator.is_blank(cells):
             continue
-        if _is_summary_line(cells, validator):
+        if _is_summary_line(cells, loss_index):
             continue
         result.rows_read += 1
-        claim, problems = validator.validate(number, cells)
-        if problems:
-            result.bad_rows += 1
-            result.error_count += len(problems)
-            room = MAX_STORED_ERRORS - len(result.errors)
-            if room > 0:
-                result.errors.extend(problems[:room])
-        else:
+        found = fast.check(number, cells) if len(result.preview) >= preview_limit else None
+        if found is None:
+            found = _validated(validator, number, cells, result, preview_limit)
+        if found is not None:
             if sink is not None:
-                sink(claim)
-            if len(result.preview) < preview_limit:
-                result.preview.append(_preview_row(claim))
-            if claim.term not in result.terms:
-                result.terms[claim.term] = None
+                sink(*found)
+            if found[0] not in terms:
+                terms[found[0]] = None
         if progress and result.rows_read % PROGRESS_EVERY == 0:
             progress(number)
     for term in result.terms:
@@ -115,6 +115,24 @@ def read_claims(
     return result
 
 
+def _validated(
+    validator: RowValidator, number: int, cells: list, result: ReadResult, preview_limit: int
+) -> tuple[TermKey, tuple] | None:
+    """The full check of one row: (term, values) for a good row; a bad row's sentences go
+    to `result`."""
+    claim, problems = validator.validate(number, cells)
+    if problems or claim is None:
+        result.bad_rows += 1
+        result.error_count += len(problems)
+        room = MAX_STORED_ERRORS - len(result.errors)
+        if room > 0:
+            result.errors.extend(problems[:room])
+        return None
+    if len(result.preview) < preview_limit:
+        result.preview.append(_preview_row(claim))
+    return claim.term, claim_row(claim)
+
+
 _SUMMARY_WORDS = (
     "total",
     "totals",
@@ -126,9 +144,9 @@ _SUMMARY_WORDS = (
 )
 
 
-def _is_summary_line(cells: list, validator: RowValidator) -> bool:
+def _is_summary_line(cells: list, loss_index: int) -> bool:
     """Carriers print 'Total' lines under each term: they start with the word and have no loss date."""
-    if cell_text(validator._cell(cells, "date_of_loss")):
+    if 0 <= loss_index < len(cells) and cell_text(cells[loss_index]):
         return False
     first = next((cell_text(c).lower() for c in cells if cell_text(c)), "")
     return first.rstrip(":").startswith(_SUMMARY_WORDS)

@@ -1,6 +1,7 @@
 """Streaming rows out of CSV and XLSX files without loading the whole file.
 
-XLSX is read with openpyxl in read-only mode (rows stream from the sheet's XML); with
+XLSX is read with openpyxl in read-only mode (rows stream from the sheet's XML; opened
+through claims.importers.workbooks, which spares openpyxl a wasted parse); with
 defusedxml installed, openpyxl parses through it, so entity tricks in an uploaded
 workbook are refused.
 """
@@ -17,11 +18,12 @@ from dataclasses import dataclass
 from typing import IO
 from xml.etree.ElementTree import ParseError
 
-from openpyxl import load_workbook
+from openpyxl import Workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from claims.headers import looks_like_header_row
 from claims.importers.values import BadValue, cell_text, parse_date
+from claims.importers.workbooks import LazyStrings, open_workbook
 from claims.importers.zipcheck import ZipBomb, check_workbook_zip
 from claims.labels import field_for
 
@@ -90,7 +92,15 @@ class SheetFile:
     def _open_workbook(self):
         self.fileobj.seek(0)
         try:
-            return load_workbook(self.fileobj, read_only=True, data_only=True)
+            return open_workbook(self.fileobj)[0]
+        except _BROKEN_XLSX as exc:
+            raise UnreadableFile(NOT_A_WORKBOOK) from exc
+
+    def _open_workbook_top(self) -> tuple[Workbook, LazyStrings | None]:
+        """The workbook for reading its top rows: shared strings parsed only as far as needed."""
+        self.fileobj.seek(0)
+        try:
+            return open_workbook(self.fileobj, top_only=True)
         except _BROKEN_XLSX as exc:
             raise UnreadableFile(NOT_A_WORKBOOK) from exc
 
@@ -111,14 +121,19 @@ class SheetFile:
 
     def scan(self, remembered: dict[str, str] | None = None) -> SheetScan:
         """The header row, a few data rows below it, the title lines' valuation date and the
-        row count, from one read of the file's top (XLSX: one open of the workbook)."""
-        book = self._open_workbook() if self.is_xlsx else None
-        total = self._stored_row_count(book)
-        rows = self._rows_of(book)
+        row count, from one read of the file's top (XLSX: one open of the workbook, its
+        shared strings parsed only as far as those rows need)."""
+        book, strings = self._open_workbook_top() if self.is_xlsx else (None, None)
         try:
-            header_row, headers, titles, samples = self._head(rows, remembered)
+            total = self._stored_row_count(book)
+            rows = self._rows_of(book)
+            try:
+                header_row, headers, titles, samples = self._head(rows, remembered)
+            finally:
+                rows.close()
         finally:
-            rows.close()
+            if strings is not None:
+                strings.close()
             if book is not None:
                 book.close()
         return SheetScan(
@@ -229,6 +244,8 @@ def _split_at_digit(text: str) -> tuple[str, str, str]:
 
 
 def _trim(row: list) -> list:
+    if not row or (row[-1] is not None and row[-1] != ""):
+        return row  # nearly every row: a new list from the reader, nothing to trim
     end = len(row)
     while end and (row[end - 1] is None or row[end - 1] == ""):
         end -= 1

@@ -6,7 +6,9 @@ Shared by the row validator (claims.importers.rows), the import and manual entry
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -68,8 +70,11 @@ _LINE_WORDS = {
 LINE_BY_WORD = {word: line for line, words in _LINE_WORDS.items() for word in words}
 
 
+_NOT_WORD = re.compile(r"[^a-z0-9]")
+
+
 def _word(value: object) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(value or "").lower())
+    return _NOT_WORD.sub("", str(value or "").lower())
 
 
 def claim_key(claim_number: str) -> str:
@@ -91,6 +96,15 @@ class TermKey:
     start: dt.date
     end: dt.date
     line: str
+    # Hashed once: an import looks every claim's term up in a few dicts.
+    _hash: int = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        key = (self.policy_number, self.start, self.end, self.line)
+        object.__setattr__(self, "_hash", hash(key))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def label(self) -> str:
@@ -133,6 +147,36 @@ class ParsedClaim:
     @property
     def report_lag_days(self) -> int | None:
         return report_lag(self.date_of_loss, self.date_reported)
+
+
+# The claim's own columns, in the order the import inserts them (claims.services.claim_insert).
+CLAIM_FIELDS = (
+    "claim_number",
+    "date_of_loss",
+    "date_reported",
+    "status",
+    "cause_of_loss",
+    "claimant",
+    "description",
+    "paid_indemnity",
+    "paid_medical",
+    "paid_expense",
+    "recoveries",
+    "reserves",
+    "total_incurred",
+    "status_as_printed",
+    "date_closed",
+    "adjuster",
+    "driver",
+)
+# What an import stores per claim: claim key, report lag, then CLAIM_FIELDS.
+CLAIM_ROW = ("claim_key", "report_lag_days", *CLAIM_FIELDS)
+_CLAIM_VALUES = operator.attrgetter(*CLAIM_FIELDS)
+
+
+def claim_row(claim: ParsedClaim) -> tuple:
+    """A parsed claim's values in CLAIM_ROW order."""
+    return (claim.claim_key, claim.report_lag_days, *_CLAIM_VALUES(claim))
 
 
 def report_lag(date_of_loss: dt.date, date_reported: dt.date | None) -> int | None:

@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
-from typing import Any
 
 from django.db import connection
 
+from claims.importers.records import CLAIM_FIELDS, CLAIM_ROW
 from claims.models import Claim
 
-BATCH_SIZE = 2000
+__all__ = ["BATCH_SIZE", "CLAIM_FIELDS", "INSERT_COLUMNS", "claims_insert"]
 
-CLAIM_FIELDS = (
-    "claim_number",
-    "date_of_loss",
-    "date_reported",
-    "status",
-    "cause_of_loss",
-    "claimant",
-    "description",
-    "paid_indemnity",
-    "paid_medical",
-    "paid_expense",
-    "recoveries",
-    "reserves",
-    "total_incurred",
-    "status_as_printed",
-    "date_closed",
-    "adjuster",
-    "driver",
-)
+BATCH_SIZE = 2000
 
 INSERT_COLUMNS = (
     "agency_id",
@@ -39,9 +19,7 @@ INSERT_COLUMNS = (
     "report_id",
     "term_id",
     "carrier_id",
-    "claim_key",
-    "report_lag_days",
-    *CLAIM_FIELDS,
+    *CLAIM_ROW,
 )
 
 
@@ -50,8 +28,11 @@ def claims_insert(rows: Iterable[tuple]) -> int:
 
     Not bulk_create: building 100,000 model instances, and Django's 999-parameter cap on
     SQLite (52 claims per statement), made imports several times slower. The values are
-    already validated and typed (Decimal, date). PostgreSQL gets COPY; other databases
-    `executemany` in batches of BATCH_SIZE.
+    already validated: Decimal and date, or the text the fast row check
+    (claims.importers.fastrows) gives, which is what the database adapters make of them
+    (Django's SQLite backend registers Decimal -> str and date -> ISO text; PostgreSQL's
+    COPY reads text). PostgreSQL gets COPY; other databases `executemany` in batches of
+    BATCH_SIZE.
     """
     quote = connection.ops.quote_name
     table = quote(Claim._meta.db_table)
@@ -68,7 +49,7 @@ def claims_insert(rows: Iterable[tuple]) -> int:
         # Identifiers are the model's own, quoted; every value is a query parameter.
         sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(INSERT_COLUMNS))})"  # noqa: S608
         for batch in _batched(rows):
-            cursor.executemany(sql, [tuple(map(_adapt_value, row)) for row in batch])
+            cursor.executemany(sql, batch)
             count += len(batch)
     return count
 
@@ -82,8 +63,3 @@ def _batched(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
             batch = []
     if batch:
         yield batch
-
-
-def _adapt_value(value: Any) -> Any:
-    """SQLite takes Decimal and date as text (the other databases take them as they are)."""
-    return str(value) if isinstance(value, Decimal | dt.date) else value

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,9 +16,9 @@ from accounts.tenancy import scoped
 from claims.headers import mapping_problems, recognize_columns
 from claims.importers import ReadResult, TermDefaults, read_claims
 from claims.importers.readers import SheetFile
-from claims.importers.records import ParsedClaim, TermKey
+from claims.importers.records import ParsedClaim, TermKey, claim_row
 from claims.models import LossRunReport, ReportTerm
-from claims.services.claim_insert import BATCH_SIZE, CLAIM_FIELDS, claims_insert
+from claims.services.claim_insert import BATCH_SIZE, claims_insert
 from claims.services.mappings import header_mapping_for
 from claims.services.movement import movement_refresh
 from claims.services.ownership import check_tenant
@@ -42,9 +41,6 @@ class ImportOutcome:
     result: ReadResult
 
 
-_CLAIM_VALUES = operator.attrgetter(*CLAIM_FIELDS)
-
-
 class _ReportWriter:
     """Stores one report's terms and claims as they come: a term when its first claim
     arrives, claims in batches of BATCH_SIZE. Call inside the report's transaction."""
@@ -52,26 +48,28 @@ class _ReportWriter:
     def __init__(self, report: LossRunReport):
         self.report = report
         self.term_ids: dict[TermKey, int] = {}
+        self.heads: dict[TermKey, tuple] = {}  # a term's claims' first columns (the ids)
         self.batch: list[tuple] = []
         self.count = 0
 
     def add(self, claim: ParsedClaim) -> None:
-        term_id = self.term_ids.get(claim.term) or self._term(claim.term, None)
-        report = self.report
-        self.batch.append(
-            (
-                report.agency_id,
-                report.insured_id,
-                report.pk,
-                term_id,
-                report.carrier_id,
-                claim.claim_key,
-                claim.report_lag_days,
-                *_CLAIM_VALUES(claim),
-            )
-        )
+        self.add_row(claim.term, claim_row(claim))
+
+    def add_row(self, term: TermKey, values: tuple) -> None:
+        """A claim of `term` as its values in CLAIM_ROW order."""
+        head = self.heads.get(term)
+        if head is None:
+            head = self._head(term)
+        self.batch.append(head + values)
         if len(self.batch) >= BATCH_SIZE:
             self.flush()
+
+    def _head(self, term: TermKey) -> tuple:
+        report = self.report
+        term_id = self.term_ids.get(term) or self._term(term, None)
+        head = (report.agency_id, report.insured_id, report.pk, term_id, report.carrier_id)
+        self.heads[term] = head
+        return head
 
     def flush(self) -> None:
         if self.batch:
@@ -212,9 +210,9 @@ def loss_run_import(
     writer = _ReportWriter(report)
     result = ReadResult()
 
-    def sink(claim: ParsedClaim) -> None:
+    def sink(term: TermKey, values: tuple) -> None:
         if drop_bad_rows or not result.bad_rows:  # after a bad row nothing will be kept
-            writer.add(claim)
+            writer.add_row(term, values)
 
     read_claims(
         fileobj,

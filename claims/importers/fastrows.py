@@ -1,0 +1,384 @@
+"""The fast path of the row check: plain rows checked in integer cents, straight to insert values.
+
+RowValidator.validate (claims.importers.rows) is the rule book: it reads every layout of a
+value and words every problem. Most rows of a loss run are plain (`$1,234.50`, `03/04/2023`,
+the same statuses and terms on every row), so FastRows reads those with parsers chosen once
+per column from the mapping, does the money rules in integer cents (exact, as the Decimal
+sums are for amounts in cents) and returns the row's insert values, with no Decimal and no
+ParsedClaim per row. It never guesses and never refuses: on any value it does not know for
+sure, or any rule a row breaks, `check` returns None and the caller hands the row to
+RowValidator.validate, which gives the claim or the exact sentences. A row FastRows takes
+leaves the validator's cross-row state (claim numbers seen, incurred conventions, term
+premiums) exactly as validate would.
+
+Values come out in claims.importers.records.CLAIM_ROW order, dates as ISO text and amounts
+as the text `str(Decimal)` gives for cents: what the database adapters make of the
+validator's date and Decimal values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from claims import rules
+from claims.headers import ADDITIVE_FIELDS
+from claims.importers.records import STATUS_BY_WORD, TermKey, claim_key
+from claims.importers.rows import RowValidator
+from claims.importers.values import BadValue, cell_text, parse_date, parse_money
+
+# Exactly the texts parse_money reads as a non-negative amount without clean-up beyond '$'
+# and thousands separators, ASCII digits, no leading zero, at most 12 digits (under MAX_MONEY).
+_MONEY_TEXT = re.compile(
+    r"\$?(0|[1-9][0-9]{0,11}|[1-9][0-9]{0,2}(?:,[0-9]{3}){1,3})(?:\.([0-9]{1,2}))?"
+)
+# repr() of a float spreadsheet cell that is already dollars and cents.
+_MONEY_FLOAT = re.compile(r"(0|[1-9][0-9]{0,11})\.([0-9]{1,2})")
+_NOT_WORD = re.compile(r"[^a-z0-9]")
+_MAX_WHOLE = 999_999_999_999
+_CACHE_LIMIT = 100_000
+FAIL = object()  # a value the fast path does not take: the row goes to the validator
+MISS = object()  # not in a cache yet
+_KEY_TYPES = (str, type(None), dt.datetime, dt.date)  # cells that are equal only when alike
+
+
+def cents_text(cents: int) -> str:
+    """-123456 -> '-1234.56', as str() of the Decimal amount."""
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
+_ZERO = (0, "0.00")
+
+
+def _added(one: tuple[int, str], other: tuple[int, str]) -> tuple[int, str]:
+    cents = one[0] + other[0]
+    return cents, cents_text(cents)
+
+
+def money_value(raw: object) -> tuple[int, str] | None | object:
+    """A non-negative amount as (cents, its text as str() of parse_money's Decimal writes
+    it), None for a blank cell, FAIL for anything else (negative, odd or bad: the
+    validator reads those)."""
+    cls = raw.__class__
+    if cls is str:
+        match = _MONEY_TEXT.fullmatch(raw)  # type: ignore[arg-type]
+        if match is None:
+            return _general(raw)
+        whole, cents = match[1].replace(",", ""), match[2]
+    elif cls is float:
+        match = _MONEY_FLOAT.fullmatch(repr(raw))
+        if match is None:
+            return _general(raw)
+        whole, cents = match[1], match[2]
+    elif cls is int:
+        if not 0 <= raw <= _MAX_WHOLE:  # type: ignore[operator]
+            return FAIL
+        whole, cents = str(raw), ""
+    elif raw is None:
+        return None
+    else:
+        return _general(raw)
+    cents = cents.ljust(2, "0") if cents else "00"
+    return int(whole + cents), f"{whole}.{cents}"
+
+
+def _general(raw: object) -> tuple[int, str] | None | object:
+    """parse_money's answer for the values the patterns above do not cover ('n/a', '  $5 ')."""
+    try:
+        amount = parse_money(raw)
+    except BadValue:
+        return FAIL
+    if amount is None:
+        return None
+    if amount.is_signed():  # negatives (and -0.00) keep their sign in the validator's text
+        return FAIL
+    return int(amount.scaleb(2)), str(amount)
+
+
+_AMOUNTS = (
+    "paid_indemnity",
+    "paid_medical",
+    "paid_expense",
+    "paid_total",
+    "recoveries",
+    "reserves",
+    "total_incurred",
+    "premium",
+)
+_CONVENTIONS = tuple(rules.INCURRED_CONVENTIONS)
+
+
+class _Term:
+    """A term as the fast path holds it: the validator's TermKey and its premium in cents
+    once known (a term has one premium: the first row that prints it sets it)."""
+
+    __slots__ = ("key", "premium")
+
+    def __init__(self, key: TermKey):
+        self.key = key
+        self.premium: int | None = None
+
+
+class FastRows:
+    """Checks plain rows with a RowValidator's mapping, defaults and cross-row state."""
+
+    def __init__(self, validator: RowValidator):
+        self.validator = validator
+        columns = validator.columns
+
+        def first(field: str) -> int:
+            return columns[field][0] if field in columns else -1
+
+        self.claim_number = first("claim_number")
+        self.status = first("status")
+        self.dates = tuple(
+            first(f) for f in ("date_of_loss", "date_reported", "date_closed", "valuation_date")
+        )
+        self.texts = tuple(
+            (first(f), limit)
+            for f, limit in (
+                ("cause_of_loss", 120),
+                ("claimant", 150),
+                ("description", 2000),
+                ("adjuster", 120),
+                ("driver", 120),
+            )
+        )
+        self.term_indexes = tuple(columns[f][0] for f in validator._term_fields)
+        # The columns of each amount in _AMOUNTS order; a non-additive one reads its first only.
+        self.amounts = tuple(
+            tuple(columns.get(f, ())) if f in ADDITIVE_FIELDS else tuple(columns.get(f, ())[:1])
+            for f in _AMOUNTS
+        )
+        # Amounts read from one column (the common case) and those summed over several.
+        self.single = tuple((n, c[0]) for n, c in enumerate(self.amounts) if len(c) == 1)
+        self.several = tuple((n, c) for n, c in enumerate(self.amounts) if len(c) > 1)
+        self.mapped_dates = tuple((n, i) for n, i in enumerate(self.dates) if i >= 0)
+        self.mapped_texts = tuple(
+            (n, i, limit) for n, (i, limit) in enumerate(self.texts) if i >= 0
+        )
+        self.split_paid = validator.split_paid
+        self._money_cache: dict[str, tuple[int, str] | None | object] = {}
+        self._date_cache: dict[object, tuple[dt.date, str] | None | object] = {}
+        self._status_cache: dict[str, str | None] = {}
+        self._term_cache: dict[tuple, _Term | object] = {}
+        self._fits: dict[tuple[bool, ...], tuple[str, ...]] = {}
+
+    # --- cells ---------------------------------------------------------------------------
+
+    def _amount(self, raw: object) -> tuple[int, str] | None | object:
+        """money_value, remembering texts: loss runs repeat amounts ('$0.00')."""
+        if raw.__class__ is not str:
+            return money_value(raw)
+        found = self._money_cache.get(raw, MISS)  # type: ignore[call-overload]
+        if found is MISS:
+            found = money_value(raw)
+            if len(self._money_cache) < _CACHE_LIMIT:
+                self._money_cache[raw] = found  # type: ignore[index]
+        return found
+
+    def _summed(self, cells: list, size: int, indexes: tuple[int, ...]):
+        """An amount over several columns (BI paid + PD paid): their sum, None, FAIL."""
+        total = None
+        for index in indexes:
+            found = self._amount(cells[index] if index < size else None)
+            if found is FAIL:
+                return FAIL
+            if found is not None:
+                total = found if total is None else _added(total, found)  # type: ignore[arg-type]
+        return total
+
+    def _date(self, raw: object):
+        """(date, ISO text), None when blank, FAIL when not a date."""
+        if raw.__class__ not in _KEY_TYPES:
+            return _read_date(raw)
+        found = self._date_cache.get(raw, MISS)
+        if found is MISS:
+            found = _read_date(raw)
+            if len(self._date_cache) < _CACHE_LIMIT:
+                self._date_cache[raw] = found
+        return found
+
+    def _term(self, cells: list, size: int) -> _Term | object:
+        key = tuple([cells[i] if i < size else None for i in self.term_indexes])
+        term = self._term_cache.get(key, MISS)
+        if term is MISS:
+            if any(value.__class__ not in _KEY_TYPES for value in key):
+                return FAIL  # e.g. 1 == 1.0 == True: such keys could mix up two terms
+            problems: list[str] = []
+            found = self.validator._term(cells, problems, "")  # the validator's own TermKey
+            term = FAIL if problems or found is None else _Term(found)
+            if len(self._term_cache) < _CACHE_LIMIT:
+                self._term_cache[key] = term
+        return term
+
+    def _conventions(self, key: tuple[bool, ...]) -> tuple[str, ...]:
+        """The incurred conventions whose sums equal the printed incurred (`key`: one flag per
+        convention of claims.rules.incurred_by_convention, in its order)."""
+        fits = self._fits.get(key)
+        if fits is None:
+            names = _CONVENTIONS[: len(key)]  # the printed-paid two only with a total paid
+            fits = self._fits[key] = tuple(n for n, hit in zip(names, key, strict=True) if hit)
+        return fits
+
+    # --- the row ---------------------------------------------------------------------------
+
+    def check(self, number: int, cells: list) -> tuple[TermKey, tuple] | None:
+        """(term, insert values) for a plain good row; None: let the validator read it."""
+        size = len(cells)
+        index = self.claim_number
+        raw = cells[index] if 0 <= index < size else None
+        claim_number = raw.strip()[:60] if raw.__class__ is str else cell_text(raw)[:60]
+        index = self.status
+        raw_status = cells[index] if 0 <= index < size else None
+        if not claim_number or raw_status.__class__ is not str:
+            return None
+        status = self._status_cache.get(raw_status, MISS)
+        if status is MISS:
+            status = STATUS_BY_WORD.get(_NOT_WORD.sub("", raw_status.lower()))  # type: ignore[union-attr]
+            if len(self._status_cache) < 1000:
+                self._status_cache[raw_status] = status  # type: ignore[index]
+        if status is None:
+            return None
+        dates: list = [None, None, None, None]  # loss, reported, closed, valued
+        for slot, index in self.mapped_dates:
+            if index < size:
+                found = self._date(cells[index])
+                if found is FAIL:
+                    return None
+                dates[slot] = found
+        if dates[0] is None:
+            return None
+        term = self._term(cells, size)
+        if term is FAIL:
+            return None
+        amounts: list = [None] * len(_AMOUNTS)
+        cache = self._money_cache
+        for slot, index in self.single:
+            raw = cells[index] if index < size else None
+            found = cache.get(raw, MISS) if raw.__class__ is str else MISS  # type: ignore[call-overload]
+            if found is MISS:
+                found = self._amount(raw)
+            if found is FAIL:
+                return None
+            amounts[slot] = found
+        for slot, indexes in self.several:
+            found = self._summed(cells, size, indexes)
+            if found is FAIL:
+                return None
+            amounts[slot] = found
+        return self._money_and_dates(number, cells, size, claim_number, status, raw_status,
+                                     *dates, term, amounts)  # type: ignore[arg-type]  # fmt: skip
+
+    def _money_and_dates(self, number, cells, size, claim_number, status, raw_status, loss,
+                         reported, closed, valued, term: _Term, amounts: list) -> tuple | None:  # fmt: skip
+        indemnity, medical, expense, total_paid, recoveries, reserves, printed, premium = amounts
+        indemnity = indemnity or _ZERO
+        medical = medical or _ZERO
+        expense = expense or _ZERO
+        recoveries = recoveries or _ZERO
+        reserves = reserves or _ZERO
+        if total_paid is not None:
+            split = indemnity[0] + medical[0] + expense[0]
+            if not self.split_paid:
+                indemnity = total_paid
+            elif total_paid[0] != split and total_paid[0] != split - recoveries[0]:
+                return None
+        if reserves[0] > 0 and not rules.carries_reserves_allowed(status):
+            return None
+        gross = indemnity[0] + medical[0] + expense[0] + reserves[0]
+        expected = gross - recoveries[0]  # rules.incurred(paid=rules.paid(...), reserves=...)
+        fits: tuple[str, ...] = ()
+        if printed is not None:
+            cents = printed[0]
+            if total_paid is None:
+                key = (
+                    cents == expected,
+                    cents == gross,
+                    cents == expected - expense[0],
+                    cents == gross - expense[0],
+                )
+            else:
+                key = (
+                    cents == expected,
+                    cents == gross,
+                    cents == expected - expense[0],
+                    cents == gross - expense[0],
+                    cents == total_paid[0] + reserves[0],
+                    cents == total_paid[0] - recoveries[0] + reserves[0],
+                )
+            fits = self._conventions(key)
+            if not fits:
+                return None
+        loss_date = loss[0]
+        if reported is not None and reported[0] < loss_date:
+            return None
+        if loss_date > (valued[0] if valued else self.validator.valuation_date):
+            return None
+        key_term = term.key
+        if not key_term.start <= loss_date <= key_term.end:
+            return None
+        validator = self.validator
+        if premium is not None:
+            if term.premium is None and key_term in validator.term_premiums:
+                term.premium = int(validator.term_premiums[key_term][0].scaleb(2))
+            if term.premium is not None and term.premium != premium[0]:
+                return None
+        key = claim_key(claim_number)
+        if key in validator.seen_claims:
+            return None
+        validator.seen_claims[key] = number
+        tally = validator.convention_tally
+        for name in fits:
+            tally[name] += 1
+        if premium is not None and term.premium is None:
+            term.premium = premium[0]
+            validator.term_premiums[key_term] = (_decimal(premium[0]), number)
+        if printed is not None and printed[0] == expected:
+            incurred_text = printed[1]
+        else:
+            incurred_text = cents_text(expected)
+        texts = ["", "", "", "", ""]  # cause of loss, claimant, description, adjuster, driver
+        for slot, index, limit in self.mapped_texts:
+            if index < size:
+                raw = cells[index]
+                texts[slot] = (
+                    raw.strip()[:limit] if raw.__class__ is str else cell_text(raw)[:limit]
+                )
+        return key_term, (
+            key,
+            (reported[0] - loss_date).days if reported else None,
+            claim_number,
+            loss[1],
+            reported[1] if reported else None,
+            status,
+            texts[0],
+            texts[1],
+            texts[2],
+            indemnity[1],
+            medical[1],
+            expense[1],
+            recoveries[1],
+            reserves[1],
+            incurred_text,
+            raw_status.strip()[:40],
+            closed[1] if closed else None,
+            texts[3],
+            texts[4],
+        )
+
+
+def _decimal(cents: int) -> Decimal:
+    """The Decimal the validator holds for an amount in cents: 1234550 -> Decimal('12345.50')."""
+    return Decimal(cents).scaleb(-2)
+
+
+def _read_date(raw: object) -> tuple[dt.date, str] | None | object:
+    try:
+        found = parse_date(raw)
+    except BadValue:
+        return FAIL
+    return None if found is None else (found, found.isoformat())

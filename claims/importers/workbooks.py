@@ -1,0 +1,109 @@
+"""Opening an XLSX for reading its rows, without the work openpyxl's read-only mode wastes.
+
+- Sizing: opening a read-only worksheet looks for its stored dimension, but it stops at the
+  *end* of the sheet data, so a workbook that stores none (openpyxl's write-only mode, many
+  exports) has its whole sheet parsed once for nothing before any row is read: a third of the
+  time of reading it. `_Reader` sizes sheets stopping at the *start* of the sheet data, which
+  finds the same dimension (it precedes the data) or none.
+- Shared strings (the header read only): openpyxl parses the whole table on opening; the top
+  rows' strings come first in it as Excel and openpyxl write it (in the order of first use),
+  so `open_workbook(top_only=True)` parses it only as far as the rows read need, with
+  openpyxl's own parsing (its iterparse, through defusedxml when installed; its Text reading,
+  as `read_string_table` does).
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+from openpyxl.cell.text import Text
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
+
+_STRING_TAG = f"{{{SHEET_MAIN_NS}}}si"
+_DIMENSION_TAG = f"{{{SHEET_MAIN_NS}}}dimension"
+_DATA_TAG = f"{{{SHEET_MAIN_NS}}}sheetData"
+
+
+class _Sheet(ReadOnlyWorksheet):
+    def _get_size(self) -> None:
+        """The stored dimension, read up to the start of the sheet data (see above)."""
+        src = self._get_source()
+        try:
+            for _event, element in iterparse(src, events=("start",)):
+                if element.tag == _DIMENSION_TAG:
+                    bounds = SheetDimension.from_tree(element).boundaries
+                    self._min_column, self._min_row, self._max_column, self._max_row = bounds
+                    return
+                if element.tag == _DATA_TAG:
+                    return
+        finally:
+            src.close()
+
+
+class _Reader(ExcelReader):
+    def read_worksheets(self) -> None:
+        """ExcelReader's read-only branch with `_Sheet` (chart sheets are not worksheets)."""
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                continue
+            ws = _Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            ws.sheet_state = sheet.state
+            self.wb._sheets.append(ws)
+
+
+class LazyStrings:
+    """The shared-string table as the worksheet reader uses it (`strings[index]`)."""
+
+    def __init__(self, source: IO[bytes]):
+        self._source = source
+        self._events = iter(iterparse(source))
+        self._strings: list[str] = []
+        self._done = False
+
+    @property
+    def parsed(self) -> int:
+        """How many strings have been parsed so far."""
+        return len(self._strings)
+
+    def __getitem__(self, index: int) -> str:
+        while index >= len(self._strings) and not self._done:
+            self._parse_next()
+        return self._strings[index]  # beyond the table: IndexError, as openpyxl's list
+
+    def _parse_next(self) -> None:
+        for _event, node in self._events:
+            if node.tag == _STRING_TAG:
+                self._strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+                node.clear()
+                return
+        self.close()
+
+    def close(self) -> None:
+        self._done = True
+        self._source.close()
+
+
+def open_workbook(
+    fileobj: IO[bytes], *, top_only: bool = False
+) -> tuple[Workbook, LazyStrings | None]:
+    """load_workbook(fileobj, read_only=True, data_only=True), sheets sized without a
+    wasted parse; with `top_only`, lazy shared strings (returned: close them with the
+    workbook; None otherwise or when the workbook has none)."""
+    reader = _Reader(fileobj, read_only=True, data_only=True)
+    table: list[LazyStrings] = []
+    if top_only:
+
+        def read_strings() -> None:
+            part = reader.package.find(SHARED_STRINGS)
+            if part is not None:
+                table.append(LazyStrings(reader.archive.open(part.PartName[1:])))
+                reader.shared_strings = table[0]
+
+        reader.read_strings = read_strings  # type: ignore[method-assign]
+    reader.read()
+    return reader.wb, (table[0] if table else None)
