@@ -109,10 +109,17 @@ def loss_run_spreadsheets(*, agency: Agency, insured: Insured) -> QuerySet[Docum
     )
 
 
-def requested_carrier_ids(*, agency: Agency, insured: Insured) -> set[int]:
-    return set(
+def import_carrier_preset(
+    *, agency: Agency, insured: Insured, asked: str | None
+) -> str | int | None:
+    """The carrier an import form opens with: the one the link asks for (`?carrier=`), else
+    the insured's only requested carrier when there is exactly one, else none."""
+    if asked:
+        return asked
+    requested = set(
         scoped(LossRunRequest, agency).filter(insured=insured).values_list("carrier_id", flat=True)
     )
+    return requested.pop() if len(requested) == 1 else None
 
 
 def pdf_import_get(*, agency: Agency, pdf_import_id: int) -> PdfImport:

@@ -31,10 +31,9 @@ def pdf_import_start(request, agency, insured_id):
     insured = selectors.insured_get(agency=agency, insured_id=insured_id)
     form = forms.PdfUploadForm(request.POST or None, request.FILES or None)
     if request.method == "GET":
-        carrier_id = request.GET.get("carrier")
-        if not carrier_id:  # the insured's only requested carrier, when there is one
-            requested = selectors.requested_carrier_ids(agency=agency, insured=insured)
-            carrier_id = requested.pop() if len(requested) == 1 else None
+        carrier_id = selectors.import_carrier_preset(
+            agency=agency, insured=insured, asked=request.GET.get("carrier")
+        )
         # ?document=<id>: a loss-run PDF already in the vault (the request page links here).
         form = forms.PdfUploadForm(
             initial={"carrier": carrier_id, "document": request.GET.get("document")}
