@@ -103,6 +103,8 @@ TEMPLATES = [
         },
     }
 ]
+# Django's renderer with <input> and empty error lists written in Python (config/forms.py).
+FORM_RENDERER = "config.forms.FormRenderer"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
