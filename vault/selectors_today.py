@@ -16,7 +16,9 @@ from vault.rows import RequestRow, request_rows
 from vault.selectors import ROW_RELATED
 from vault.status import Status, status_q
 
-TODAY_LIMIT = 25
+# Rows a section shows, most overdue first; "See all N" opens the vault on that status.
+# Ten is a glance on a phone, and keeps the page's cost flat however much is due.
+TODAY_LIMIT = 10
 
 
 @dataclass

@@ -200,3 +200,20 @@ def test_only_a_due_2nd_request_offers_its_letter(owner_client, agency):
     assert f'href="{letter}">Print the 2nd-request letter</a>' in html
     assert html.count("Print the 2nd-request letter") == 1
     assert reverse("vault:second_request_letter", kwargs={"request_id": draft.pk}) not in html
+
+
+def test_a_section_shows_its_ten_most_overdue_and_links_to_all(owner_client, agency):
+    """Today is read at a glance: ten rows a section, most overdue first, and "See all N"
+    opens the vault filtered to that status."""
+    due = [
+        make(
+            agency,
+            first_request_on=dt.date(2025, 2, 20),
+            second_request_due_at=NOW - (i + 1) * dt.timedelta(hours=1),
+        )
+        for i in range(12)
+    ]
+    html = owner_client.get(reverse("vault:today")).content.decode()
+    shown = [r for r in due if f'href="{reverse("vault:request_edit", args=[r.pk])}"' in html]
+    assert shown == due[2:]  # the ten most overdue; the two least overdue wait in the vault
+    assert f'{reverse("vault:list")}?status=second_due">See all 12</a>' in html
