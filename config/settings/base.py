@@ -101,7 +101,13 @@ TEMPLATES = [
                 "accounts.context_processors.agency",
             ],
         },
-    }
+    },
+    {  # the hot row partials only (config/jinja.py); pages are Django templates
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "config.jinja.environment", "autoescape": True},
+    },
 ]
 # Django's renderer with <input> and empty error lists written in Python (config/forms.py).
 FORM_RENDERER = "config.forms.FormRenderer"
