@@ -22,7 +22,7 @@ from accounts.forms import (
     SignupForm,
 )
 
-SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SESSION_BACKEND = "accounts.backends.UserBackend"
 
 
 def landing_url() -> str:

@@ -115,7 +115,7 @@ FORM_RENDERER = "config.forms.FormRenderer"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserBackend",  # ModelBackend, the agency read with the user
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {

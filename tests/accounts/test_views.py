@@ -416,11 +416,11 @@ def test_team_page_query_count_does_not_grow(
             UserFactory(agency=agency, is_active=False)
 
     fill(2)
-    # session, user, agency, members, removed, invitations (with inviter)
-    with django_assert_num_queries(6):
+    # session, user with its agency, members, removed, invitations (with inviter)
+    with django_assert_num_queries(5):
         owner_client.get(reverse("accounts:team"))
     fill(5)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         owner_client.get(reverse("accounts:team"))
 
 
@@ -738,12 +738,12 @@ def test_settings_member_views_read_only(client, agency, member):
 def test_settings_page_query_count_does_not_grow(owner_client, agency, django_assert_num_queries):
     for n in range(2):
         AgencyClosedDayFactory(agency=agency, date=dt.date(2026, 12, 1 + n))
-    # session, user, agency, closed days
-    with django_assert_num_queries(4):
+    # session, user with its agency, closed days
+    with django_assert_num_queries(3):
         owner_client.get(reverse("accounts:settings"))
     for n in range(2, 12):
         AgencyClosedDayFactory(agency=agency, date=dt.date(2026, 12, 1 + n))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = owner_client.get(reverse("accounts:settings"))
     assert response.text.count("/remove/") == 12
 

@@ -103,8 +103,8 @@ def test_carriers_page_query_count_is_constant(owner_client, agency, django_asse
         carrier = CarrierFactory()
         for a in (agency, agency, agency, other, other):
             sent(a, carrier, 4)
-    # session, user, agency; page count + carriers; agency and platform figures
-    with django_assert_num_queries(7):
+    # session, user with its agency; page count + carriers; agency and platform figures
+    with django_assert_num_queries(6):
         owner_client.get(reverse("escalation:carrier_list"))
 
 

@@ -81,7 +81,7 @@ def test_carrier_pages_and_builder_route(owner_client, agency, django_assert_num
     for _ in range(5):
         CarrierFactory()
     CarrierFactory(agency=AgencyFactory(), legal_name="Hidden Private Carrier")
-    with django_assert_num_queries(4):  # session, user, agency, carriers
+    with django_assert_num_queries(3):  # session, user with its agency, carriers
         page = owner_client.get(reverse("vault:carrier_list"))
     assert "Hidden Private Carrier" not in page.content.decode()
     snippet = owner_client.get(reverse("vault:carrier_route"), {"carrier": carrier.pk})

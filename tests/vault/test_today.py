@@ -186,9 +186,9 @@ def test_today_query_count_does_not_grow_with_rows(
         make(agency)
         make(agency, first_request_on=dt.date(2025, 2, 20), second_request_due_at=NOW - DAY)
         ticket_on(past_second_request(agency), status=Ticket.Status.WAITING_ON_AGENCY)
-    # session, user, agency; the status counts (one query); 3 sections (drafts, 2nd due,
+    # session, user with its agency; the status counts (one query); 3 sections (drafts, 2nd due,
     # with the Help Desk) + its open tickets; past statutory; waiting tickets + their requests; team.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         owner_client.get(reverse("vault:today"))
 
 

@@ -149,9 +149,9 @@ def test_today_query_count_is_constant(owner_client, agency, django_assert_num_q
             first_request_on=dt.date(2025, 2, 20),
             second_request_due_at=NOW - dt.timedelta(days=1),
         )
-    # session, user, agency; the status counts (one query); 2 sections; past statutory
-    # (rows, count); team.
-    with django_assert_num_queries(9):
+    # session, user with its agency; the status counts (one query); 2 sections; past
+    # statutory (rows, count); team.
+    with django_assert_num_queries(8):
         owner_client.get("/")
 
 
@@ -230,11 +230,11 @@ def test_list_never_shows_another_agencys_requests(owner_client, agency):
     assert foreign.insured.legal_name not in html
 
 
-@pytest.mark.parametrize(("n", "queries"), [(5, 5), (30, 5), (55, 6), (80, 6)])
+@pytest.mark.parametrize(("n", "queries"), [(5, 4), (30, 4), (55, 5), (80, 5)])
 def test_list_query_count_is_constant(owner_client, agency, django_assert_num_queries, n, queries):
     for _ in range(n):
         make(agency, policies=["A-1", "B-2"])
-    # session, user, agency (middleware), the owner filter's members, rows; plus the capped
+    # session, user with its agency (middleware), the owner filter's members, rows; plus the capped
     # count once a next page exists.
     with django_assert_num_queries(queries):
         response = owner_client.get(reverse("vault:list"))
@@ -247,9 +247,9 @@ def test_list_query_count_with_status_and_search(
 ):
     for _ in range(n):
         make(agency, policies=["A-1"])
-    with django_assert_num_queries(6):  # members, rows + the status's count
+    with django_assert_num_queries(5):  # members, rows + the status's count
         owner_client.get(reverse("vault:list"), {"status": "draft"})
-    with django_assert_num_queries(8):  # members, 3 look-ups + rows, no count for a search
+    with django_assert_num_queries(7):  # members, 3 look-ups + rows, no count for a search
         owner_client.get(reverse("vault:list"), {"q": "Insured"})
 
 
@@ -263,8 +263,8 @@ def test_request_row_expansion(owner_client, agency, django_assert_num_queries):
     )  # fmt: skip
     url = reverse("vault:request_row", kwargs={"request_id": req.pk})
     with django_assert_num_queries(
-        7
-    ):  # session, user, agency, request, policies, documents, notices
+        6
+    ):  # session, user with its agency, request, policies, documents, notices
         response = owner_client.get(url, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith(f'<tr class="detail-row" id="detail-{req.pk}"')
