@@ -19,6 +19,7 @@ from statutes.models import StateRule
 from statutes.rules import Calendar, StatutoryDeadline, statutory_deadline
 from statutes.selectors import rule_for_state, rules_for_states
 from vault.models import Insured, LossRunRequest
+from vault.rows import with_row_fields
 from vault.scheduling import business_calendar, closed_days_of
 
 DERIVED_FIELDS = ["statutory_due_on", "turnaround_business_days"]
@@ -138,9 +139,5 @@ def past_statutory(
     qs = LossRunRequest.objects.filter(agency=agency).filter(statutory_past_q(today))
     if owner is not None:
         qs = qs.filter(owner=owner)
-    rows = list(
-        qs.select_related("insured", "carrier", "owner", "created_by").order_by(
-            "statutory_due_on", "id"
-        )[:limit]
-    )
+    rows = list(with_row_fields(qs).order_by("statutory_due_on", "id")[:limit])
     return rows, (len(rows) if len(rows) < limit else qs.count())

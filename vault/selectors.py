@@ -16,7 +16,7 @@ from accounts.tenancy import get_for_agency, scoped
 from vault.derived import statutory_past_q
 from vault.keyset import Cursor, keyset_window
 from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
-from vault.rows import RequestRow, request_row, request_rows
+from vault.rows import ROW_RELATED, RequestRow, request_row, request_rows, with_row_fields
 from vault.status import Status, status_q
 
 __all__ = [
@@ -28,7 +28,6 @@ __all__ = [
 PAGE_SIZE = 50
 COUNT_CAP = 10_000  # unfiltered: an index-only count of the agency's rows, stopped here
 TYPEAHEAD_LIMIT = 10
-ROW_RELATED = ("insured", "carrier", "owner", "created_by")  # what a RequestRow reads
 
 
 # Single objects -----------------------------------------------------------------------
@@ -192,7 +191,7 @@ def request_list(
     owner: User | None = None,
 ) -> QuerySet[LossRunRequest]:
     """The agency's requests, newest first, narrowed by a search text, a status and an owner."""
-    qs = scoped(LossRunRequest, agency).select_related(*ROW_RELATED)
+    qs = with_row_fields(scoped(LossRunRequest, agency))
     if owner is not None:
         qs = qs.filter(owner=owner)
     q = q.strip()

@@ -12,8 +12,7 @@ from accounts.models import Agency, Invitation, User
 from accounts.tenancy import scoped
 from vault.helpdesk_port import OpenTicket, tickets_waiting_on_agency
 from vault.models import LossRunRequest
-from vault.rows import RequestRow, request_rows
-from vault.selectors import ROW_RELATED
+from vault.rows import RequestRow, request_rows, with_row_fields
 from vault.status import Status, status_q
 
 # Rows a section shows, most overdue first; "See all N" opens the vault on that status.
@@ -58,7 +57,7 @@ def today_sections(
 ) -> list[TodaySection]:
     """What needs action today: each actionable status, most overdue first (one query per
     section with requests, one more for the open tickets of the Help Desk section)."""
-    base = scoped(LossRunRequest, agency).select_related(*ROW_RELATED)
+    base = with_row_fields(scoped(LossRunRequest, agency))
     if owner is not None:
         base = base.filter(owner=owner)
     sections = []
@@ -93,7 +92,7 @@ def helpdesk_questions(
     tickets, total = tickets_waiting_on_agency(agency=agency, limit=limit)
     if not tickets:
         return [], 0
-    requests = scoped(LossRunRequest, agency).select_related(*ROW_RELATED)
+    requests = with_row_fields(scoped(LossRunRequest, agency))
     if owner is not None:
         requests = requests.filter(owner=owner)
     by_id = {r.pk: r for r in requests.filter(pk__in=[t.request_id for t in tickets])}
