@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Agency, User
@@ -17,6 +16,7 @@ from vault.derived import statutory_past_q
 from vault.keyset import Cursor, keyset_window
 from vault.models import Carrier, Document, Insured, LossRunRequest, Policy
 from vault.rows import ROW_RELATED, RequestRow, request_row, request_rows, with_row_fields
+from vault.selectors_counts import status_count
 from vault.status import Status, status_q
 
 __all__ = [
@@ -329,35 +329,3 @@ def request_export_rows(
             chunk = []
     if chunk:
         yield from flush(chunk)
-
-
-def _in_status(*, agency: Agency, now: dt.datetime, status: str, owner: User | None) -> QuerySet:
-    qs = scoped(LossRunRequest, agency).order_by().filter(status_q(status, now))
-    return qs if owner is None else qs.filter(owner=owner)
-
-
-def status_count(
-    *, agency: Agency, now: dt.datetime, status: str, owner: User | None = None
-) -> int:
-    """How many of the agency's requests are in one status (reads only its partial index)."""
-    return _in_status(agency=agency, now=now, status=status, owner=owner).count()
-
-
-def status_counts(*, agency: Agency, now: dt.datetime, owner: User | None = None) -> dict[str, int]:
-    """How many of the agency's requests are in each status, in one query: a count per status,
-    each a subquery on its own partial index (status_count's plan), cheaper than one pass
-    over every row of a large agency and than a round trip per status."""
-    counts = {
-        f"n_{s}": Coalesce(
-            Subquery(
-                _in_status(agency=agency, now=now, status=s, owner=owner)
-                .values("agency")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            0,
-        )
-        for s in Status.LABELS
-    }
-    found = Agency.objects.filter(pk=agency.pk).annotate(**counts).values_list(*counts).get()
-    return dict(zip(Status.LABELS, found, strict=True))

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from accounts import selectors as account_selectors
 from accounts.decorators import agency_view
 from accounts.models import User
-from vault import derived, selectors, selectors_today
+from vault import derived, selectors, selectors_counts, selectors_today
 from vault.csv_export import request_csv_rows, stream_csv
 from vault.forms import VaultFilterForm
 from vault.rules import agency_today
@@ -28,7 +28,7 @@ def today(request, agency):
     now = timezone.now()
     mine = request.GET.get("mine") == "1"
     owner = request.user if mine else None
-    counts = selectors.status_counts(agency=agency, now=now, owner=owner)
+    counts = selectors_counts.status_counts(agency=agency, now=now, owner=owner)
     sections = selectors_today.today_sections(agency=agency, now=now, counts=counts, owner=owner)
     statutory, statutory_total = derived.past_statutory(
         agency=agency, today=agency_today(agency, now), limit=TODAY_LIMIT, owner=owner

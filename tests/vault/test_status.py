@@ -83,18 +83,29 @@ def test_a_renamed_target_page_fails_loudly():
 
 
 @pytest.mark.django_db
-def test_status_count_and_counts_agree_with_the_filters(agency):
-    from tests.factories import AgencyFactory
-    from vault.selectors import status_count, status_counts
+@pytest.mark.parametrize(
+    "shift", [-2 * HOUR, dt.timedelta(0), 2 * HOUR], ids=["before", "at", "after"]
+)
+def test_status_count_and_counts_agree_with_the_filters(agency, shift):
+    """status_counts runs its SQL built once with stand-in values: the same counts as each
+    status's filter, for the whole agency and for one owner, whatever the clock says."""
+    from tests.factories import AgencyFactory, UserFactory
+    from vault.selectors_counts import status_count, status_counts
 
-    for _expected, fields in CASES:
-        req = LossRunRequestFactory(agency=agency)
+    owner = UserFactory(agency=agency)
+    for i, (_expected, fields) in enumerate(CASES):
+        req = LossRunRequestFactory(agency=agency, owner=owner if i % 2 else None)
         LossRunRequest.objects.filter(pk=req.pk).update(**fields)
     LossRunRequestFactory(agency=AgencyFactory())  # another agency's never counts
-    counts = status_counts(agency=agency, now=NOW)
+    now = NOW + shift
+    counts = status_counts(agency=agency, now=now)
+    mine = status_counts(agency=agency, now=now, owner=owner)
+    assert sum(counts.values()) == len(CASES) and 0 < sum(mine.values()) < len(CASES)
     for status in Status.LABELS:
-        expected = LossRunRequest.objects.filter(status_q(status, NOW), agency=agency).count()
-        assert status_count(agency=agency, now=NOW, status=status) == expected == counts[status]
+        in_status = LossRunRequest.objects.filter(status_q(status, now), agency=agency)
+        expected = in_status.count()
+        assert status_count(agency=agency, now=now, status=status) == expected == counts[status]
+        assert mine[status] == in_status.filter(owner=owner).count()
 
 
 def test_a_request_without_its_1st_request_is_due_by_the_day5_reminder_and_stays_overdue():
