@@ -50,3 +50,18 @@ def test_the_chosen_value_is_selected():
 def test_request_forms_use_it_for_the_state_lists(agency):
     assert isinstance(RequestForm(agency=agency).fields["governing_state"].widget, QuickSelect)
     assert isinstance(InsuredInlineForm(prefix="ni").fields["state"].widget, QuickSelect)
+
+
+@pytest.mark.parametrize(
+    ("choices", "value"),
+    [
+        ([(None, "none"), (1, "one"), (2, "two")], 2),  # None is "", numbers match as text
+        ([(1, "one"), (2, "two")], "1"),
+        ([("a", "first a"), ("a", "second a")], "a"),  # only the first match is selected
+        ([("", "—"), ("g", [("1", "x"), ("2", 'y "2"')]), ("3", "z")], "2"),
+        ([("x", "x")], None),
+    ],
+)
+def test_same_markup_as_django_select_for_odd_choices(choices, value):
+    expected = forms.Select(choices=choices).render("f", value, {"id": "id_f"})
+    assertHTMLEqual(QuickSelect(choices=choices).render("f", value, {"id": "id_f"}), expected)
