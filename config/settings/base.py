@@ -357,8 +357,11 @@ LOGGING = {
         },
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(agency_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s %(agency_id)s",
+            # ISO 8601 in UTC ("2026-12-01T20:33:07.123456+00:00"): the process's local
+            # clock is Django's TIME_ZONE, and a time without its offset is ambiguous.
+            "timestamp": "time",
+            "rename_fields": {"levelname": "level", "name": "logger"},
         },
     },
     "handlers": {

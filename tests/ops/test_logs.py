@@ -1,5 +1,6 @@
 """Structured logs: JSON lines with the request id and agency id, and no search text."""
 
+import datetime as dt
 import io
 import json
 import logging
@@ -21,7 +22,7 @@ def json_lines():
     handler = logging.StreamHandler(stream)
     spec = LOGGING["formatters"]["json"]
     assert spec["()"] == "pythonjsonlogger.json.JsonFormatter"
-    handler.setFormatter(JsonFormatter(spec["fmt"], rename_fields=spec["rename_fields"]))
+    handler.setFormatter(JsonFormatter(**{k: v for k, v in spec.items() if k != "()"}))
     handler.addFilter(ContextFilter())
     root = logging.getLogger()
     root.addHandler(handler)
@@ -39,7 +40,10 @@ def test_every_line_has_request_and_agency_id_and_no_query_string(owner_client, 
     assert line["request_id"] == response["X-Request-ID"]
     assert line["agency_id"] == owner.agency_id
     assert (line["path"], line["view"], line["status"]) == ("/vault/", "vault:list", 200)
-    assert line["level"] == "INFO" and "time" in line and "duration_ms" in line
+    assert line["level"] == "INFO" and "duration_ms" in line
+    logged_at = dt.datetime.fromisoformat(line["time"])  # ISO 8601 with its offset: UTC
+    assert logged_at.utcoffset() == dt.timedelta(0)
+    assert abs(logged_at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
     assert "Jane" not in json.dumps(lines)
     assert lines[-1]["request_id"] == "-" and lines[-1]["agency_id"] is None
 
