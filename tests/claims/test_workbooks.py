@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.reader.strings import read_string_table
 
 from claims.importers.readers import SheetFile
-from claims.importers.workbooks import LazyStrings, open_workbook
+from claims.importers.workbooks import CompactStrings, LazyStrings, open_workbook
 from tests.claims.files import excel_like
 
 
@@ -69,6 +69,35 @@ def test_lazy_strings_are_openpyxls_table_parsed_only_as_far_as_asked():
     assert [strings[i] for i in range(len(table))] == table
     with pytest.raises(IndexError):
         strings[len(table)]
+
+
+def test_compact_strings_are_openpyxls_table():
+    """Rich-text runs, accents, emoji, Excel's _x005F_ escape, empty and repeated texts, past
+    the point where the parsed elements are detached."""
+    texts = [f"<si><t>Claimant {n}</t></si>" for n in range(3000)]
+    texts[5] = (
+        "<si><r><t>Bold</t></r><r><rPr><b/></rPr><t xml:space='preserve'> and not</t></r></si>"
+    )
+    texts[6] = "<si><t>Zoë Müller 🚗 _x005F_x000D_</t></si>"
+    texts[7] = "<si><t/></si>"
+    texts[2999] = texts[6]
+    xml = (f'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           f'{"".join(texts)}</sst>').encode()  # fmt: skip
+    table = read_string_table(io.BytesIO(xml))
+    strings = CompactStrings(io.BytesIO(xml))
+    assert len(strings) == len(table) == 3000
+    assert [strings[i] for i in range(len(table))] == list(table)
+    assert (strings[5], strings[6], strings[7]) == ("Bold and not", "Zoë Müller 🚗 _x000D_", "")
+    assert strings[-1] == table[-1]
+    for beyond in (3000, -3001):
+        with pytest.raises(IndexError):
+            strings[beyond]
+
+
+def test_the_import_reads_an_excel_workbook_through_the_compact_table():
+    book, strings = open_workbook(io.BytesIO(excel_like(EXCEL_ROWS)))
+    assert strings is None and isinstance(book.worksheets[0]._shared_strings, CompactStrings)
+    assert rows_of(book)[-1] == ["CLM-0999", "Open", "Claimant 999"]
 
 
 def test_the_header_read_parses_only_the_top_rows_strings(monkeypatch):
