@@ -114,7 +114,7 @@ class CompactStrings:
                         del root[:]  # the strings read (openpyxl keeps them all attached)
         finally:
             source.close()
-        self._data = bytes(data)
+        self._data = data  # not bytes(data): a copy would double the peak
         self._ends = ends
 
     def __len__(self) -> int:
