@@ -23,6 +23,7 @@ import sqlite3
 from collections.abc import Iterable
 from contextlib import ExitStack
 from itertools import chain
+from typing import Any
 
 from django.db import connection
 
@@ -59,7 +60,7 @@ class ClaimStream:
         self.count = 0
         self._copying = connection.vendor == "postgresql"
         self._stack = ExitStack()
-        self._copy = None
+        self._copy: Any = None
         self._batch: list[tuple] = []
 
     def add(self, row: tuple) -> None:
@@ -72,7 +73,7 @@ class ClaimStream:
         if len(self._batch) >= BATCH_SIZE:
             self._insert()
 
-    def _copy_open(self):
+    def _copy_open(self) -> Any:  # psycopg's Copy (imported only on PostgreSQL)
         table, columns = _names()
         cursor = self._stack.enter_context(connection.cursor())
         # Identifiers are the model's own, quoted; values travel in the COPY stream.
@@ -117,7 +118,7 @@ class ClaimStream:
         self._stack.__exit__(type(error), error, error.__traceback__)
 
 
-def _rows_per_statement(raw_connection) -> int:
+def _rows_per_statement(raw_connection: object) -> int:
     """Rows per INSERT: ROWS_PER_STATEMENT, fewer when SQLite's variable limit is lower
     (999 before SQLite 3.32); one row per statement on other databases."""
     if not isinstance(raw_connection, sqlite3.Connection):
