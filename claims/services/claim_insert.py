@@ -9,7 +9,8 @@ Decimal -> str and date -> ISO text; PostgreSQL's COPY reads text).
 
 - PostgreSQL: rows go into one COPY stream while they are read, so the server stores them
   while the file is still being checked; the stream is ended only when another statement
-  must run on the connection (a new term's row) and at the end. Batches of COPY (one per
+  must run on the connection (a new term's row, or any query a progress callback makes:
+  a Django execute wrapper ends the COPY first) and at the end. Batches of COPY (one per
   2,000 rows) made the import wait for the server at every batch's end.
 - SQLite: rows are buffered and inserted ROWS_PER_STATEMENT at a time, as many as the
   library's variable limit allows (measured, 100,000 rows: 2.0 s one row per statement,
@@ -75,12 +76,19 @@ class ClaimStream:
 
     def _copy_open(self) -> Any:  # psycopg's Copy (imported only on PostgreSQL)
         table, columns = _names()
+        # Any other statement on this connection (a new term, whatever a progress callback
+        # runs) ends the COPY first: psycopg would wait for the COPY forever.
+        self._stack.enter_context(connection.execute_wrapper(self._before_statement))
         cursor = self._stack.enter_context(connection.cursor())
         # Identifiers are the model's own, quoted; values travel in the COPY stream.
         self._copy = self._stack.enter_context(
             cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN")
         )
         return self._copy
+
+    def _before_statement(self, execute: Any, sql: str, params: Any, many: bool, context: dict) -> Any:  # fmt: skip
+        self.pause()
+        return execute(sql, params, many, context)
 
     def _insert(self) -> None:
         rows, self._batch = self._batch, []

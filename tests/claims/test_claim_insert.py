@@ -8,6 +8,7 @@ import sqlite3
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from claims import services
 from claims.models import Claim, LossRunReport, ReportTerm
@@ -83,3 +84,16 @@ def test_statements_fit_the_sqlite_variable_limit():
     connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 250_000)
     assert claim_insert._rows_per_statement(connection) == claim_insert.ROWS_PER_STATEMENT
     assert claim_insert._rows_per_statement(object()) == 1
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_a_progress_callback_may_query_the_database_while_rows_stream(target, monkeypatch):
+    """A query on the import's connection ends the COPY first (psycopg would wait forever)."""
+    counted: list[int] = []
+    monkeypatch.setattr("claims.importers.PROGRESS_EVERY", 5)
+    outcome = run(target, csv_bytes([HEAD, *rows(17)]),
+                  progress=lambda row_number: counted.append(Claim.objects.count()))  # fmt: skip
+    assert outcome.imported == 17 and Claim.objects.count() == 17
+    # PostgreSQL: the COPY ended, every row streamed so far is stored; SQLite: up to its buffer.
+    expected = [5, 10, 15] if connection.vendor == "postgresql" else [0, 6, 12]
+    assert counted == expected
