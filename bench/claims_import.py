@@ -79,6 +79,69 @@ def write_xlsx(path: Path, n: int) -> None:
     book.save(path)
 
 
+_XML = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def _column(index: int) -> str:
+    name, index = "", index + 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def write_xlsx_shared(path: Path, n: int) -> None:
+    """The same rows as Excel saves them: every text in the shared-string table (here each
+    claimant is different too, so the table grows with the rows), amounts as numbers, dates
+    as text. Streamed into the zip (openpyxl writes inline strings, never this table)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    table: dict[str, int] = {}
+
+    def row_xml(number: int, cells: list) -> bytes:
+        out = [f'<row r="{number}">']
+        for index, value in enumerate(cells):
+            ref = f"{_column(index)}{number}"
+            if isinstance(value, int | float):
+                out.append(f'<c r="{ref}"><v>{value!r}</v></c>')
+                continue
+            text = value.strftime("%m/%d/%Y") if isinstance(value, dt.date) else value
+            out.append(f'<c r="{ref}" t="s"><v>{table.setdefault(text, len(table))}</v></c>')
+        out.append("</row>")
+        return "".join(out).encode()
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(f'<?xml version="1.0"?><worksheet {_XML}><sheetData>'.encode())
+            sheet.write(row_xml(1, HEAD))
+            for number, cells in enumerate(rows(n), start=2):
+                cells[7] = f"Claimant {number}"
+                sheet.write(row_xml(number, cells))
+            sheet.write(b"</sheetData></worksheet>")
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as strings:
+            strings.write(f'<?xml version="1.0"?><sst {_XML} uniqueCount="{len(table)}">'.encode())
+            for text in table:
+                strings.write(f"<si><t>{escape(text)}</t></si>".encode())
+            strings.write(b"</sst>")
+        package = "http://schemas.openxmlformats.org/package/2006"
+        archive.writestr("[Content_Types].xml", f'<?xml version="1.0"?><Types xmlns="{package}/content-types">'
+            f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_CT}.worksheet+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_CT}.sharedStrings+xml"/></Types>')  # fmt: skip
+        archive.writestr("_rels/.rels", f'<?xml version="1.0"?><Relationships xmlns="{package}/relationships">'
+            f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')  # fmt: skip
+        archive.writestr("xl/workbook.xml", f'<?xml version="1.0"?><workbook {_XML} xmlns:r="{_REL}">'
+            '<sheets><sheet name="Loss Run" sheetId="1" r:id="rId1"/></sheets></workbook>')  # fmt: skip
+        archive.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0"?><Relationships xmlns="{package}/relationships">'
+            f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>')  # fmt: skip
+
+
 def child(path: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     sys.path.insert(0, str(ROOT))

@@ -18,7 +18,7 @@ from claims.importers import ReadResult, TermDefaults, read_claims
 from claims.importers.readers import SheetFile
 from claims.importers.records import ParsedClaim, TermKey, claim_row
 from claims.models import LossRunReport, ReportTerm
-from claims.services.claim_insert import BATCH_SIZE, claims_insert
+from claims.services.claim_insert import ClaimStream
 from claims.services.mappings import header_mapping_for
 from claims.services.movement import movement_refresh
 from claims.services.ownership import check_tenant
@@ -43,14 +43,18 @@ class ImportOutcome:
 
 class _ReportWriter:
     """Stores one report's terms and claims as they come: a term when its first claim
-    arrives, claims in batches of BATCH_SIZE. Call inside the report's transaction."""
+    arrives, claims through a ClaimStream. Call inside the report's transaction, and end
+    with `finish`, or with `abandon` on the exception that ends the import."""
 
     def __init__(self, report: LossRunReport):
         self.report = report
         self.term_ids: dict[TermKey, int] = {}
         self.heads: dict[TermKey, tuple] = {}  # a term's claims' first columns (the ids)
-        self.batch: list[tuple] = []
-        self.count = 0
+        self.stream = ClaimStream()
+
+    @property
+    def count(self) -> int:
+        return self.stream.count
 
     def add(self, claim: ParsedClaim) -> None:
         self.add_row(claim.term, claim_row(claim))
@@ -60,9 +64,7 @@ class _ReportWriter:
         head = self.heads.get(term)
         if head is None:
             head = self._head(term)
-        self.batch.append(head + values)
-        if len(self.batch) >= BATCH_SIZE:
-            self.flush()
+        self.stream.add(head + values)
 
     def _head(self, term: TermKey) -> tuple:
         report = self.report
@@ -71,12 +73,12 @@ class _ReportWriter:
         self.heads[term] = head
         return head
 
-    def flush(self) -> None:
-        if self.batch:
-            self.count += claims_insert(self.batch)
-            self.batch = []
+    def abandon(self, error: BaseException) -> None:
+        """No more rows: the stream is failed (the transaction rolls back)."""
+        self.stream.close(error)
 
     def _term(self, key: TermKey, premium: Decimal | None) -> int:
+        self.stream.pause()  # a COPY in progress holds the connection
         report = self.report
         term = ReportTerm.objects.create(
             agency_id=report.agency_id,
@@ -92,8 +94,8 @@ class _ReportWriter:
         return term.pk
 
     def finish(self, terms: dict[TermKey, Decimal | None]) -> None:
-        """The last batch, every term's premium, and the terms that have no claims."""
-        self.flush()
+        """The last rows, every term's premium, and the terms that have no claims."""
+        self.stream.close()
         for key, premium in terms.items():
             if key not in self.term_ids:
                 self._term(key, premium)
@@ -156,11 +158,15 @@ def report_store(
         document=document,
     )
     writer = _ReportWriter(report)
-    for claim in claims:
-        writer.add(claim)
-    _report_finish(
-        report=report, writer=writer, terms=terms, incurred_convention=incurred_convention
-    )
+    try:
+        for claim in claims:
+            writer.add(claim)
+        _report_finish(
+            report=report, writer=writer, terms=terms, incurred_convention=incurred_convention
+        )
+    except BaseException as exc:
+        writer.abandon(exc)
+        raise
     return report
 
 
@@ -214,29 +220,33 @@ def loss_run_import(
         if drop_bad_rows or not result.bad_rows:  # after a bad row nothing will be kept
             writer.add_row(term, values)
 
-    read_claims(
-        fileobj,
-        fields=fields,
-        header_row=header_row or 1,
-        valuation_date=valuation_date,
-        defaults=defaults,
-        sink=sink,
-        progress=progress,
-        preview_limit=preview_limit,
-        result=result,
-    )
-    if result.bad_rows and not drop_bad_rows:
-        raise ImportRejected(result)
-    if not result.terms:
-        raise ValidationError(
-            "The file has no claim rows and no policy term was given: enter the term it covers."
+    try:
+        read_claims(
+            fileobj,
+            fields=fields,
+            header_row=header_row or 1,
+            valuation_date=valuation_date,
+            defaults=defaults,
+            sink=sink,
+            progress=progress,
+            preview_limit=preview_limit,
+            result=result,
         )
-    _report_finish(
-        report=report,
-        writer=writer,
-        terms=result.terms,
-        incurred_convention=result.incurred_convention,
-    )
+        if result.bad_rows and not drop_bad_rows:
+            raise ImportRejected(result)
+        if not result.terms:
+            raise ValidationError(
+                "The file has no claim rows and no policy term was given: enter the term it covers."
+            )
+        _report_finish(
+            report=report,
+            writer=writer,
+            terms=result.terms,
+            incurred_convention=result.incurred_convention,
+        )
+    except BaseException as exc:
+        writer.abandon(exc)  # no COPY may outlive the import: its transaction rolls back
+        raise
     return ImportOutcome(
         report=report, imported=writer.count, dropped=result.bad_rows, result=result
     )

@@ -9,7 +9,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.reader.strings import read_string_table
 
 from claims.importers.readers import SheetFile
-from claims.importers.workbooks import LazyStrings, open_workbook
+from claims.importers.workbooks import CompactStrings, LazyStrings, open_workbook
+from tests.claims.files import excel_like
 
 
 def rows_of(book):
@@ -26,49 +27,6 @@ def loss_run(*, write_only: bool, rows: int = 300) -> bytes:
                       None if n % 3 else f"note {n}"])  # fmt: skip
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
-
-
-NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def excel_like(rows: list[list[str]]) -> bytes:
-    """A workbook as Excel writes it: every text in the shared-string table, in order of first
-    use (openpyxl itself writes inline strings)."""
-    table: dict[str, int] = {}
-    xml_rows = []
-    for r, cells in enumerate(rows, start=1):
-        xml_cells = "".join(
-            f'<c r="{chr(65 + c)}{r}" t="s"><v>{table.setdefault(text, len(table))}</v></c>'
-            for c, text in enumerate(cells)
-        )
-        xml_rows.append(f'<row r="{r}">{xml_cells}</row>')
-    parts = {
-        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-        "</Types>",
-        "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml": f'<?xml version="1.0"?><workbook {NS} xmlns:r="{REL}"><sheets>'
-        '<sheet name="Loss Run" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-        f'<Relationship Id="rId2" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
-        "xl/worksheets/sheet1.xml": f'<?xml version="1.0"?><worksheet {NS}><dimension ref="A1:C{len(rows)}"/>'
-        f"<sheetData>{''.join(xml_rows)}</sheetData></worksheet>",
-        "xl/sharedStrings.xml": f'<?xml version="1.0"?><sst {NS} count="{len(table)}" uniqueCount="{len(table)}">'
-        + "".join(f"<si><t>{text}</t></si>" for text in table)
-        + "</sst>",
-    }
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts.items():
-            archive.writestr(name, text)
     return out.getvalue()
 
 
@@ -111,6 +69,35 @@ def test_lazy_strings_are_openpyxls_table_parsed_only_as_far_as_asked():
     assert [strings[i] for i in range(len(table))] == table
     with pytest.raises(IndexError):
         strings[len(table)]
+
+
+def test_compact_strings_are_openpyxls_table():
+    """Rich-text runs, accents, emoji, Excel's _x005F_ escape, empty and repeated texts, past
+    the point where the parsed elements are detached."""
+    texts = [f"<si><t>Claimant {n}</t></si>" for n in range(3000)]
+    texts[5] = (
+        "<si><r><t>Bold</t></r><r><rPr><b/></rPr><t xml:space='preserve'> and not</t></r></si>"
+    )
+    texts[6] = "<si><t>Zoë Müller 🚗 _x005F_x000D_</t></si>"
+    texts[7] = "<si><t/></si>"
+    texts[2999] = texts[6]
+    xml = (f'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           f'{"".join(texts)}</sst>').encode()  # fmt: skip
+    table = read_string_table(io.BytesIO(xml))
+    strings = CompactStrings(io.BytesIO(xml))
+    assert len(strings) == len(table) == 3000
+    assert [strings[i] for i in range(len(table))] == list(table)
+    assert (strings[5], strings[6], strings[7]) == ("Bold and not", "Zoë Müller 🚗 _x000D_", "")
+    assert strings[-1] == table[-1]
+    for beyond in (3000, -3001):
+        with pytest.raises(IndexError):
+            strings[beyond]
+
+
+def test_the_import_reads_an_excel_workbook_through_the_compact_table():
+    book, strings = open_workbook(io.BytesIO(excel_like(EXCEL_ROWS)))
+    assert strings is None and isinstance(book.worksheets[0]._shared_strings, CompactStrings)
+    assert rows_of(book)[-1] == ["CLM-0999", "Open", "Claimant 999"]
 
 
 def test_the_header_read_parses_only_the_top_rows_strings(monkeypatch):
