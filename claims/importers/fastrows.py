@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from claims import rules
 from claims.headers import ADDITIVE_FIELDS
-from claims.importers.records import STATUS_BY_WORD, TermKey, claim_key
+from claims.importers.records import MONEY_FIELDS, TEXT_LIMITS, TermKey, claim_key, parse_status
 from claims.importers.rows import RowValidator
 from claims.importers.values import BadValue, cell_text, parse_date, parse_money
 
@@ -35,7 +35,6 @@ _MONEY_TEXT = re.compile(
 )
 # repr() of a float spreadsheet cell that is already dollars and cents.
 _MONEY_FLOAT = re.compile(r"(0|[1-9][0-9]{0,11})\.([0-9]{1,2})")
-_NOT_WORD = re.compile(r"[^a-z0-9]")
 _MAX_WHOLE = 999_999_999_999
 _CACHE_LIMIT = 100_000
 FAIL = object()  # a value the fast path does not take: the row goes to the validator
@@ -98,16 +97,7 @@ def _general(raw: object) -> tuple[int, str] | None | object:
     return int(amount.scaleb(2)), str(amount)
 
 
-_AMOUNTS = (
-    "paid_indemnity",
-    "paid_medical",
-    "paid_expense",
-    "paid_total",
-    "recoveries",
-    "reserves",
-    "total_incurred",
-    "premium",
-)
+_AMOUNTS = (*MONEY_FIELDS, "total_incurred", "premium")
 _CONVENTIONS = tuple(rules.INCURRED_CONVENTIONS)
 
 
@@ -138,14 +128,8 @@ class FastRows:
             first(f) for f in ("date_of_loss", "date_reported", "date_closed", "valuation_date")
         )
         self.texts = tuple(
-            (first(f), limit)
-            for f, limit in (
-                ("cause_of_loss", 120),
-                ("claimant", 150),
-                ("description", 2000),
-                ("adjuster", 120),
-                ("driver", 120),
-            )
+            (first(f), TEXT_LIMITS[f])
+            for f in ("cause_of_loss", "claimant", "description", "adjuster", "driver")
         )
         self.term_indexes = tuple(columns[f][0] for f in validator._term_fields)
         # The columns of each amount in _AMOUNTS order; a non-additive one reads its first only.
@@ -231,14 +215,15 @@ class FastRows:
         size = len(cells)
         index = self.claim_number
         raw = cells[index] if 0 <= index < size else None
-        claim_number = raw.strip()[:60] if raw.__class__ is str else cell_text(raw)[:60]
+        limit = TEXT_LIMITS["claim_number"]
+        claim_number = raw.strip()[:limit] if raw.__class__ is str else cell_text(raw)[:limit]
         index = self.status
         raw_status = cells[index] if 0 <= index < size else None
         if not claim_number or raw_status.__class__ is not str:
             return None
         status = self._status_cache.get(raw_status, MISS)
         if status is MISS:
-            status = STATUS_BY_WORD.get(_NOT_WORD.sub("", raw_status.lower()))  # type: ignore[union-attr]
+            status = parse_status(raw_status)
             if len(self._status_cache) < 1000:
                 self._status_cache[raw_status] = status  # type: ignore[index]
         if status is None:
@@ -364,7 +349,7 @@ class FastRows:
             recoveries[1],
             reserves[1],
             incurred_text,
-            raw_status.strip()[:40],
+            raw_status.strip()[: TEXT_LIMITS["status"]],
             closed[1] if closed else None,
             texts[3],
             texts[4],

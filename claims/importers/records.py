@@ -20,6 +20,17 @@ from claims.importers.values import (
 from claims.models import Claim, ReportTerm
 
 ZERO = Decimal("0.00")
+# How much of each text cell a claim keeps (the columns' sizes; a description is capped).
+TEXT_LIMITS = {
+    "policy_number": 60,
+    "claim_number": 60,
+    "status": 40,  # the status as printed
+    "cause_of_loss": 120,
+    "claimant": 150,
+    "description": 2000,
+    "adjuster": 120,
+    "driver": 120,
+}
 MONEY_FIELDS = (
     "paid_indemnity",
     "paid_medical",

@@ -29,6 +29,7 @@ from claims.headers import ADDITIVE_FIELDS, FIELDS
 from claims.importers.records import (
     LABELS,
     MONEY_FIELDS,
+    TEXT_LIMITS,
     ZERO,
     ParsedClaim,
     TermDefaults,
@@ -100,7 +101,9 @@ class RowValidator:
         index = indexes[0]
         return cells[index] if index < len(cells) else None
 
-    def _text(self, cells: list, field: str, limit: int) -> str:
+    def _text(self, cells: list, field: str) -> str:
+        """The cell's text, trimmed and cut to what a claim keeps of it (TEXT_LIMITS)."""
+        limit = TEXT_LIMITS[field]
         raw = self._cell(cells, field)
         if raw.__class__ is str:
             return raw.strip()[:limit]
@@ -169,7 +172,7 @@ class RowValidator:
         prefix = f"row {number}: "
         problems: list[str] = []
 
-        claim_number = self._text(cells, "claim_number", 60)
+        claim_number = self._text(cells, "claim_number")
         if not claim_number:
             problems.append(f"{prefix}claim number is missing")
         raw_status = self._cell(cells, "status")
@@ -279,19 +282,19 @@ class RowValidator:
                 date_of_loss=date_of_loss,
                 date_reported=date_reported,
                 status=status,
-                cause_of_loss=self._text(cells, "cause_of_loss", 120),
-                claimant=self._text(cells, "claimant", 150),
-                description=self._text(cells, "description", 2000),
+                cause_of_loss=self._text(cells, "cause_of_loss"),
+                claimant=self._text(cells, "claimant"),
+                description=self._text(cells, "description"),
                 paid_indemnity=indemnity,
                 paid_medical=medical,
                 paid_expense=expense,
                 recoveries=recoveries,
                 reserves=reserves,
                 total_incurred=incurred,
-                status_as_printed=self._text(cells, "status", 40),
+                status_as_printed=self._text(cells, "status"),
                 date_closed=date_closed,
-                adjuster=self._text(cells, "adjuster", 120),
-                driver=self._text(cells, "driver", 120),
+                adjuster=self._text(cells, "adjuster"),
+                driver=self._text(cells, "driver"),
             ),
             [],
         )
@@ -334,6 +337,6 @@ class RowValidator:
                 f"{prefix}policy period {start.isoformat()} to {end.isoformat()} ends before it starts"
             )
             return None
-        policy_number = self._text(cells, "policy_number", 60) or defaults.policy_number
+        policy_number = self._text(cells, "policy_number") or defaults.policy_number
         line = parse_line(self._cell(cells, "line"), defaults.line)
         return TermKey(policy_number=policy_number, start=start, end=end, line=line)
