@@ -43,8 +43,9 @@ class ImportOutcome:
 
 class _ReportWriter:
     """Stores one report's terms and claims as they come: a term when its first claim
-    arrives, claims through a ClaimStream. Call inside the report's transaction, and end
-    with `finish`, or with `abandon` on the exception that ends the import."""
+    arrives, claims through a ClaimStream. Use as a context manager inside the report's
+    transaction and end with `finish`: the exception that ends an import fails the stream,
+    so no COPY outlives it and the transaction rolls back."""
 
     def __init__(self, report: LossRunReport):
         self.report = report
@@ -73,9 +74,12 @@ class _ReportWriter:
         self.heads[term] = head
         return head
 
-    def abandon(self, error: BaseException) -> None:
-        """No more rows: the stream is failed (the transaction rolls back)."""
-        self.stream.close(error)
+    def __enter__(self) -> _ReportWriter:
+        return self
+
+    def __exit__(self, kind: type | None, error: BaseException | None, traceback: object) -> None:
+        if error is not None:
+            self.stream.close(error)
 
     def _term(self, key: TermKey, premium: Decimal | None) -> int:
         self.stream.pause()  # a COPY in progress holds the connection
@@ -157,16 +161,12 @@ def report_store(
         valuation_date=valuation_date,
         document=document,
     )
-    writer = _ReportWriter(report)
-    try:
+    with _ReportWriter(report) as writer:
         for claim in claims:
             writer.add(claim)
         _report_finish(
             report=report, writer=writer, terms=terms, incurred_convention=incurred_convention
         )
-    except BaseException as exc:
-        writer.abandon(exc)
-        raise
     return report
 
 
@@ -213,14 +213,13 @@ def loss_run_import(
         valuation_date=valuation_date,
         document=document,
     )
-    writer = _ReportWriter(report)
     result = ReadResult()
+    with _ReportWriter(report) as writer:
 
-    def sink(term: TermKey, values: tuple) -> None:
-        if drop_bad_rows or not result.bad_rows:  # after a bad row nothing will be kept
-            writer.add_row(term, values)
+        def sink(term: TermKey, values: tuple) -> None:
+            if drop_bad_rows or not result.bad_rows:  # after a bad row nothing will be kept
+                writer.add_row(term, values)
 
-    try:
         read_claims(
             fileobj,
             fields=fields,
@@ -244,9 +243,6 @@ def loss_run_import(
             terms=result.terms,
             incurred_convention=result.incurred_convention,
         )
-    except BaseException as exc:
-        writer.abandon(exc)  # no COPY may outlive the import: its transaction rolls back
-        raise
     return ImportOutcome(
         report=report, imported=writer.count, dropped=result.bad_rows, result=result
     )
