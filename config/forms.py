@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
-from django.forms.utils import flatatt
 from django.template.defaultfilters import stringformat
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -23,6 +22,17 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _attrs_html(attrs: dict[str, Any]) -> str:
+    """Django's attrs.html: ` name="value"` each, a bare ` name` for True, none for False."""
+    parts = []
+    for name, value in attrs.items():
+        if value is True:
+            parts.append(format_html(" {}", name))
+        elif value is not False:
+            parts.append(format_html(' {}="{}"', name, stringformat(value, "s")))
+    return "".join(parts)
+
+
 class QuickSelect(forms.Select):
     """Django's <select>, the same markup, written in Python instead of one template render
     and one option dict per option: a list of the 50 states cost about 6 ms a form through
@@ -36,7 +46,9 @@ class QuickSelect(forms.Select):
         # forms.Widget's context: the <select>'s own attributes, without Django's option dicts
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
         chosen = self.format_value(value)
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        parts = [
+            format_html('<select name="{}"', widget["name"]) + _attrs_html(widget["attrs"]) + ">"
+        ]
         has_selected = False
 
         def option(option_value: Any, label: Any) -> str:
@@ -90,21 +102,15 @@ _DJANGO_FORM_TEMPLATES = str(Path(forms.__file__).resolve().parent / "templates"
 
 
 def _input_html(widget: dict[str, Any]) -> str:
-    """Django's input.html + attrs.html, byte for byte (tests compare the two)."""
-    parts = [
-        format_html('<input type="{}" name="{}"', widget["type"], widget["name"]),
-    ]
-    if widget["value"] is not None:
-        parts.append(format_html(' value="{}"', stringformat(widget["value"], "s")))
-    for name, value in widget["attrs"].items():
-        if value is False:
-            continue
-        if value is True:
-            parts.append(format_html(" {}", name))
-        else:
-            parts.append(format_html(' {}="{}"', name, stringformat(value, "s")))
-    parts.append(">")
-    return "".join(parts)
+    """Django's input.html, byte for byte (tests compare the two)."""
+    value = widget["value"]
+    shown = "" if value is None else format_html(' value="{}"', stringformat(value, "s"))
+    return (
+        format_html('<input type="{}" name="{}"', widget["type"], widget["name"])
+        + shown
+        + _attrs_html(widget["attrs"])
+        + ">"
+    )
 
 
 class FormRenderer(DjangoTemplates):

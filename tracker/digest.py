@@ -36,8 +36,7 @@ from tracker.schedule import agency_clock
 from tracker.timeline import AgencyClock, local_at
 from tracker.unsubscribe import unsubscribe_headers, unsubscribe_url
 from vault.models import LossRunRequest
-from vault.rows import RequestRow, request_rows
-from vault.selectors import ROW_RELATED
+from vault.rows import ROW_RELATED, RequestRow, request_rows
 
 logger = logging.getLogger(__name__)
 

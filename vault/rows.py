@@ -31,13 +31,14 @@ _RELATED_SHOWN = (
     *(f"{agent}__{field}" for agent in ("owner", "created_by") for field in ("full_name", "email")),
 )
 
+_OWN = tuple(f.name for f in LossRunRequest._meta.concrete_fields)
+
 
 def with_row_fields(requests: QuerySet[LossRunRequest]) -> QuerySet[LossRunRequest]:
     """The requests with what their rows show: every request column and, of the related
     rows, only the shown ones (a row reading any other would cost a query: the list pages'
     query-count tests catch it)."""
-    own = [f.name for f in LossRunRequest._meta.concrete_fields]
-    return requests.select_related(*ROW_RELATED).only(*own, *_RELATED_SHOWN)
+    return requests.select_related(*ROW_RELATED).only(*_OWN, *_RELATED_SHOWN)
 
 
 @dataclass
