@@ -8,7 +8,7 @@ import sqlite3
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, transaction
 
 from claims import services
 from claims.models import Claim, LossRunReport, ReportTerm
@@ -88,12 +88,29 @@ def test_statements_fit_the_sqlite_variable_limit():
 
 @pytest.mark.usefixtures("small_batches")
 def test_a_progress_callback_may_query_the_database_while_rows_stream(target, monkeypatch):
-    """A query on the import's connection ends the COPY first (psycopg would wait forever)."""
+    """A query on the import's connection pauses the stream first: the COPY ends (psycopg
+    would wait forever), the SQLite writer stores what it was handed; the query sees every
+    row streamed so far."""
     counted: list[int] = []
     monkeypatch.setattr("claims.importers.PROGRESS_EVERY", 5)
     outcome = run(target, csv_bytes([HEAD, *rows(17)]),
                   progress=lambda row_number: counted.append(Claim.objects.count()))  # fmt: skip
     assert outcome.imported == 17 and Claim.objects.count() == 17
-    # PostgreSQL: the COPY ended, every row streamed so far is stored; SQLite: up to its buffer.
-    expected = [5, 10, 15] if connection.vendor == "postgresql" else [0, 6, 12]
-    assert counted == expected
+    assert counted == [5, 10, 15]
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_a_row_the_database_refuses_fails_the_insert_with_djangos_error(target):
+    """The writer's (or the COPY's) error reaches the import as Django's IntegrityError, and
+    none of the rows around it is kept."""
+    run(target, csv_bytes([HEAD, *rows(3)]))
+    claim = Claim.objects.get(claim_number="C-1")
+    row = tuple(getattr(claim, column) for column in claim_insert.INSERT_COLUMNS)
+    at = claim_insert.INSERT_COLUMNS.index("total_incurred")
+    refused = (*row[:at], claim.total_incurred + 1, *row[at + 1 :])  # breaks the CHECK
+    with pytest.raises(IntegrityError), transaction.atomic():
+        claim_insert.claims_insert([row] * 8 + [refused] + [row] * 8)
+    assert Claim.objects.count() == 3
+    with transaction.atomic():
+        assert claim_insert.claims_insert([row] * 8) == 8
+    assert Claim.objects.count() == 11
