@@ -33,6 +33,9 @@ from claims.importers.values import BadValue, cell_text, parse_date, parse_money
 _MONEY_TEXT = re.compile(
     r"\$?(0|[1-9][0-9]{0,11}|[1-9][0-9]{0,2}(?:,[0-9]{3}){1,3})(?:\.([0-9]{1,2}))?"
 )
+# The amounts most loss runs print: two decimals, no sign, '$' and thousands separators at
+# most. A subset of _MONEY_TEXT, read a block of rows at a time by plain_amounts.
+_PLAIN_MONEY = re.compile(r"\$?(?:0|[1-9][0-9]{0,11}|[1-9][0-9]{0,2}(?:,[0-9]{3}){1,3})\.[0-9]{2}")
 # repr() of a float spreadsheet cell that is already dollars and cents.
 _MONEY_FLOAT = re.compile(r"(0|[1-9][0-9]{0,11})\.([0-9]{1,2})")
 _MAX_WHOLE = 999_999_999_999
@@ -82,6 +85,18 @@ def money_value(raw: object) -> tuple[int, str] | None | object:
         return _general(raw)
     cents = cents.ljust(2, "0") if cents else "00"
     return int(whole + cents), f"{whole}.{cents}"
+
+
+def plain_amounts(texts: list[str]) -> dict[str, tuple[int, str]]:
+    """money_value of each text that is a plain amount (_PLAIN_MONEY), for many texts at once:
+    the pattern is matched by filter() and the rest done by str methods over the joined texts,
+    instead of a Python call per amount (most amounts of a loss run appear once)."""
+    plain = list(filter(_PLAIN_MONEY.fullmatch, texts))
+    if not plain:
+        return {}
+    joined = "\n".join(plain).replace("$", "").replace(",", "")  # no text holds a newline
+    cents = map(int, joined.replace(".", "").split("\n"))
+    return dict(zip(plain, zip(cents, joined.split("\n"), strict=True), strict=True))
 
 
 def _general(raw: object) -> tuple[int, str] | None | object:
@@ -145,6 +160,8 @@ class FastRows:
             (n, i, limit) for n, (i, limit) in enumerate(self.texts) if i >= 0
         )
         self.split_paid = validator.split_paid
+        self.amount_indexes = tuple(sorted({i for columns in self.amounts for i in columns}))
+        self._block: dict[str, tuple[int, str]] = {}  # plain amounts of the rows prepared
         self._money_cache: dict[str, tuple[int, str] | None | object] = {}
         self._date_cache: dict[object, tuple[dt.date, str] | None | object] = {}
         self._status_cache: dict[str, str | None] = {}
@@ -152,6 +169,14 @@ class FastRows:
         self._fits: dict[tuple[bool, ...], tuple[str, ...]] = {}
 
     # --- cells ---------------------------------------------------------------------------
+
+    def prepare(self, rows: list[tuple[int, list]]) -> None:
+        """Read the plain amounts of the next rows at once (plain_amounts); `check` looks
+        them up. Optional: a row not prepared has its amounts read one by one."""
+        texts: set = set()
+        for index in self.amount_indexes:
+            texts.update([cells[index] for _number, cells in rows if index < len(cells)])
+        self._block = plain_amounts([text for text in texts if text.__class__ is str])
 
     def _amount(self, raw: object) -> tuple[int, str] | None | object:
         """money_value, remembering texts: loss runs repeat amounts ('$0.00')."""
@@ -241,10 +266,10 @@ class FastRows:
         if term is FAIL:
             return None
         amounts: list = [None] * len(_AMOUNTS)
-        cache = self._money_cache
+        block = self._block
         for slot, index in self.single:
             raw = cells[index] if index < size else None
-            found = cache.get(raw, MISS) if raw.__class__ is str else MISS  # type: ignore[call-overload]
+            found = block.get(raw, MISS) if raw.__class__ is str else MISS  # type: ignore[call-overload]
             if found is MISS:
                 found = self._amount(raw)
             if found is FAIL:

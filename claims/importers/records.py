@@ -88,8 +88,13 @@ def _word(value: object) -> str:
     return _NOT_WORD.sub("", str(value or "").lower())
 
 
+_NOT_ASCII_WORD = re.compile(r"[^A-Za-z0-9]")
+
+
 def claim_key(claim_number: str) -> str:
     """'clm-2023 0041' and 'CLM20230041' are the same claim."""
+    if claim_number.isascii():  # the same as _word's, without lower-casing first
+        return _NOT_ASCII_WORD.sub("", claim_number).upper()[:60]
     return _word(claim_number).upper()[:60]
 
 

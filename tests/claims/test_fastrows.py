@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claims.importers import TermDefaults, read_claims
-from claims.importers.fastrows import FAIL, FastRows, money_value
-from claims.importers.records import claim_row
+from claims.importers.fastrows import FAIL, FastRows, money_value, plain_amounts
+from claims.importers.records import _word, claim_key, claim_row
 from claims.importers.rows import RowValidator
 from claims.importers.values import BadValue, parse_money
 
@@ -71,6 +71,33 @@ def test_fast_money_agrees_with_parse_money_on_every_printed_form(cents):
         assert same_money(printed), printed
 
 
+PLAIN = ["$1,234.56", "1234.56", "0.00", "$0.05", "$999,999,999,999.99", "999999999999.99"]
+NOT_PLAIN = ["$1,234.5", "1234", "(5.00)", "-1.00", "1,2,3.00", "$05.00", "", " 5.00", "5.00 ",
+             "\u0661.00", "$1,000,000,000,000.00", "1234.567"]  # fmt: skip
+
+
+def test_plain_amounts_read_a_block_as_money_value_reads_each():
+    """Two-decimal unsigned amounts are read at once; the rest are left out (read one by one)."""
+    found = plain_amounts(PLAIN + NOT_PLAIN)
+    assert found == {text: money_value(text) for text in PLAIN}
+    assert plain_amounts(NOT_PLAIN) == {}
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**14 - 1), max_size=30))
+def test_plain_amounts_agree_with_money_value_on_every_printed_form(amounts):
+    texts = [form for cents in amounts
+             for form in (f"${Decimal(cents).scaleb(-2):,.2f}", f"{Decimal(cents).scaleb(-2):.2f}",
+                          f"{Decimal(cents).scaleb(-2):,.1f}", f"-{Decimal(cents).scaleb(-2):.2f}")]  # fmt: skip
+    found = plain_amounts(texts)
+    assert found == {text: money_value(text) for text in found}
+    assert all(plain_amounts([t]) == {} for t in texts if money_value(t) is FAIL)
+
+
+@given(st.text(max_size=80))
+def test_claim_key_is_the_words_of_the_claim_number(text):
+    assert claim_key(text) == _word(text).upper()[:60]
+
+
 def row(number="CLM-1", dol="03/04/2023", reported="03/10/2023", status="Open", claimant="A B",
         ind="$1,000.00", med="$200.00", exp="$50.00", rec="$0.00", res="$500.00",
         incurred="$1,750.00", premium="$50,000.00", policy="GL-1",
@@ -94,6 +121,7 @@ def both(rows, fields=FIELDS, defaults=None):
     fast_validator = RowValidator(fields, valuation_date=VALUED, defaults=defaults)
     general = RowValidator(fields, valuation_date=VALUED, defaults=defaults)
     fast = FastRows(fast_validator)
+    fast.prepare(list(enumerate(rows, start=2)))  # as read_claims does, a block at a time
     taken = []
     for number, cells in enumerate(rows, start=2):
         found = fast.check(number, cells)
