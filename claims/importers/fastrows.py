@@ -161,7 +161,7 @@ class FastRows:
         )
         self.split_paid = validator.split_paid
         self.amount_indexes = tuple(sorted({i for columns in self.amounts for i in columns}))
-        self._block: dict[str, tuple[int, str]] = {}  # plain amounts of the rows prepared
+        self._block: dict[str, object] = {}  # every amount text of the rows prepared, read
         self._money_cache: dict[str, tuple[int, str] | None | object] = {}
         self._date_cache: dict[object, tuple[dt.date, str] | None | object] = {}
         self._status_cache: dict[str, str | None] = {}
@@ -171,12 +171,17 @@ class FastRows:
     # --- cells ---------------------------------------------------------------------------
 
     def prepare(self, rows: list[tuple[int, list]]) -> None:
-        """Read the plain amounts of the next rows at once (plain_amounts); `check` looks
-        them up. Optional: a row not prepared has its amounts read one by one."""
+        """Read the amount texts of the next rows at once, the plain ones with plain_amounts
+        and the others one by one; `check` looks them up. Optional: a row not prepared has its
+        amounts read by `check`."""
         texts: set = set()
         for index in self.amount_indexes:
             texts.update([cells[index] for _number, cells in rows if index < len(cells)])
-        self._block = plain_amounts([text for text in texts if text.__class__ is str])
+        texts = {text for text in texts if text.__class__ is str}
+        block: dict[str, object] = plain_amounts(list(texts))  # type: ignore[assignment]
+        for text in texts.difference(block):
+            block[text] = self._amount(text)
+        self._block = block
 
     def _amount(self, raw: object) -> tuple[int, str] | None | object:
         """money_value, remembering texts: loss runs repeat amounts ('$0.00')."""

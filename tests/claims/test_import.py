@@ -380,3 +380,16 @@ def test_date_closed_adjuster_driver_and_the_printed_status_are_kept(agency):
         "J. Doe",
     )
     assert (second.status, second.date_closed) == ("closed", dt.date(2025, 5, 1))
+
+
+@pytest.mark.parametrize("loss", ["", "   "])
+def test_total_lines_without_a_loss_date_are_not_claims(target, loss):
+    total = ["Total", "", "", loss, "", "", "2,000.00", "0", "0", "0", "0", "2,000.00", ""]
+    outcome = run(target, csv_bytes([HEAD, good("C-1"), good("C-2"), total]))
+    assert (outcome.imported, outcome.result.rows_read, outcome.result.errors) == (2, 2, [])
+
+
+def test_a_claim_numbered_total_with_a_loss_date_is_a_claim(target):
+    outcome = run(target, csv_bytes([HEAD, good("C-1"), good("Total")]))
+    assert outcome.imported == 2
+    assert Claim.objects.filter(claim_number="Total").exists()
