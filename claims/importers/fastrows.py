@@ -35,7 +35,9 @@ _MONEY_TEXT = re.compile(
 )
 # The amounts most loss runs print: two decimals, no sign, '$' and thousands separators at
 # most. A subset of _MONEY_TEXT, read a block of rows at a time by plain_amounts.
-_PLAIN_MONEY = re.compile(r"\$?(?:0|[1-9][0-9]{0,11}|[1-9][0-9]{0,2}(?:,[0-9]{3}){1,3})\.[0-9]{2}")
+_PLAIN = r"\$?(?:0|[1-9][0-9]{0,11}|[1-9][0-9]{0,2}(?:,[0-9]{3}){1,3})\.[0-9]{2}"
+_PLAIN_MONEY = re.compile(_PLAIN)
+_PLAIN_LINES = re.compile(rf"(?:{_PLAIN}\n)*{_PLAIN}")  # plain amounts, one per line
 # repr() of a float spreadsheet cell that is already dollars and cents.
 _MONEY_FLOAT = re.compile(r"(0|[1-9][0-9]{0,11})\.([0-9]{1,2})")
 _MAX_WHOLE = 999_999_999_999
@@ -89,12 +91,19 @@ def money_value(raw: object) -> tuple[int, str] | None | object:
 
 def plain_amounts(texts: list[str]) -> dict[str, tuple[int, str]]:
     """money_value of each text that is a plain amount (_PLAIN_MONEY), for many texts at once:
-    the pattern is matched by filter() and the rest done by str methods over the joined texts,
-    instead of a Python call per amount (most amounts of a loss run appear once)."""
-    plain = list(filter(_PLAIN_MONEY.fullmatch, texts))
-    if not plain:
-        return {}
-    joined = "\n".join(plain).replace("$", "").replace(",", "")  # no text holds a newline
+    the pattern is matched over the joined texts (by filter() when some are not plain) and the
+    rest done by str methods over them, instead of a Python call per amount (most amounts of a
+    loss run appear once)."""
+    joined = "\n".join(texts)
+    lines = joined.count("\n") + 1  # a cell may hold a line break
+    if texts and lines == len(texts) and _PLAIN_LINES.fullmatch(joined):  # all plain
+        plain = texts
+    else:
+        plain = list(filter(_PLAIN_MONEY.fullmatch, texts))
+        if not plain:
+            return {}
+        joined = "\n".join(plain)
+    joined = joined.replace("$", "").replace(",", "")  # no plain text holds a newline
     cents = map(int, joined.replace(".", "").split("\n"))
     return dict(zip(plain, zip(cents, joined.split("\n"), strict=True), strict=True))
 

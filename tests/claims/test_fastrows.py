@@ -81,6 +81,12 @@ def test_plain_amounts_read_a_block_as_money_value_reads_each():
     found = plain_amounts(PLAIN + NOT_PLAIN)
     assert found == {text: money_value(text) for text in PLAIN}
     assert plain_amounts(NOT_PLAIN) == {}
+    assert plain_amounts(PLAIN) == {text: money_value(text) for text in PLAIN}  # one match
+
+
+def test_plain_amounts_never_split_a_cell_holding_a_line_break():
+    assert plain_amounts(["1.00\n2.00", "3.00"]) == {"3.00": (300, "3.00")}
+    assert plain_amounts(["1.00\n2.00"]) == {}
 
 
 @given(st.lists(st.integers(min_value=0, max_value=10**14 - 1), max_size=30))
