@@ -1,6 +1,6 @@
 """Shared set-up of the tracker benchmarks: Django on the PostgreSQL database bench_tracker.
 
-createdb bench_tracker   # once (the benchmarks migrate what they need)
+createdb bench_tracker   # once (the benchmarks migrate it)
 DATABASE_URL=postgres://lossrun:lossrun@localhost:5432/bench_tracker (the default)
 """
 
@@ -24,4 +24,4 @@ from django.db import connection  # noqa: E402
 
 if connection.vendor != "postgresql":
     sys.exit("The tracker benchmarks run on PostgreSQL: set DATABASE_URL.")
-call_command("migrate", "tracker", verbosity=0)
+call_command("migrate", verbosity=0)  # every app: the models the sweep reads have moved on

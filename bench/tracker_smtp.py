@@ -100,9 +100,10 @@ def seed(n: int) -> None:
         cur.execute(
             """
             INSERT INTO vault_lossrunrequest (years_requested, recipient_name, recipient_email, notes,
-                created_at, updated_at, agency_id, created_by_id, insured_id, carrier_id, next_due_at)
+                created_at, updated_at, agency_id, created_by_id, insured_id, carrier_id, next_due_at,
+                "authorization", helpdesk_open)
             SELECT 5, '', '', 'smtp-bench', TIMESTAMPTZ '2026-03-02 15:00+00', TIMESTAMPTZ '2026-03-02 15:00+00',
-                %s, %s, %s, %s, TIMESTAMPTZ '2026-03-04 13:00+00'
+                %s, %s, %s, %s, TIMESTAMPTZ '2026-03-04 13:00+00', 'signed', false
             FROM generate_series(1, %s)
             """,
             [agency.pk, user.pk, insured.pk, carrier.pk, n],

@@ -70,7 +70,7 @@ def seed(n_requests: int, force: bool = False) -> None:
             INSERT INTO vault_lossrunrequest (years_requested, recipient_name, recipient_email, notes,
                 created_at, updated_at, first_request_on, second_request_at, received_on,
                 second_request_due_at, helpdesk_due_at, next_due_at,
-                agency_id, created_by_id, insured_id, carrier_id)
+                agency_id, created_by_id, insured_id, carrier_id, "authorization", helpdesk_open)
             SELECT 5, '', '', 'bench',
                 created, created,
                 CASE WHEN g %% 10 < 7 THEN DATE '2026-03-04' - (g %% 9) END,
@@ -80,7 +80,7 @@ def seed(n_requests: int, force: bool = False) -> None:
                 CASE WHEN g %% 10 = 9 THEN NULL
                      WHEN g %% 10 < 7 THEN TIMESTAMPTZ '2026-03-09 13:00+00' + (g %% 20) * INTERVAL '1 day'
                      ELSE TIMESTAMPTZ '2026-03-05 13:00+00' END,
-                a.agency, a.owner, a.insured, %s
+                a.agency, a.owner, a.insured, %s, 'signed', false
             FROM generate_series(1, %s) AS g
             CROSS JOIN LATERAL (SELECT TIMESTAMPTZ '2026-03-03 15:00+00' AS created) c
             JOIN (VALUES {values}) AS a(k, agency, owner, insured) ON a.k = (g / 10) %% 10
