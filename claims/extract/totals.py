@@ -74,10 +74,11 @@ class TotalsMixin:
             None,
         )
         index, category = found if found else (0, None)
-        if category is None:
+        rest = Line(line.page, line.top, line.bottom, line.segments[index + 1 :], line.page_height)
+        if category is None or not any(amount_text(s.text) is not None for s in rest.segments):
+            # No amount beside it: a description line that names a category ("...the recovery").
             self._continuation(line, line.segments)
             return
-        rest = Line(line.page, line.top, line.bottom, line.segments[index + 1 :], line.page_height)
         cells, _ = self.columns.assign(rest)
         for field, segments in cells.items():
             measure = MEASURES.get(field)
