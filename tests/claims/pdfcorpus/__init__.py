@@ -11,6 +11,7 @@ from tests.claims.pdfcorpus.heldout_blocks import (
     two_row_records,
 )
 from tests.claims.pdfcorpus.heldout_fourth import auto_bi_pd, grid_cards_wc, split_columns_gl
+from tests.claims.pdfcorpus.heldout_fourth_more import gross_net_property
 from tests.claims.pdfcorpus.heldout_more import capitals_report, inline_labels, spreadsheet_print
 from tests.claims.pdfcorpus.heldout_tables import (
     policy_rows_auto,
@@ -59,6 +60,7 @@ HELDOUT = {
         split_columns_gl,
         auto_bi_pd,
         grid_cards_wc,
+        gross_net_property,
     )
 }
 ALL_LAYOUTS = {**LAYOUTS, **HELDOUT}

@@ -1,0 +1,101 @@
+"""More of the fourth held-out round, measured before any rule changed for it: a property loss
+run in whole dollars with gross and net incurred both printed, loss and expense reserves
+apart, positive recoveries, 'Closed - Paid' statuses, a coverage column and policy headings
+repeated '(continued)' at the top of a page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tests.claims.pdfcorpus.heldout_fourth import NOTICE, split
+from tests.claims.pdfcorpus.html import document, e
+from tests.claims.pdfcorpus.truth import expected, make_report
+from tests.claims.pdfcorpus.types import Sample, term_truth
+
+ZERO = Decimal("0")
+COVERAGES = {"WD": "BLDG", "FI": "BLDG", "TH": "BPP", "WH": "BLDG", "PD": "BPP"}
+
+
+def whole(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("1"))
+
+
+def dollars(value: Decimal) -> str:
+    """Whole dollars as printed: '12,345', '0'."""
+    return f"{value:,.0f}"
+
+
+def gross_net_property() -> Sample:
+    """Commercial property, landscape, whole dollars: Paid Loss, Paid Expense, Loss Reserve,
+    Expense Reserve, Gross Incurred, Recoveries (positive), Net Incurred; statuses 'Closed -
+    Paid', 'Closed - No Pay', 'Open', 'Reopened', 'Open - Subro'; a Coverage column (BLDG,
+    BPP); dates as 2024-01-05 under 'DOL' and 'Rept'; a policy heading repeated '(continued)'
+    on the next page; a total line per policy with its claim count; a report summary."""
+    report = make_report(seed=107, carrier="Cedar Valley Mutual Fire Insurance Company",
+                         prefix="CPP", years=2, per_term=[16, 14])  # fmt: skip
+    printed = {"policy_number", "term_start", "term_end", "claim_number", "date_of_loss",
+               "date_reported", "status", "status_as_printed", "cause_of_loss",
+               "paid_indemnity", "paid_expense", "recoveries", "reserves",
+               "total_incurred"}  # fmt: skip
+    words = {"open": "Open", "closed": "Closed - Paid", "reopened": "Reopened",
+             "denied": "Closed - No Pay", "subrogated": "Open - Subro"}  # fmt: skip
+    normal = {"denied": "closed", "subrogated": "subrogated"}
+    head = ("<tr><th>Claim #</th><th>DOL</th><th>Rept</th><th>Status</th><th>Coverage</th>"
+            "<th>Cause of Loss</th><th class=n>Paid Loss</th><th class=n>Paid Expense</th>"
+            "<th class=n>Loss Reserve</th><th class=n>Expense Reserve</th>"
+            "<th class=n>Gross Incurred</th><th class=n>Recoveries</th>"
+            "<th class=n>Net Incurred</th></tr>")  # fmt: skip
+    body = [f"<h1>{e(report.carrier)}</h1><p>Insured: {e(report.insured)}</p>"
+            f"<p>Loss experience valued as of {report.valuation_date:%m/%d/%Y} (whole dollars)</p>"]  # fmt: skip
+    claims = []
+    count = amount = ZERO
+    chunks: list[tuple[str, list[str]]] = []
+    for term in report.terms:
+        heading = (f"Policy {e(term.policy_number)} &nbsp; {term.start:%m/%d/%Y} - {term.end:%m/%d/%Y}"
+                   " &nbsp; Commercial Property")  # fmt: skip
+        rows = []
+        sums = [ZERO] * 7
+        for n, c in enumerate(term.claims):
+            v, t = c.values, c.totals
+            paid_loss = whole(t["paid_indemnity"] + t["paid_medical"])
+            paid_exp = whole(t["paid_expense"])
+            loss_res, exp_res = (whole(x) for x in split(t["reserves"], "0.8"))
+            rec = whole(t["recoveries"])
+            gross = paid_loss + paid_exp + loss_res + exp_res
+            values = (paid_loss, paid_exp, loss_res, exp_res, gross, rec, gross - rec)
+            sums = [a + b for a, b in zip(sums, values, strict=True)]
+            if n == 9:  # the table breaks here and the heading is printed again overleaf
+                chunks.append((heading, rows))
+                heading += " (continued)"
+                rows = []
+            rows.append(
+                f"<tr><td>{e(v['claim_number'])}</td><td>{v['date_of_loss']}</td><td>{v['date_reported']}</td>"
+                f"<td>{words[v['status']]}</td><td>{COVERAGES.get(v['_cause_code'], 'BLDG')}</td>"
+                f"<td>{e(v['cause_of_loss'])}</td>"
+                + "".join(f"<td class=n>{dollars(x)}</td>" for x in values)
+                + "</tr>"
+            )
+            claims.append(expected(
+                c, printed, status=normal.get(v["status"], v["status"]),
+                status_as_printed=words[v["status"]], paid_indemnity=str(paid_loss),
+                paid_expense=str(paid_exp), reserves=str(loss_res + exp_res),
+                recoveries=str(rec), total_incurred=str(gross - rec),
+            ))  # fmt: skip
+        count += len(term.claims)
+        amount += sums[-1]
+        rows.append(
+            f"<tr class=t><td colspan=6>Policy Total ({len(term.claims)} claims)</td>"
+            + "".join(f"<td class=n>{dollars(x)}</td>" for x in sums)
+            + "</tr>"
+        )
+        chunks.append((heading, rows))
+    for n, (heading, rows) in enumerate(chunks):
+        body.append(f"<h2{' class=brk' if n else ''}>{heading}</h2>"
+                    f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>")  # fmt: skip
+    body.append(f"<h2>Report Summary</h2><p>Total Claims: {count}</p>"
+                f"<p>Total Net Incurred: {dollars(amount)}</p>")  # fmt: skip
+    css = (" tr.t td { font-weight: bold; border-top: 0.6pt solid #444; } h2 { break-after: avoid; }"
+           " h2.brk { break-before: page; }"
+           " tr { break-inside: avoid; }")  # fmt: skip
+    html = document("".join(body), css=css, bottom=NOTICE)
+    return Sample("gross_net_property", html, claims, term_truth(report), report)
