@@ -22,7 +22,7 @@ _ABBREVIATIONS = {
     "dol": "date loss", "doi": "date injury", "exp": "exp", "expiry": "expiration",
     "rep": "reported", "rec": "recovery", "recd": "received", "inj": "injury", "ee": "employee",
     "lob": "line business",
-    "resv": "reserve", "rsv": "reserve", "sts": "status",
+    "resv": "reserve", "rsv": "reserve", "sts": "status", "rept": "reported",
 }  # fmt: skip
 _FILLER = {"of", "the", "to", "date", "amount", "amt", "a", "and", "by", "on", "for", "in"}
 

@@ -253,7 +253,8 @@ class Assembler(TotalsMixin, ContinuationMixin):
         if not text:
             return
         old = claim.values.get(field, "")
-        joined = old + text if old.endswith("-") and old[-2:-1].isalpha() else f"{old} {text}"
+        glued = old.endswith("/") or old.endswith("-") and old[-2:-1].isalpha()
+        joined = old + text if glued else f"{old} {text}"  # "Wind/" over "Hail"
         claim.values[field] = joined.strip() if old else text
         if field == "cause_of_loss":
             claim.values[field] = self.other_codes.get(

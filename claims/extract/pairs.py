@@ -21,7 +21,8 @@ _TOTAL = re.compile(
     re.IGNORECASE,
 )
 _GRAND = re.compile(
-    r"grand|all\s+polic|all\s+terms|report\s+total|account\s+total|total\s+all|all\s+years", re.I
+    r"grand|all\s+polic|all\s+terms|(?:report|account)\s+(?:total|summary)|total\s+all|all\s+years",
+    re.I,
 )
 _TERM_WORDS = re.compile(r"polic|term|period|year|subtotal|sub-total|section", re.I)
 _POLICY = re.compile(

@@ -115,9 +115,12 @@ def status_of(printed: str, legend: dict[str, str]) -> str:
     meaning = legend.get(value.upper(), value)
     # The whole wording, then each of its words ("Closed w/o Payment", "Open - Litigated",
     # "Litigated (Open)"); one- and two-letter words are codes only when printed alone.
+    # Where the words name two statuses the narrower one wins: "Open - Subro" is subrogated.
     words = [w for w in re.split(r"[^a-z]+", meaning.lower()) if len(w) > 2]
+    found = []
     for candidate in (meaning, *words):
         key = re.sub(r"[^a-z]", "", candidate.lower())
         if key in STATUS_BY_WORD:
-            return str(STATUS_BY_WORD[key])
-    return ""
+            found.append(str(STATUS_BY_WORD[key]))
+    narrow = [s for s in found if s not in ("open", "closed")]
+    return (narrow or found or [""])[0]
