@@ -99,3 +99,86 @@ def gross_net_property() -> Sample:
            " tr { break-inside: avoid; }")  # fmt: skip
     html = document("".join(body), css=css, bottom=NOTICE)
     return Sample("gross_net_property", html, claims, term_truth(report), report)
+
+
+STATUS_WORDS = {"open": "Open", "closed": "Closed", "reopened": "Reopen", "denied": "Denied",
+                "subrogated": "In Subrogation"}  # fmt: skip
+
+
+def summary_first_numeric() -> Sample:
+    """General liability with an account summary table first (policy, period as 06-01-24 to
+    06-01-25, claim count and sums: never claims), then a section per policy headed 'Policy
+    Number: 7301234567  Policy Period: Jun 1 2024 to Jun 1 2025' (no commas), numeric claim
+    numbers, 'Loss Dt' / 'Rpt Dt' as 06-01-24, 'Claim Sts', leading-minus recoveries, and
+    under each claim an 'Accident Description:' line and a 'Claim Rep: .. Phone: ..' line."""
+    report = make_report(seed=109, carrier="Summit Ridge Insurance Company", prefix="GL",
+                         years=3, per_term=[7, 8, 6])  # fmt: skip
+    printed = {"policy_number", "term_start", "term_end", "claim_number", "claimant",
+               "date_of_loss", "date_reported", "status", "status_as_printed", "cause_of_loss",
+               "description", "adjuster", "paid_total", "recoveries", "reserves",
+               "total_incurred"}  # fmt: skip
+    for n, term in enumerate(report.terms):
+        term.policy_number = f"73012345{n:02d}"
+        for k, claim in enumerate(term.claims):
+            claim.values["policy_number"] = term.policy_number
+            claim.values["claim_number"] = f"70{term.start.year % 100}{k + 1:06d}"
+
+    def short(value: str) -> str:
+        return f"{dt_date(value):%m-%d-%y}"
+
+    def spelled(value: str) -> str:
+        date = dt_date(value)
+        return f"{date:%b} {date.day} {date.year}"
+
+    def money(x: Decimal) -> str:
+        return f"{x:,.2f}" if x >= 0 else f"-{-x:,.2f}"
+
+    keys = ("paid_total", "reserves", "recoveries", "total_incurred")
+    summary = []
+    for term in report.terms:
+        sums = [sum((c.totals[k] for c in term.claims), Decimal("0.00")) for k in keys]
+        sums[2] = -sums[2]
+        summary.append(f"<tr><td>{term.policy_number}</td><td>{short(term.start.isoformat())} to "
+                       f"{short(term.end.isoformat())}</td><td class=n>{len(term.claims)}</td>"
+                       + "".join(f"<td class=n>{money(x)}</td>" for x in sums) + "</tr>")  # fmt: skip
+    body = [f"<h1>{e(report.carrier)}</h1><p>Insured Name: {e(report.insured)}</p>"
+            f"<p>Valuation Date: {report.valuation_date:%m-%d-%y}</p><h2>Account Summary</h2>"
+            "<table class=s><tr><th>Policy Number</th><th>Policy Period</th><th class=n># Claims</th>"
+            "<th class=n>Total Paid</th><th class=n>Total Reserves</th><th class=n>Total Recovery</th>"
+            f"<th class=n>Total Incurred</th></tr>{''.join(summary)}</table>"]  # fmt: skip
+    head = ("<tr><th>Claim Number</th><th>Claimant Name</th><th>Loss Dt</th><th>Rpt Dt</th>"
+            "<th>Claim Sts</th><th>Loss Type</th><th class=n>Total Paid</th>"
+            "<th class=n>Total Reserves</th><th class=n>Total Recovery</th>"
+            "<th class=n>Total Incurred</th></tr>")  # fmt: skip
+    claims = []
+    for term in report.terms:
+        body.append(f"<h2>Policy Number: {term.policy_number} &nbsp; Policy Period: "
+                    f"{spelled(term.start.isoformat())} to {spelled(term.end.isoformat())}</h2>")  # fmt: skip
+        rows = []
+        for c in term.claims:
+            v, t = c.values, c.totals
+            amounts = (t["paid_total"], t["reserves"], -t["recoveries"], t["total_incurred"])
+            rows.append(
+                f"<tr class=c><td>{v['claim_number']}</td><td>{e(v['claimant'])}</td>"
+                f"<td>{short(v['date_of_loss'])}</td><td>{short(v['date_reported'])}</td>"
+                f"<td>{STATUS_WORDS[v['status']]}</td><td>{e(v['cause_of_loss'])}</td>"
+                + "".join(f"<td class=n>{money(x)}</td>" for x in amounts)
+                + f"</tr><tr><td colspan=10 class=d>Accident Description: {e(v['description'])}</td></tr>"
+                f"<tr><td colspan=10 class=d>Claim Rep: {e(v['adjuster'])} &nbsp;&nbsp; "
+                f"Phone: 800-555-01{len(v['adjuster']):02d}</td></tr>"
+            )
+            claims.append(expected(
+                c, printed, status_as_printed=STATUS_WORDS[v["status"]],
+                recoveries=f"{-t['recoveries']:.2f}" if t["recoveries"] else "0.00",
+            ))  # fmt: skip
+        body.append(f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>")
+    css = (" td.d { padding-left: 14pt; color: #333; } tr.c td { border-top: 0.3pt solid #bbb; }"
+           " table.s { width: 75%; margin-bottom: 8pt; } tr { break-inside: avoid; }")  # fmt: skip
+    html = document("".join(body), css=css, top=f"{report.carrier} Loss Run", bottom=NOTICE)
+    return Sample("summary_first_numeric", html, claims, term_truth(report), report)
+
+
+def dt_date(value: str):
+    import datetime as dt
+
+    return dt.date.fromisoformat(value)
