@@ -15,8 +15,8 @@ _AMOUNT = re.compile(
     re.IGNORECASE,
 )
 DATE_RE = re.compile(
-    r"\b(\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|\d{1,2}-\d{1,2}-\d{4}"
-    r"|\d{1,2}-[A-Za-z]{3}-\d{2,4}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})\b"
+    r"\b(\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|\d{1,2}-\d{1,2}-(?:\d{4}|\d{2})"
+    r"|\d{1,2}-[A-Za-z]{3}-\d{2,4}|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})\b"
 )
 # "USD 1,234.00", "(USD 1,234.00)", "1,234.00 USD": the currency code, as a "$", goes.
 _CURRENCY = re.compile(r"^([(-]?)(?:USD|US\$)|USD$", re.IGNORECASE)
