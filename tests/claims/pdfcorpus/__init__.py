@@ -11,7 +11,11 @@ from tests.claims.pdfcorpus.heldout_blocks import (
     two_row_records,
 )
 from tests.claims.pdfcorpus.heldout_fourth import auto_bi_pd, grid_cards_wc, split_columns_gl
-from tests.claims.pdfcorpus.heldout_fourth_more import gross_net_property, summary_first_numeric
+from tests.claims.pdfcorpus.heldout_fourth_more import (
+    gross_net_property,
+    package_lines,
+    summary_first_numeric,
+)
 from tests.claims.pdfcorpus.heldout_more import capitals_report, inline_labels, spreadsheet_print
 from tests.claims.pdfcorpus.heldout_tables import (
     policy_rows_auto,
@@ -62,6 +66,7 @@ HELDOUT = {
         grid_cards_wc,
         gross_net_property,
         summary_first_numeric,
+        package_lines,
     )
 }
 ALL_LAYOUTS = {**LAYOUTS, **HELDOUT}

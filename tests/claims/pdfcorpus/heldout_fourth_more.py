@@ -182,3 +182,92 @@ def dt_date(value: str):
     import datetime as dt
 
     return dt.date.fromisoformat(value)
+
+
+def package_lines() -> Sample:
+    """A package policy per year with a section per line of business, each its own table with
+    its own columns: general liability (claimant, cause, paid, reserve, incurred) and
+    commercial auto (driver, BI paid, PD paid, expense, reserve, subrogation, incurred); a
+    total per line and per policy; '$' amounts, '($1,234.00)' recoveries; 'Evaluated as of'."""
+    report = make_report(seed=113, carrier="Tri-County Mutual Insurance Company", prefix="PKG",
+                         years=2, per_term=[9, 10], driver=True)  # fmt: skip
+    gl_printed = {"policy_number", "term_start", "term_end", "claim_number", "claimant",
+                  "date_of_loss", "date_reported", "status", "status_as_printed", "cause_of_loss",
+                  "paid_total", "reserves", "total_incurred"}  # fmt: skip
+    auto_printed = {"policy_number", "term_start", "term_end", "claim_number", "driver",
+                    "date_of_loss", "date_reported", "status", "status_as_printed",
+                    "paid_indemnity", "paid_expense", "reserves", "recoveries",
+                    "total_incurred"}  # fmt: skip
+
+    def money(x: Decimal) -> str:
+        return f"(${-x:,.2f})" if x < 0 else f"${x:,.2f}"
+
+    gl_head = ("<tr><th>Claim Number</th><th>Claimant</th><th>Date of Loss</th><th>Reported</th>"
+               "<th>Status</th><th>Cause of Loss</th><th class=n>Total Paid</th>"
+               "<th class=n>Reserve</th><th class=n>Total Incurred</th></tr>")  # fmt: skip
+    auto_head = ("<tr><th>Claim Number</th><th>Driver</th><th>Date of Loss</th><th>Reported</th>"
+                 "<th>Status</th><th class=n>BI Paid</th><th class=n>PD Paid</th>"
+                 "<th class=n>Expense Paid</th><th class=n>Reserve</th><th class=n>Subrogation</th>"
+                 "<th class=n>Total Incurred</th></tr>")  # fmt: skip
+    body = [f"<h1>{e(report.carrier)}</h1><p>Named Insured: {e(report.insured)}</p>"
+            f"<p>Evaluated as of {report.valuation_date:%m/%d/%Y}</p>"]  # fmt: skip
+    claims = []
+    for term in report.terms:
+        body.append(f"<h2>Policy Number: {e(term.policy_number)} &nbsp; Policy Period: "
+                    f"{term.start:%m/%d/%Y} to {term.end:%m/%d/%Y} &nbsp; Package</h2>")  # fmt: skip
+        half = len(term.claims) // 2
+        gl, auto = term.claims[:half], term.claims[half:]
+        rows, incurred = [], ZERO
+        for c in gl:
+            v, t = c.values, c.totals
+            gross = t["paid_total"] + t["reserves"]
+            incurred += gross
+            rows.append(
+                f"<tr><td>{e(v['claim_number'])}</td><td>{e(v['claimant'])}</td>"
+                f"<td>{day_us(v['date_of_loss'])}</td><td>{day_us(v['date_reported'])}</td>"
+                f"<td>{e(v['status_as_printed'])}</td><td>{e(v['cause_of_loss'])}</td>"
+                + "".join(
+                    f"<td class=n>{money(x)}</td>" for x in (t["paid_total"], t["reserves"], gross)
+                )
+                + "</tr>"
+            )
+            claims.append(expected(c, gl_printed, total_incurred=f"{gross:.2f}"))
+        rows.append(f"<tr class=t><td colspan=8>Total General Liability ({len(gl)} claims)</td>"
+                    f"<td class=n>{money(incurred)}</td></tr>")  # fmt: skip
+        body.append("<h3>Line of Business: General Liability</h3>"
+                    f"<table><thead>{gl_head}</thead><tbody>{''.join(rows)}</tbody></table>")  # fmt: skip
+        rows, auto_incurred = [], ZERO
+        for c in auto:
+            v, t = c.values, c.totals
+            bi, pd = split(t["paid_indemnity"] + t["paid_medical"], "0.5")
+            auto_incurred += t["total_incurred"]
+            amounts = (
+                bi,
+                pd,
+                t["paid_expense"],
+                t["reserves"],
+                -t["recoveries"],
+                t["total_incurred"],
+            )
+            rows.append(
+                f"<tr><td>{e(v['claim_number'])}</td><td>{e(v['driver'])}</td>"
+                f"<td>{day_us(v['date_of_loss'])}</td><td>{day_us(v['date_reported'])}</td>"
+                f"<td>{e(v['status_as_printed'])}</td>"
+                + "".join(f"<td class=n>{money(x)}</td>" for x in amounts)
+                + "</tr>"
+            )
+            claims.append(expected(c, auto_printed, paid_indemnity=f"{bi + pd:.2f}",
+                                   recoveries=f"{-t['recoveries']:.2f}"))  # fmt: skip
+        rows.append(f"<tr class=t><td colspan=10>Total Commercial Auto ({len(auto)} claims)</td>"
+                    f"<td class=n>{money(auto_incurred)}</td></tr>")  # fmt: skip
+        body.append("<h3>Line of Business: Commercial Auto</h3>"
+                    f"<table><thead>{auto_head}</thead><tbody>{''.join(rows)}</tbody></table>"
+                    f"<p class=t>Total Policy {e(term.policy_number)}: {len(term.claims)} claims &nbsp; "
+                    f"Total Incurred {money(incurred + auto_incurred)}</p>")  # fmt: skip
+    css = " tr.t td, p.t { font-weight: bold; } h3 { font-size: 9pt; margin: 6pt 0 2pt 0; }"
+    html = document("".join(body), css=css, bottom=NOTICE)
+    return Sample("package_lines", html, claims, term_truth(report), report)
+
+
+def day_us(value: str) -> str:
+    return f"{dt_date(value):%m/%d/%Y}"
