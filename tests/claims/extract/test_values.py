@@ -86,7 +86,10 @@ def test_dates_in_running_text_without_a_comma_or_with_a_two_digit_year():
      ("Exp Paid", "paid_expense"), ("Paid ALAE", "paid_expense"), ("Gross Incurred", "total_incurred"),
      ("Loss Reserve", "reserves"), ("Date Closed", "date_closed"), ("Examiner", "adjuster"),
      ("Driver Name", "driver"), ("Injury Date", "date_of_loss"), ("Notes", None), ("Page", None),
-     ("Sts", "status"), ("Claim Sts", "status"), ("Rept", "date_reported"), ("Rpt Dt", "date_reported")],
+     ("Sts", "status"), ("Claim Sts", "status"), ("Rept", "date_reported"), ("Rpt Dt", "date_reported"),
+     ("Examiner Name", "adjuster"), ("Insured Driver", "driver"),
+     # A date column named after a claim field is no column of that field.
+     ("Status Date", None), ("Paid Date", None), ("Claim Date", None), ("Status", "status")],
 )  # fmt: skip
 def test_labels_by_tokens_and_abbreviations(label, field):
     assert field_for(label) == field
