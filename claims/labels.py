@@ -22,7 +22,7 @@ _ABBREVIATIONS = {
     "dol": "date loss", "doi": "date injury", "exp": "exp", "expiry": "expiration",
     "rep": "reported", "rec": "recovery", "recd": "received", "inj": "injury", "ee": "employee",
     "lob": "line business",
-    "resv": "reserve", "rsv": "reserve",
+    "resv": "reserve", "rsv": "reserve", "sts": "status", "rept": "reported",
 }  # fmt: skip
 _FILLER = {"of", "the", "to", "date", "amount", "amt", "a", "and", "by", "on", "for", "in"}
 
@@ -49,8 +49,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
                     "loss details", "description loss", "occurrence description"),
     "adjuster": ("adjuster", "adjuster name", "examiner", "claim handler", "handler",
                  "claims rep", "claim rep", "claims adjuster", "claim adjuster",
-                 "claims examiner", "claim examiner"),
-    "driver": ("driver", "driver name", "operator", "vehicle driver"),
+                 "claims examiner", "claim examiner", "examiner name"),
+    "driver": ("driver", "driver name", "operator", "vehicle driver", "insured driver"),
     "paid_indemnity": ("paid indemnity", "indemnity paid", "indemnity", "paid loss", "loss paid",
                        "bi paid", "paid bi", "paid indemnity loss", "indemnity payments"),
     "paid_medical": ("paid medical", "medical paid", "medical", "medical payments"),
@@ -137,7 +137,10 @@ def field_for(text: str) -> str | None:
         found = _LOOKUP.get(_key(words[1:]))
         if found == "claim_number":
             found = None
-    return found or _by_keyword(words)
+    found = found or _by_keyword(words)
+    if found in CLAIM_FIELDS and found not in DATE_FIELDS and "date" in words:
+        return None  # "Status Date", "Paid Date", "Claim Date": a date, not the status or money
+    return found
 
 
 _KIND = {"indemnity": "paid_indemnity", "medical": "paid_medical", "expense": "paid_expense",

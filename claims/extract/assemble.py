@@ -81,6 +81,36 @@ class Assembler(TotalsMixin, ContinuationMixin):
                 self._line(line)
             i += 1
         self._close()
+        self._date_policies()
+
+    def _date_policies(self) -> None:
+        """Claims whose rows print their policy number but no term take the term a policy
+        schedule or summary printed for that number (the one holding the date of loss when
+        the number was renewed); their undated term then goes when nothing is left in it."""
+        dated: dict[str, list[tuple[str, str, str]]] = {}
+        for key in self.terms:
+            if key[0] and key[1] and key[2]:
+                dated.setdefault(key[0], []).append(key)
+        for claim in self.claims:
+            policy = claim.get("policy_number")
+            if not policy or claim.get("term_start") or claim.get("term_end"):
+                continue
+            options = dated.get(policy, [])
+            loss = claim.get("date_of_loss")
+            if len(options) > 1 and loss:
+                options = [k for k in options if k[1] <= loss < k[2]]
+            if len(options) != 1:
+                continue
+            key = options[0]
+            claim.values["term_start"], claim.values["term_end"] = key[1], key[2]
+            undated = self.terms[(policy, "", "")]
+            undated.claim_count -= 1
+            self.terms[key].claim_count += 1
+            for field, value in undated.printed.items():
+                self.terms[key].printed.setdefault(field, value)
+        for key, term in list(self.terms.items()):
+            if key[0] and not key[1] and not term.claim_count and key[0] in dated:
+                del self.terms[key]
 
     def _line(self, line: Line) -> None:
         text = line.text
@@ -106,7 +136,11 @@ class Assembler(TotalsMixin, ContinuationMixin):
         pairs = labeled_pairs(line) or ([] if self.columns else segment_pairs(line))
         known = [p for p in pairs if p.field]
         if known:
-            if all(p.field in ("claim_count", "premium") for p in known):
+            fields = {p.field for p in known}
+            if fields <= {"claim_count", "premium"} or (
+                "claim_count" in fields and "claim_number" not in fields
+            ):
+                # "Claim Count: 6  Total Incurred: 1,234.00" sums up the term above.
                 self._close()
                 printed = self._term(self.context).printed
                 for pair in known:
@@ -219,7 +253,8 @@ class Assembler(TotalsMixin, ContinuationMixin):
         if not text:
             return
         old = claim.values.get(field, "")
-        joined = old + text if old.endswith("-") and old[-2:-1].isalpha() else f"{old} {text}"
+        glued = old.endswith("/") or old.endswith("-") and old[-2:-1].isalpha()
+        joined = old + text if glued else f"{old} {text}"  # "Wind/" over "Hail"
         claim.values[field] = joined.strip() if old else text
         if field == "cause_of_loss":
             claim.values[field] = self.other_codes.get(
@@ -279,7 +314,9 @@ class Assembler(TotalsMixin, ContinuationMixin):
             words = [w for s in segments for w in s.words]
             text = " ".join(s.text for s in segments)
             if "+" in key and field in MONEY_FIELDS:
-                added.setdefault(field, []).append(amount_text(text) or "0")
+                # Loss and ALAE reserves in two columns: their sum; both '--' is nothing printed.
+                if text.strip() and not is_blank(text):
+                    added.setdefault(field, []).append(amount_text(text) or "0")
                 for word in words:
                     claim.boxes.append((line.page, word.x0, word.top, word.x1, word.bottom))
                 continue

@@ -171,7 +171,22 @@ def _build(line_group: list[Line]) -> list[Column]:
     scanned = any(w.conf < 100 for line in line_group for s in line.segments for w in s.words)
     for column in columns:
         column.field = field_for(column.label) or (misread_label(column.label) if scanned else None)
+    _net_over_gross(columns)
     return columns
+
+
+_GROSS = re.compile(r"\bgross\b", re.IGNORECASE)
+_NET = re.compile(r"\bnet\b", re.IGNORECASE)
+
+
+def _net_over_gross(columns: list[Column]) -> None:
+    """'Gross Incurred' beside 'Net Incurred' is the same figure before recoveries, not a part
+    to add: the net column is the field, the gross one is left unread."""
+    for column in columns:
+        if column.field and _GROSS.search(column.label):
+            same = [c for c in columns if c.field == column.field and c is not column]
+            if any(_NET.search(c.label) for c in same):
+                column.field = None
 
 
 def _score(columns: list[Column]) -> int:

@@ -13,7 +13,7 @@ from claims.extract.words import Line
 
 _PAGE_NO = re.compile(r"^\s*(page\s*)?\d+\s*((of|/)\s*\d+)?\s*$", re.IGNORECASE)
 _LEGEND_PAIR = re.compile(
-    r"(?<![\w/])([A-Z][A-Z0-9/]{0,4})\s*=\s*([A-Za-z][A-Za-z/&' .\-]*?)\s*(?=[,;|]|$|\s+[A-Z][A-Z0-9/]{0,4}\s*=)"
+    r"(?<![\w/])([A-Z][A-Z0-9/]{0,4})\s*=\s*([A-Za-z][A-Za-z/&' .\-()]*?)\s*(?=[,;|]|$|\s+[A-Z][A-Z0-9/]{0,4}\s*=)"
 )
 # "C - Closed, O - Open" (or "C: Closed") only on a line that says it is a legend.
 _DASH_PAIR = re.compile(
@@ -23,8 +23,9 @@ _VALUATION = re.compile(
     r"(valu(?:ed|ation)|evaluat(?:ed|ion)|as\s+of|run\s+date|date\s+run|data\s+through|loss\s+run\s+date)",
     re.IGNORECASE,
 )
+_RUN_DATE = re.compile(r"run\s+date|date\s+run|loss\s+run\s+date", re.IGNORECASE)
 _INSURED = re.compile(
-    r"^(?:named\s+insured|insured(?:\s+name)?|account(?:\s+name)?|policyholder|client"
+    r"^(?:named\s+insured|insured(?:\s+name)?|account(?:\s+name)?|policyholder|client|employer"
     r"|(?:loss\s+run|report|prepared)\s+for)\s*:\s*(.+)$",
     re.IGNORECASE,
 )
@@ -117,6 +118,7 @@ def legend_codes(lines: list[Line]) -> tuple[dict[str, str], dict[str, str], set
 def report_facts(lines: list[Line]) -> tuple[str, str, str]:
     """(carrier, insured, valuation date ISO) from the document's own words, '' when not printed."""
     carrier = insured = valuation = ""
+    valuation_rank = 2  # a "Valued as of" date wins over the date the report was run
     for line in lines:
         for segment in line.segments:
             text = segment.text.strip()
@@ -124,11 +126,11 @@ def report_facts(lines: list[Line]) -> tuple[str, str, str]:
                 insured = m.group(1).strip()
             if not carrier and (m := _CARRIER_LABEL.match(text)):
                 carrier = m.group(1).strip()
-        if not valuation and (m := _VALUATION.search(line.text)):
-            after = line.text[m.end() : m.end() + 40]
-            found = dates_in(after)
-            if found and found[0][0] <= 16:
-                valuation = found[0][2]
+        for m in _VALUATION.finditer(line.text):
+            found = dates_in(line.text[m.end() : m.end() + 40])
+            rank = 1 if _RUN_DATE.match(m.group(0)) else 0
+            if found and found[0][0] <= 16 and rank < valuation_rank:
+                valuation, valuation_rank = found[0][2], rank
     if not carrier:
         first = [line for line in lines[:60] if line.page == 1]
         for line in sorted(first, key=lambda line: line.running):

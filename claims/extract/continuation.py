@@ -48,6 +48,9 @@ class ContinuationMixin:
                 self._rejoin(claim, field, segs, line.page)
                 continue
             tail = " ".join(s.text for s in segs)
+            if field == "status" and claim.get("status_as_printed"):
+                self._status_wrapped(claim, tail)
+                continue
             if field in MONEY_FIELDS and claim.get(field) and amount_text(claim.get(field) + tail):
                 # "1,365.83" over "CR" in a narrow cell: the sign wrapped below its amount.
                 claim.values[field] = amount_text(claim.get(field) + tail) or ""
@@ -56,6 +59,14 @@ class ContinuationMixin:
             self._append(claim, target, segs, line.page)
         if spanning:
             self._append(claim, "description", spanning, line.page)
+
+    def _status_wrapped(self, claim: ExtractedClaim, tail: str) -> None:
+        """'Closed -' over 'Paid' in a narrow status cell: one status, read again whole."""
+        head = claim.values["status_as_printed"]
+        claim.flags[:] = [
+            f for f in claim.flags if f != f"status '{head}' is not one the product knows"
+        ]
+        self._set(claim, "status", f"{head} {tail}", [], 0)
 
     def _rejoin(
         self, claim: ExtractedClaim, field: str, segments: list[Segment], page: int

@@ -21,7 +21,8 @@ _TOTAL = re.compile(
     re.IGNORECASE,
 )
 _GRAND = re.compile(
-    r"grand|all\s+polic|all\s+terms|report\s+total|account\s+total|total\s+all|all\s+years", re.I
+    r"grand|all\s+polic|all\s+terms|(?:report|account)\s+(?:total|summary)|total\s+all|all\s+years",
+    re.I,
 )
 _TERM_WORDS = re.compile(r"polic|term|period|year|subtotal|sub-total|section", re.I)
 _POLICY = re.compile(
@@ -55,15 +56,12 @@ def labeled_pairs(line: Line) -> list[Pair]:
     for p, word in enumerate(words):
         if not word.text.endswith(":") or re.search(r"\d", word.text):
             continue
-        found = None
-        for k in range(max(floor, p - 5), p + 1):
-            text = " ".join(w.text for w in words[k : p + 1]).rstrip(":")
-            if re.search(r"\d", text):
-                continue
-            field = field_for(text)
-            if field:
-                found = (k, p, field)
-                break
+        # A label within its own cell first: "Status: Subro | Closed:" is a status and a date
+        # closed, not a value-less "Subro Closed"; a label split over cells after that.
+        own = max(i for i in starts if i <= p)
+        found = _label_before(words, p, max(floor, own)) or _label_before(
+            words, p, max(floor, p - 5)
+        )
         if found is None and (p in starts or p == 0):
             found = (p, p, None)
         if (
@@ -92,6 +90,18 @@ def labeled_pairs(line: Line) -> list[Pair]:
         label = " ".join(w.text for w in words[k : p + 1]).rstrip(":")
         pairs.append(Pair(field, label, value, value_words))
     return pairs
+
+
+def _label_before(words: list[Word], colon: int, first: int) -> tuple[int, int, str] | None:
+    """The longest known label from words[first:] that ends at the colon word."""
+    for k in range(first, colon + 1):
+        text = " ".join(w.text for w in words[k : colon + 1]).rstrip(":")
+        if re.search(r"\d", text):
+            continue
+        field = field_for(text)
+        if field:
+            return k, colon, field
+    return None
 
 
 def _colonless(line: Line, labels: list[tuple[int, int, str | None]]):

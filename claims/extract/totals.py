@@ -74,10 +74,11 @@ class TotalsMixin:
             None,
         )
         index, category = found if found else (0, None)
-        if category is None:
+        rest = Line(line.page, line.top, line.bottom, line.segments[index + 1 :], line.page_height)
+        if category is None or not any(amount_text(s.text) is not None for s in rest.segments):
+            # No amount beside it: a description line that names a category ("...the recovery").
             self._continuation(line, line.segments)
             return
-        rest = Line(line.page, line.top, line.bottom, line.segments[index + 1 :], line.page_height)
         cells, _ = self.columns.assign(rest)
         for field, segments in cells.items():
             measure = MEASURES.get(field)
@@ -126,7 +127,11 @@ class TotalsMixin:
         summary = self.columns is not None and self.columns.kind == "summary"
         # Totals before any policy heading (a summary box on the first page) are the report's;
         # where each row prints its own policy and term, a total under them is their term's.
-        grand = kind == "grand" or summary or self.context == ("", "", "")
+        # "Report Summary" then "Total Claims: 30": the lines under a grand total go on it.
+        under_grand = (
+            self.total_at and self.total_at[0] is self.last_line and self.total_at[1] is self.grand
+        )
+        grand = kind == "grand" or summary or self.context == ("", "", "") or bool(under_grand)
         target = self.grand if grand else self._term(self.context).printed
         last = self.claims[-1] if self.claims else None
         if grand and kind != "grand" and not summary and last and last.explicit_term:

@@ -15,9 +15,11 @@ _AMOUNT = re.compile(
     re.IGNORECASE,
 )
 DATE_RE = re.compile(
-    r"\b(\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|\d{1,2}-\d{1,2}-\d{4}"
-    r"|\d{1,2}-[A-Za-z]{3}-\d{2,4}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})\b"
+    r"\b(\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|\d{1,2}-\d{1,2}-(?:\d{4}|\d{2})"
+    r"|\d{1,2}-[A-Za-z]{3}-\d{2,4}|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})\b"
 )
+# "USD 1,234.00", "(USD 1,234.00)", "1,234.00 USD": the currency code, as a "$", goes.
+_CURRENCY = re.compile(r"^([(-]?)(?:USD|US\$)|USD$", re.IGNORECASE)
 _CLAIM_LIKE = re.compile(r"^(?=[^\s]*\d)[A-Za-z0-9][A-Za-z0-9\-/._#]{2,}$|^[A-Za-z]{1,4} \d{4,}$")
 _RANGE_SEP = re.compile(r"^\s*(?:-|–|—|to|thru|through)\s*$", re.IGNORECASE)
 
@@ -28,7 +30,7 @@ def amount_text(text: str) -> str | None:
     The digits stay as printed (no rounding, no added cents); only $, commas and the
     parentheses go.
     """
-    value = text.strip().replace(" ", "")
+    value = _CURRENCY.sub(r"\1", text.strip().replace(" ", ""))
     if not value or value in {"-", "--", "—"}:
         return None
     match = _AMOUNT.match(value)
@@ -111,8 +113,14 @@ def status_of(printed: str, legend: dict[str, str]) -> str:
     """The normalised status ('open', ...) of a printed status or code; '' when unknown."""
     value = printed.strip()
     meaning = legend.get(value.upper(), value)
-    for candidate in (meaning, meaning.split()[0] if meaning.split() else ""):
+    # The whole wording, then each of its words ("Closed w/o Payment", "Open - Litigated",
+    # "Litigated (Open)"); one- and two-letter words are codes only when printed alone.
+    # Where the words name two statuses the narrower one wins: "Open - Subro" is subrogated.
+    words = [w for w in re.split(r"[^a-z]+", meaning.lower()) if len(w) > 2]
+    found = []
+    for candidate in (meaning, *words):
         key = re.sub(r"[^a-z]", "", candidate.lower())
         if key in STATUS_BY_WORD:
-            return str(STATUS_BY_WORD[key])
-    return ""
+            found.append(str(STATUS_BY_WORD[key]))
+    narrow = [s for s in found if s not in ("open", "closed")]
+    return (narrow or found or [""])[0]

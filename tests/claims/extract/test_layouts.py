@@ -1,6 +1,6 @@
 """Every synthetic layout is read exactly: each claim with every field, each term, no false flag.
 
-ALL_LAYOUTS holds the first seven layouts and the six held-out ones (pdfcorpus.HELDOUT),
+ALL_LAYOUTS holds the first seven layouts and the held-out ones (pdfcorpus.HELDOUT, four rounds),
 written afterwards to catch rules tuned to the first seven."""
 
 import pytest

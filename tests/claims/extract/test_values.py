@@ -19,6 +19,10 @@ from claims.labels import field_for
         ("$0.00", "0.00"),
         ("Closed", None),
         ("(12", None),
+        ("USD 3,545.55", "3545.55"),
+        ("USD (2,410.75)", "-2410.75"),
+        ("1,234.00 USD", "1234.00"),
+        ("USD", None),
     ],
 )
 def test_amounts_keep_their_printed_digits(printed, value):
@@ -58,13 +62,34 @@ def test_status_codes_follow_the_legend_and_usual_words():
     assert status_of("Litigated", {}) == ""
 
 
+def test_a_status_worded_at_length_is_read_word_by_word_the_narrower_status_winning():
+    assert status_of("Closed w/o Payment", {}) == "closed"
+    assert status_of("Closed - Paid", {}) == "closed"
+    assert status_of("Open - Litigated", {}) == "open"
+    assert status_of("Open - Subro", {}) == "subrogated"
+    assert status_of("In Subrogation", {}) == "subrogated"
+    assert status_of("LIT", {"LIT": "Litigated (open)"}) == "open"
+    # One- and two-letter words are codes only alone: "w/o" is not "o" (open).
+    assert status_of("Paid w/o", {}) == ""
+
+
+def test_dates_in_running_text_without_a_comma_or_with_a_two_digit_year():
+    assert period_in("Policy Period: Jun 1 2024 to Jun 1 2025") == ("2024-06-01", "2025-06-01")
+    assert period_in("06-01-24 to 06-01-25") == ("2024-06-01", "2025-06-01")
+    assert period_in("Claim Rep: R. Castillo  Phone: 800-555-0134") is None
+
+
 @pytest.mark.parametrize(
     ("label", "field"),
     [("Clm #", "claim_number"), ("DOL", "date_of_loss"), ("Rptd", "date_reported"),
      ("O/S", "reserves"), ("Pol Eff", "term_start"), ("Pol Exp", "term_end"),
      ("Exp Paid", "paid_expense"), ("Paid ALAE", "paid_expense"), ("Gross Incurred", "total_incurred"),
      ("Loss Reserve", "reserves"), ("Date Closed", "date_closed"), ("Examiner", "adjuster"),
-     ("Driver Name", "driver"), ("Injury Date", "date_of_loss"), ("Notes", None), ("Page", None)],
+     ("Driver Name", "driver"), ("Injury Date", "date_of_loss"), ("Notes", None), ("Page", None),
+     ("Sts", "status"), ("Claim Sts", "status"), ("Rept", "date_reported"), ("Rpt Dt", "date_reported"),
+     ("Examiner Name", "adjuster"), ("Insured Driver", "driver"),
+     # A date column named after a claim field is no column of that field.
+     ("Status Date", None), ("Paid Date", None), ("Claim Date", None), ("Status", "status")],
 )  # fmt: skip
 def test_labels_by_tokens_and_abbreviations(label, field):
     assert field_for(label) == field

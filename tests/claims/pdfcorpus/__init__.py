@@ -10,6 +10,12 @@ from tests.claims.pdfcorpus.heldout_blocks import (
     cards_two_columns,
     two_row_records,
 )
+from tests.claims.pdfcorpus.heldout_fourth import auto_bi_pd, grid_cards_wc, split_columns_gl
+from tests.claims.pdfcorpus.heldout_fourth_more import (
+    gross_net_property,
+    package_lines,
+    summary_first_numeric,
+)
 from tests.claims.pdfcorpus.heldout_more import capitals_report, inline_labels, spreadsheet_print
 from tests.claims.pdfcorpus.heldout_tables import (
     policy_rows_auto,
@@ -55,6 +61,12 @@ HELDOUT = {
         inline_labels,
         fixed_width_text,
         stacked_cells,
+        split_columns_gl,
+        auto_bi_pd,
+        grid_cards_wc,
+        gross_net_property,
+        summary_first_numeric,
+        package_lines,
     )
 }
 ALL_LAYOUTS = {**LAYOUTS, **HELDOUT}
