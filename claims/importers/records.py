@@ -60,9 +60,11 @@ LABELS = {
 }
 
 _STATUS_WORDS = {
-    Claim.Status.OPEN: ("open", "o", "opn", "pending", "active", "reported"),
+    Claim.Status.OPEN: ("open", "o", "opn", "pending", "active", "reported", "litigated", "lit",
+                        "litigation", "inlitigation", "insuit", "suit"),
     Claim.Status.CLOSED: ("closed", "c", "cl", "cls", "clsd", "close", "final", "closedwithoutpayment",
-                          "cwp", "closednopay", "settled"),
+                          "cwp", "closednopay", "closedwopayment", "settled", "closedpaid",
+                          "closedwithpayment"),
     Claim.Status.REOPENED: ("reopened", "reopen", "ro", "r", "reop"),
     Claim.Status.DENIED: ("denied", "d", "declined", "den", "closeddenied"),
     Claim.Status.SUBROGATED: ("subrogated", "subro", "s", "subrogation", "insubrogation", "sub"),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from claims import services
 from claims.importers import TermDefaults, UnreadableFile
+from claims.importers.records import parse_status
 from claims.models import CarrierHeaderMapping, Claim, LossRunReport, ReportTerm
 from tests.claims.files import csv_bytes, xlsx_bytes
 from tests.claims.layouts import (
@@ -393,3 +394,13 @@ def test_a_claim_numbered_total_with_a_loss_date_is_a_claim(target):
     outcome = run(target, csv_bytes([HEAD, good("C-1"), good("Total")]))
     assert outcome.imported == 2
     assert Claim.objects.filter(claim_number="Total").exists()
+
+
+@pytest.mark.parametrize(
+    ("printed", "status"),
+    [("Litigated", "open"), ("In Suit", "open"), ("LIT", "open"), ("Closed - Paid", "closed"),
+     ("Closed w/o Payment", "closed"), ("Pending", "open"), ("Re-Opened", "reopened"),
+     ("Subro", "subrogated"), ("Lawsuit filed", None)],
+)  # fmt: skip
+def test_printed_statuses_map_to_the_normalised_status(printed, status):
+    assert parse_status(printed) == status

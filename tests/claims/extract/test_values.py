@@ -59,7 +59,8 @@ def test_status_codes_follow_the_legend_and_usual_words():
     assert status_of("S", legend) == "subrogated"
     assert status_of("Pending", {}) == "open"
     assert status_of("Re-Opened", {}) == "reopened"
-    assert status_of("Litigated", {}) == ""
+    assert status_of("Litigated", {}) == "open"  # in suit: still open
+    assert status_of("Under review", {}) == ""
 
 
 def test_a_status_worded_at_length_is_read_word_by_word_the_narrower_status_winning():
