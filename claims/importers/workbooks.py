@@ -9,7 +9,8 @@
   rows' strings come first in it as Excel and openpyxl write it (in the order of first use),
   so `open_workbook(top_only=True)` parses it only as far as the rows read need, with
   openpyxl's own parsing (its iterparse, through defusedxml when installed; its Text reading,
-  as `read_string_table` does).
+  as `read_string_table` does), into the compact table below: top rows that name the
+  table's last string (a hostile file) cost what the import's whole table costs.
 - Shared strings (the import): openpyxl keeps the table as a list of str, and the parsed
   elements stay attached to the document's root (cleared, not removed): 184 MB of memory for
   50 MB of XML (a million strings). `CompactStrings` parses it the same way, detaches the
@@ -126,31 +127,59 @@ class _Reader(ExcelReader):
             self.wb._sheets.append(ws)
 
 
-class LazyStrings:
-    """The shared-string table as the worksheet reader uses it (`strings[index]`)."""
+class CompactStrings:
+    """The shared-string table, compact (see above); indexed as openpyxl's list. Lazy: parsed
+    only as far as the strings asked for (close it then)."""
 
-    def __init__(self, source: IO[bytes]):
+    def __init__(self, source: IO[bytes], *, lazy: bool = False):
         self._source = source
-        self._events = iter(iterparse(source))
-        self._strings: list[str] = []
+        self._events = iter(iterparse(source, events=("start", "end")))
+        self._root = None
+        self._data = bytearray()  # not bytes: a copy would double the peak
+        self._ends = array("Q")
         self._done = False
+        if not lazy:
+            try:
+                self._parse(None)
+            finally:
+                self.close()
 
-    @property
-    def parsed(self) -> int:
-        """How many strings have been parsed so far."""
-        return len(self._strings)
+    def __len__(self) -> int:
+        """The strings parsed (all of them unless lazy)."""
+        return len(self._ends)
 
     def __getitem__(self, index: int) -> str:
-        while index >= len(self._strings) and not self._done:
-            self._parse_next()
-        return self._strings[index]  # beyond the table: IndexError, as openpyxl's list
+        ends = self._ends
+        if index < 0:  # as a list reads it
+            if not self._done:
+                self._parse(None)
+            index += len(ends)
+            if index < 0:
+                raise IndexError("shared string index out of range")
+        elif index >= len(ends):
+            if not self._done:
+                self._parse(index)
+            if index >= len(ends):
+                raise IndexError("shared string index out of range")
+        end = ends[index]
+        start = ends[index - 1] if index else 0
+        return self._data[start:end].decode("utf-8", "surrogatepass")
 
-    def _parse_next(self) -> None:
-        for _event, node in self._events:
-            if node.tag == _STRING_TAG:
-                self._strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+    def _parse(self, index: int | None) -> None:
+        """Parse strings until string `index` is read (None: all of them)."""
+        data, ends, root = self._data, self._ends, self._root
+        for event, node in self._events:
+            if root is None:
+                root = self._root = node
+            elif event == "end" and node.tag == _STRING_TAG:
+                text = Text.from_tree(node).content.replace("x005F_", "")
+                data += text.encode("utf-8", "surrogatepass")
+                ends.append(len(data))
                 node.clear()
-                return
+                if len(root) >= 1024:
+                    del root[:]  # the strings read (openpyxl keeps them all attached)
+                if index is not None and len(ends) > index:
+                    return
         self.close()
 
     def close(self) -> None:
@@ -158,41 +187,16 @@ class LazyStrings:
         self._source.close()
 
 
-class CompactStrings:
-    """The whole shared-string table, compact (see above); indexed as openpyxl's list."""
+class LazyStrings(CompactStrings):
+    """The table for the header read: only the top rows' strings are parsed."""
 
     def __init__(self, source: IO[bytes]):
-        data = bytearray()
-        ends = array("Q")
-        root = None
-        try:
-            for event, node in iterparse(source, events=("start", "end")):
-                if root is None:
-                    root = node
-                elif event == "end" and node.tag == _STRING_TAG:
-                    text = Text.from_tree(node).content.replace("x005F_", "")
-                    data += text.encode("utf-8", "surrogatepass")
-                    ends.append(len(data))
-                    node.clear()
-                    if len(root) >= 1024:
-                        del root[:]  # the strings read (openpyxl keeps them all attached)
-        finally:
-            source.close()
-        self._data = data  # not bytes(data): a copy would double the peak
-        self._ends = ends
+        super().__init__(source, lazy=True)
 
-    def __len__(self) -> int:
+    @property
+    def parsed(self) -> int:
+        """How many strings have been parsed so far."""
         return len(self._ends)
-
-    def __getitem__(self, index: int) -> str:
-        ends = self._ends
-        if index < 0:  # as a list reads it
-            index += len(ends)
-            if index < 0:
-                raise IndexError("shared string index out of range")
-        end = ends[index]
-        start = ends[index - 1] if index else 0
-        return self._data[start:end].decode("utf-8", "surrogatepass")
 
 
 def open_workbook(

@@ -77,6 +77,7 @@ def test_lazy_strings_are_openpyxls_table_parsed_only_as_far_as_asked():
     assert [strings[i] for i in range(len(table))] == table
     with pytest.raises(IndexError):
         strings[len(table)]
+    assert len(table) > 2000 and len(strings._root) < 1024  # the strings read are detached
 
 
 def test_compact_strings_are_openpyxls_table():
