@@ -83,7 +83,14 @@ class _Sheet(ReadOnlyWorksheet):
         finally:
             src.close()
 
-    def _cells_by_row(self, min_col, min_row, max_col, max_row, values_only=False):
+    def _cells_by_row(
+        self,
+        min_col: int,
+        min_row: int,
+        max_col: int | None,
+        max_row: int | None,
+        values_only: bool = False,
+    ) -> Iterator[tuple | list]:
         """ReadOnlyWorksheet._cells_by_row (openpyxl 3.1) with `_RowParser`."""
         filler = None if values_only else EMPTY_CELL
         max_col = max_col or self.max_column
