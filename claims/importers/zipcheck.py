@@ -78,23 +78,28 @@ def check_workbook_zip(fileobj: IO[bytes]) -> None:
     table = sum(m.file_size for m in members if m.filename in strings)
     if table > MAX_STRINGS:
         raise ZipBomb(
-            f"This workbook's shared strings unpack to {table // MB} MB (the limit is"
+            f"This workbook's shared strings unpack to {_mb(table)} MB (the limit is"
             f" {MAX_STRINGS // MB} MB), far more than a loss run; they would all be held in"
             f" memory. {_AGAIN}"
         )
     held = sum(m.file_size for m in members if m.filename not in streamed | strings)
     if held > MAX_HELD:
         raise ZipBomb(
-            f"This workbook's styles and other parts unpack to {held // MB} MB (the limit is"
+            f"This workbook's styles and other parts unpack to {_mb(held)} MB (the limit is"
             f" {MAX_HELD // MB} MB), far more than a loss run; they would all be held in"
             f" memory. {_AGAIN}"
         )
     sheets = sum(m.file_size for m in members if m.filename in streamed)
     if sheets > MAX_STREAMED:
         raise ZipBomb(
-            f"This workbook's sheets unpack to {sheets // MB} MB (the limit is"
+            f"This workbook's sheets unpack to {_mb(sheets)} MB (the limit is"
             f" {MAX_STREAMED // MB} MB), far more than a loss run. {_AGAIN}"
         )
+
+
+def _mb(size: int) -> int:
+    """Whole megabytes, rounded up: a size over a whole-megabyte limit reads as more than it."""
+    return -(-size // MB)
 
 
 def _check_ratios(members: list[zipfile.ZipInfo]) -> None:

@@ -78,7 +78,7 @@ def test_shared_strings_past_their_limit_are_refused_before_openpyxl_reads_them(
     monkeypatch.setattr(zipcheck, "MAX_STRINGS", 20_000)
     opened = []
     monkeypatch.setattr(readers, "open_workbook", lambda *a, **k: opened.append(a))
-    with pytest.raises(UnreadableFile, match="This workbook's shared strings unpack to 0 MB"):
+    with pytest.raises(UnreadableFile, match="This workbook's shared strings unpack to 1 MB"):
         list(SheetFile(io.BytesIO(many_strings(3000))).rows())
     assert not opened
     monkeypatch.undo()
@@ -130,6 +130,16 @@ def test_without_a_readable_manifest_every_part_counts_as_held(monkeypatch):
 
 def test_sheets_past_their_own_limit_are_refused(monkeypatch):
     monkeypatch.setattr(zipcheck, "MAX_STREAMED", 50_000)
-    with pytest.raises(UnreadableFile, match="This workbook's sheets unpack to 0 MB"):
+    with pytest.raises(UnreadableFile, match="This workbook's sheets unpack to 1 MB"):
         SheetFile(io.BytesIO(long_sheet(3000)))
     assert len(list(SheetFile(io.BytesIO(long_sheet(300))).rows())) == 301
+
+
+def test_a_table_just_over_the_limit_reads_as_more_than_the_limit(monkeypatch):
+    monkeypatch.setattr(zipcheck, "MAX_STRINGS", 2 * zipcheck.MB)
+    workbook = many_strings(3000)
+    table = "".join(f"<si><t>Claimant {n}</t></si>" for n in range(2 * zipcheck.MB // 28))
+    sst = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    workbook = with_member(workbook, "xl/sharedStrings.xml", f"{sst}{table}</sst>".encode())
+    with pytest.raises(UnreadableFile, match=r"shared strings unpack to 3 MB \(the limit is 2 MB\)"):  # fmt: skip
+        SheetFile(io.BytesIO(workbook))
