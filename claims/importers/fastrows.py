@@ -352,9 +352,8 @@ class FastRows:
             if term.premium is not None and term.premium != premium[0]:
                 return None
         key = claim_key(claim_number)
-        if key in validator.seen_claims:
+        if validator.seen_claims.add(key, number) is not None:
             return None
-        validator.seen_claims[key] = number
         tally = validator.convention_tally
         for name in fits:
             tally[name] += 1

@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from claims import rules
 from claims.headers import ADDITIVE_FIELDS, FIELDS
+from claims.importers.claimindex import ClaimIndex
 from claims.importers.records import (
     LABELS,
     MONEY_FIELDS,
@@ -68,7 +69,7 @@ class RowValidator:
                 self.columns.setdefault(field, []).append(index)
         self.valuation_date = valuation_date
         self.defaults = defaults
-        self.seen_claims: dict[str, int] = {}
+        self.seen_claims = ClaimIndex()
         self.convention_tally: Counter[str] = Counter()
         self._money_fields = [f for f in MONEY_FIELDS if f in self.columns]
         self._date_cache: dict[str, object] = {}
@@ -262,14 +263,13 @@ class RowValidator:
                     f" on row {known[1]} for {term.label}"
                 )
         key = claim_key(claim_number)
-        if key in self.seen_claims:
-            problems.append(
-                f"{prefix}claim number {claim_number} already appears in row {self.seen_claims[key]}"
-            )
+        first = self.seen_claims.first_row(key)
+        if first is not None:
+            problems.append(f"{prefix}claim number {claim_number} already appears in row {first}")
         if problems:
             return None, problems
 
-        self.seen_claims[key] = number
+        self.seen_claims.add(key, number)
         self.convention_tally.update(fits)
         if premium is not None and term not in self.term_premiums:
             self.term_premiums[term] = (premium, number)

@@ -3,20 +3,24 @@
 openpyxl's read-only mode streams the worksheets row by row, but parses every other part it
 reads whole and keeps it: the shared strings above all (a list of every text in the
 workbook), the styles, the theme. So the limits are on what is held, not on what streams:
-- the parts held (every member but the worksheets, counted whether openpyxl reads them or
-  not) together at most MAX_HELD unpacked: a 1 MB workbook whose shared strings unpack to
-  1 GB would otherwise take the process to gigabytes; 32 MB of shared-string XML costs
-  about 120 MB of memory in openpyxl's table (measured: 50 MB of XML, 1M strings, 184 MB);
+- the shared-string table at most MAX_STRINGS unpacked: the import holds it compactly
+  (claims.importers.workbooks.CompactStrings, measured: 64 MB of XML held in 60 MB of
+  memory for long texts, 71 MB for short ones), and a 50 MB workbook as Excel saves it,
+  every text in the table and each claim's own, has about 34 MB of it; a 1 MB workbook
+  whose shared strings unpack to 1 GB would otherwise take the process to gigabytes;
+- the other parts held (every member but the worksheets and the shared strings, counted
+  whether openpyxl reads them or not) together at most MAX_HELD: openpyxl keeps the styles
+  as objects several times the size of their XML, and a loss run's are a few kilobytes;
 - the worksheets together at most MAX_STREAMED unpacked: a real workbook's sheets unpack to
   about 10 times their packed size (9.2 for a 48.8 MB loss run), so a 50 MB upload's sheets
   stay well under 1 GB; the cap keeps the import's time bounded;
 - every member over RATIO_FLOOR packed at most MAX_RATIO times.
 
-Which members are worksheets is read from the workbook's own manifest ([Content_Types].xml,
-through openpyxl's parser, as openpyxl reads it): a part marked as a worksheet that is also
-marked, or placed, as anything openpyxl parses whole counts as held. The central directory
-states every member's sizes; a lying directory is caught by zipfile itself, which stops
-reading a member at its stated size.
+Which members are worksheets and which the shared strings is read from the workbook's own
+manifest ([Content_Types].xml, through openpyxl's parser, as openpyxl reads it): a part
+marked as one of them that is also marked, or placed, as anything openpyxl parses whole
+counts with the other held parts. The central directory states every member's sizes; a
+lying directory is caught by zipfile itself, which stops reading a member at its stated size.
 """
 
 from __future__ import annotations
@@ -35,12 +39,14 @@ from openpyxl.xml.constants import (
     ARC_ROOT_RELS,
     ARC_STYLE,
     ARC_THEME,
+    SHARED_STRINGS,
     WORKSHEET_TYPE,
 )
 from openpyxl.xml.functions import fromstring
 
 MB = 1024 * 1024
-MAX_HELD = 32 * MB  # shared strings, styles and every other part but the worksheets
+MAX_STRINGS = 64 * MB  # the shared-string table, held compactly
+MAX_HELD = 32 * MB  # styles and every other part but the worksheets and the shared strings
 MAX_STREAMED = 1024 * MB  # the worksheets, read row by row
 MAX_RATIO = 150  # unpacked / packed, for members over RATIO_FLOOR
 RATIO_FLOOR = MB
@@ -64,24 +70,36 @@ def check_workbook_zip(fileobj: IO[bytes]) -> None:
         with zipfile.ZipFile(fileobj) as archive:
             members = archive.infolist()
             _check_ratios(members)
-            streamed = _worksheets(archive, members)
+            streamed, strings = _parts(archive, members)
     except zipfile.BadZipFile:
         return  # not a readable zip: openpyxl's own error message follows
     finally:
         fileobj.seek(0)
-    held = sum(m.file_size for m in members if m.filename not in streamed)
+    table = sum(m.file_size for m in members if m.filename in strings)
+    if table > MAX_STRINGS:
+        raise ZipBomb(
+            f"This workbook's shared strings unpack to {_mb(table)} MB (the limit is"
+            f" {MAX_STRINGS // MB} MB), far more than a loss run; they would all be held in"
+            f" memory. {_AGAIN}"
+        )
+    held = sum(m.file_size for m in members if m.filename not in streamed | strings)
     if held > MAX_HELD:
         raise ZipBomb(
-            f"This workbook's shared strings, styles and other parts unpack to {held // MB} MB"
-            f" (the limit is {MAX_HELD // MB} MB), far more than a loss run; they would all be"
-            f" held in memory. {_AGAIN}"
+            f"This workbook's styles and other parts unpack to {_mb(held)} MB (the limit is"
+            f" {MAX_HELD // MB} MB), far more than a loss run; they would all be held in"
+            f" memory. {_AGAIN}"
         )
     sheets = sum(m.file_size for m in members if m.filename in streamed)
     if sheets > MAX_STREAMED:
         raise ZipBomb(
-            f"This workbook's sheets unpack to {sheets // MB} MB (the limit is"
+            f"This workbook's sheets unpack to {_mb(sheets)} MB (the limit is"
             f" {MAX_STREAMED // MB} MB), far more than a loss run. {_AGAIN}"
         )
+
+
+def _mb(size: int) -> int:
+    """Whole megabytes, rounded up: a size over a whole-megabyte limit reads as more than it."""
+    return -(-size // MB)
 
 
 def _check_ratios(members: list[zipfile.ZipInfo]) -> None:
@@ -94,18 +112,25 @@ def _check_ratios(members: list[zipfile.ZipInfo]) -> None:
             )
 
 
-def _worksheets(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> frozenset[str]:
-    """The members openpyxl streams: the manifest's worksheets, less any part also marked as
-    something else or read whole by its name. None at all when the manifest is missing,
-    doubled, too large to read safely or unreadable: every member then counts as held, and
-    openpyxl reports the damage when it opens the file."""
+def _parts(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """(the members openpyxl streams, the shared-string tables): the manifest's worksheets
+    and shared strings, less any part also marked as something else or read whole by its
+    name. None at all when the manifest is missing, doubled, too large to read safely or
+    unreadable: every member then counts as held, and openpyxl reports the damage when it
+    opens the file."""
     manifest = [m for m in members if m.filename == ARC_CONTENT_TYPES]
     if len(manifest) != 1 or manifest[0].file_size > MAX_HELD:
-        return frozenset()
+        return frozenset(), frozenset()
     try:
         overrides = Manifest.from_tree(fromstring(archive.read(manifest[0]))).Override
     except _UNREADABLE:
-        return frozenset()
-    sheets = {o.PartName.lstrip("/") for o in overrides if o.ContentType == WORKSHEET_TYPE}
-    other = {o.PartName.lstrip("/") for o in overrides if o.ContentType != WORKSHEET_TYPE}
-    return frozenset(sheets - other - _READ_WHOLE)
+        return frozenset(), frozenset()
+    marks: dict[str, set[str]] = {}
+    for override in overrides:
+        marks.setdefault(override.PartName.lstrip("/"), set()).add(override.ContentType)
+    only = {part: types.pop() for part, types in marks.items() if len(types) == 1}
+    sheets = {part for part, kind in only.items() if kind == WORKSHEET_TYPE}
+    strings = {part for part, kind in only.items() if kind == SHARED_STRINGS}
+    return frozenset(sheets - _READ_WHOLE), frozenset(strings - _READ_WHOLE)

@@ -2,14 +2,22 @@
 
 import datetime as dt
 import io
+import tracemalloc
 import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.reader.strings import read_string_table
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from claims.importers.readers import SheetFile
-from claims.importers.workbooks import CompactStrings, LazyStrings, open_workbook
+from claims.importers.workbooks import (
+    CompactStrings,
+    LazyStrings,
+    _RowParser,
+    _Sheet,
+    open_workbook,
+)
 from tests.claims.files import excel_like
 
 
@@ -69,6 +77,7 @@ def test_lazy_strings_are_openpyxls_table_parsed_only_as_far_as_asked():
     assert [strings[i] for i in range(len(table))] == table
     with pytest.raises(IndexError):
         strings[len(table)]
+    assert len(table) > 2000 and len(strings._root) < 1024  # the strings read are detached
 
 
 def test_compact_strings_are_openpyxls_table():
@@ -114,3 +123,59 @@ def test_the_header_read_parses_only_the_top_rows_strings(monkeypatch):
     assert scan.samples[0] == EXCEL_ROWS[1]
     assert scan.total_rows == len(EXCEL_ROWS)
     assert seen and seen[0] < 50  # of 2,004 strings in the table
+
+
+def sheet_xml(rows: int) -> bytes:
+    """A sheet as Excel writes it: row heights and spans on every row, a row left out every
+    hundred, numbers, inline and shared texts, a merged range after the data."""
+    out = []
+    for r in range(1, rows + 1):
+        if r % 100 == 50:
+            continue
+        out.append(f'<row r="{r}" spans="1:3" ht="15" customHeight="1"><c r="A{r}"><v>{r * 1.5}</v></c>'
+                   f'<c r="B{r}" t="inlineStr"><is><t>Claimant {r}</t></is></c>'
+                   f'<c r="C{r}" t="s"><v>{r % 2}</v></c></row>')  # fmt: skip
+    return (f'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f'<sheetData>{"".join(out)}</sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>'
+            f"</worksheet>").encode()  # fmt: skip
+
+
+def test_the_row_parser_reads_openpyxls_rows_and_keeps_none_of_them():
+    """Past several detach points, with every row's attributes: the same rows as openpyxl's
+    parser; openpyxl's keeps every row's element and attributes, the row parser neither."""
+    xml = sheet_xml(6000)
+    strings = ["Open", "Closed"]
+
+    def growth(parser_class) -> tuple[list, float]:
+        """Every 500th row read, and the traced bytes a row that stay while reading."""
+        kept = []
+        tracemalloc.start()
+        parser = parser_class(io.BytesIO(xml), strings, data_only=True)
+        for number, (index, cells) in enumerate(parser.parse()):
+            row = (index, [(cell["column"], cell["value"]) for cell in cells])
+            if number % 500 == 0 or index == 6000:
+                kept.append(row)
+            if number == 1000:
+                before = tracemalloc.get_traced_memory()[0]
+            if number == 4999:
+                after = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        return kept, (after - before) / 4000
+
+    theirs, their_growth = growth(WorkSheetParser)
+    mine, my_growth = growth(_RowParser)
+    assert mine == theirs and len(mine) == 13
+    assert mine[-1] == (6000, [(1, 9000.0), (2, "Claimant 6000"), (3, "Open")])
+    assert their_growth > 300  # bytes a row: the row's element and its attributes
+    assert my_growth < 20
+
+
+def test_a_long_excel_workbook_reads_as_load_workbook_reads_it():
+    rows = [["Claim Number", "Status", "Claimant"]] + [
+        [f"CLM-{n:05d}", "Open" if n % 3 else "Closed", f"Claimant {n}"] for n in range(5000)
+    ]
+    data = excel_like(rows)
+    expected = rows_of(load_workbook(io.BytesIO(data), read_only=True, data_only=True))
+    book, _ = open_workbook(io.BytesIO(data))
+    assert isinstance(book.worksheets[0], _Sheet)
+    assert rows_of(book) == expected == rows

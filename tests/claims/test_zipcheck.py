@@ -1,7 +1,8 @@
 """XLSX zip members are sized before openpyxl unpacks them (zip bombs are refused).
 
-What openpyxl holds in memory (shared strings, styles, every part but the worksheets) has a
-small limit; the worksheets, which it streams, a large one; every member a packing ratio.
+What is held in memory has small limits (the shared strings, held compactly, one; styles and
+every other part but the worksheets a smaller one); the worksheets, which stream, a large
+one; every member a packing ratio.
 """
 
 import io
@@ -9,7 +10,7 @@ import zipfile
 
 import pytest
 
-from claims.importers import UnreadableFile, zipcheck
+from claims.importers import UnreadableFile, readers, zipcheck
 from claims.importers.readers import SheetFile
 from tests.claims.files import excel_like, xlsx_bytes
 
@@ -73,14 +74,30 @@ def test_a_long_sheet_streams_past_the_limit_of_what_is_held(monkeypatch):
     assert len(rows) == 3001 and rows[-1][1] == ["CLM", "Open"]
 
 
-def test_shared_strings_past_the_limit_are_refused_before_openpyxl_reads_them(monkeypatch):
-    monkeypatch.setattr(zipcheck, "MAX_HELD", 20_000)
-    with pytest.raises(UnreadableFile, match="shared strings, styles and other parts unpack to 0 MB"):  # fmt: skip
-        SheetFile(io.BytesIO(many_strings(3000)))
+def test_shared_strings_past_their_limit_are_refused_before_openpyxl_reads_them(monkeypatch):
+    monkeypatch.setattr(zipcheck, "MAX_STRINGS", 20_000)
+    opened = []
+    monkeypatch.setattr(readers, "open_workbook", lambda *a, **k: opened.append(a))
+    with pytest.raises(UnreadableFile, match="This workbook's shared strings unpack to 1 MB"):
+        list(SheetFile(io.BytesIO(many_strings(3000))).rows())
+    assert not opened
+    monkeypatch.undo()
+    monkeypatch.setattr(zipcheck, "MAX_STRINGS", 20_000)
     assert list(SheetFile(io.BytesIO(many_strings(200))).rows())[-1][1] == [
         "CLM-199",
         "Claimant 199",
     ]
+
+
+def test_the_shared_strings_have_their_own_limit_above_the_other_held_parts(monkeypatch):
+    """The import holds the table compactly (about its XML's size), so a 50 MB workbook as
+    Excel saves it (about 34 MB of shared strings) passes; styles keep the smaller limit."""
+    assert zipcheck.MAX_STRINGS >= 48 * zipcheck.MB > zipcheck.MAX_HELD
+    monkeypatch.setattr(zipcheck, "MAX_HELD", 20_000)
+    workbook = many_strings(3000)
+    table = zipfile.ZipFile(io.BytesIO(workbook)).getinfo("xl/sharedStrings.xml").file_size
+    assert zipcheck.MAX_HELD < table < zipcheck.MAX_STRINGS
+    assert list(SheetFile(io.BytesIO(workbook)).rows())[-1][1] == ["CLM-2999", "Claimant 2999"]
 
 
 @pytest.mark.parametrize(
@@ -113,6 +130,16 @@ def test_without_a_readable_manifest_every_part_counts_as_held(monkeypatch):
 
 def test_sheets_past_their_own_limit_are_refused(monkeypatch):
     monkeypatch.setattr(zipcheck, "MAX_STREAMED", 50_000)
-    with pytest.raises(UnreadableFile, match="This workbook's sheets unpack to 0 MB"):
+    with pytest.raises(UnreadableFile, match="This workbook's sheets unpack to 1 MB"):
         SheetFile(io.BytesIO(long_sheet(3000)))
     assert len(list(SheetFile(io.BytesIO(long_sheet(300))).rows())) == 301
+
+
+def test_a_table_just_over_the_limit_reads_as_more_than_the_limit(monkeypatch):
+    monkeypatch.setattr(zipcheck, "MAX_STRINGS", 2 * zipcheck.MB)
+    workbook = many_strings(3000)
+    table = "".join(f"<si><t>Claimant {n}</t></si>" for n in range(2 * zipcheck.MB // 28))
+    sst = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    workbook = with_member(workbook, "xl/sharedStrings.xml", f"{sst}{table}</sst>".encode())
+    with pytest.raises(UnreadableFile, match=r"shared strings unpack to 3 MB \(the limit is 2 MB\)"):  # fmt: skip
+        SheetFile(io.BytesIO(workbook))
