@@ -10,6 +10,10 @@ the key's length a claim, and 4 or 8 more for the table (filled at most half).
 
 The hash only chooses where to look: a key is found only when its bytes are equal, so two
 claim numbers whose hashes collide are still two claims.
+
+The compact table costs about 2 µs a claim in Python where a dict costs 0.1 µs, and memory
+only matters for the largest files: an index starts as a dict and moves into the compact
+table when it reaches COMPACT_FROM claims (a dict of that many is about 17 MB).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections.abc import Iterator
 _EMPTY = -1
 _FIRST_SIZE = 1 << 10
 _MASK32 = 0xFFFFFFFF
+COMPACT_FROM = 150_000  # claims
 
 
 class ClaimIndex:
@@ -33,18 +38,35 @@ class ClaimIndex:
         self._rows = array("I")  # entry -> its first row
         self._hashes = array("I")  # entry -> the key's hash, 32 bits of it
         self._table = array("i", [_EMPTY]) * _FIRST_SIZE  # slot -> entry
+        self._small: dict[str, int] | None = {}  # the index until it holds COMPACT_FROM keys
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._small) if self._small is not None else len(self._rows)
 
     def first_row(self, key: str) -> int | None:
         """The row `key` first appeared in; None when it has not been added."""
+        if self._small is not None:
+            return self._small.get(key)
         entry = self._table[self._slot(key.encode("utf-8", "surrogatepass"), hash(key) & _MASK32)]
         return None if entry == _EMPTY else self._rows[entry]
 
     def add(self, key: str, row: int) -> int | None:
         """Record that `key` appears in `row`: None when it is new; the row it first appeared
         in when it is not (nothing then changes)."""
+        small = self._small
+        if small is None:
+            return self._add(key, row)
+        first = small.get(key)
+        if first is not None:
+            return first
+        small[key] = row
+        if len(small) >= COMPACT_FROM:
+            self._small = None
+            for known, first_row in small.items():
+                self._add(known, first_row)
+        return None
+
+    def _add(self, key: str, row: int) -> int | None:
         data = key.encode("utf-8", "surrogatepass")
         hashed = hash(key) & _MASK32
         table = self._table
@@ -67,6 +89,9 @@ class ClaimIndex:
 
     def items(self) -> Iterator[tuple[str, int]]:
         """(key, first row), in the order added."""
+        if self._small is not None:
+            yield from self._small.items()
+            return
         start = 0
         for end, row in zip(self._ends, self._rows, strict=True):
             yield self._keys[start:end].decode("utf-8", "surrogatepass"), row

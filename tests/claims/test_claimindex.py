@@ -3,7 +3,9 @@
 import datetime as dt
 import io
 
-from claims.importers import TermDefaults, read_claims
+import pytest
+
+from claims.importers import TermDefaults, claimindex, read_claims
 from claims.importers.claimindex import ClaimIndex
 from claims.importers.records import claim_key
 from tests.claims.files import csv_bytes
@@ -11,6 +13,15 @@ from tests.claims.files import csv_bytes
 HEAD = ["Claim Number", "Policy Period", "DOL", "Status", "Paid", "Reserves", "Incurred"]
 FIELDS = ["claim_number", "policy_period", "date_of_loss", "status", "paid_indemnity",
           "reserves", "total_incurred"]  # fmt: skip
+
+
+@pytest.fixture(autouse=True, params=["dict", "compact", "moved"])
+def mode(request, monkeypatch):
+    """Every test three ways: the dict an index starts as, the compact table from the first
+    claim, and an index that moves into the compact table after two claims."""
+    limit = {"dict": claimindex.COMPACT_FROM, "compact": 1, "moved": 3}[request.param]
+    monkeypatch.setattr(claimindex, "COMPACT_FROM", limit)
+    return request.param
 
 
 def colliding_claim_numbers() -> tuple[str, str]:
