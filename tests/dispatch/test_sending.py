@@ -59,7 +59,7 @@ def test_first_request_needs_a_signature_second_does_not(
     url = reverse("dispatch:send_email", kwargs={"request_id": req.pk})
     owner_client.post(url, {"kind": "first"})
     assert not CarrierSend.objects.exists()
-    req.first_request_on = req.created_at.date()
+    req.first_request_on = timezone.localdate(req.created_at)  # the agency's day, not UTC's
     req.save()
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(url, {"kind": "second"})
