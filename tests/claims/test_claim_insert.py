@@ -89,8 +89,8 @@ def test_statements_fit_the_sqlite_variable_limit():
 @pytest.mark.usefixtures("small_batches")
 def test_a_progress_callback_may_query_the_database_while_rows_stream(target, monkeypatch):
     """A query on the import's connection pauses the stream first: the COPY ends (psycopg
-    would wait forever), the SQLite writer stores what it was handed; the query sees every
-    row streamed so far."""
+    would wait forever), SQLite's buffered rows are stored; the query sees every row
+    streamed so far."""
     counted: list[int] = []
     monkeypatch.setattr("claims.importers.PROGRESS_EVERY", 5)
     outcome = run(target, csv_bytes([HEAD, *rows(17)]),
@@ -101,8 +101,8 @@ def test_a_progress_callback_may_query_the_database_while_rows_stream(target, mo
 
 @pytest.mark.usefixtures("small_batches")
 def test_a_row_the_database_refuses_fails_the_insert_with_djangos_error(target):
-    """The writer's (or the COPY's) error reaches the import as Django's IntegrityError, and
-    none of the rows around it is kept."""
+    """The database's refusal reaches the import as Django's IntegrityError (not sqlite3's or
+    psycopg's), and none of the rows around it is kept."""
     run(target, csv_bytes([HEAD, *rows(3)]))
     claim = Claim.objects.get(claim_number="C-1")
     row = tuple(getattr(claim, column) for column in claim_insert.INSERT_COLUMNS)
