@@ -28,6 +28,7 @@ from claims.extract.values import (
     is_blank,
     period_in,
     status_of,
+    unknown_status_flag,
 )
 from claims.extract.words import Line, Segment, Word
 from claims.labels import CLAIM_FIELDS, DATE_FIELDS, MONEY_FIELDS, TEXT_FIELDS, field_for
@@ -221,7 +222,7 @@ class Assembler(TotalsMixin, ContinuationMixin):
             claim.values["status_as_printed"] = text
             value = status_of(text, self.status_codes)
             if not value:
-                claim.flags.append(f"status '{text}' is not one the product knows")
+                claim.flags.append(unknown_status_flag(text))
         elif field == "cause_of_loss":
             value = self.other_codes.get(text.upper(), text)
         elif field == "claim_number" and not claim_like(text) and claim_like(text.split()[0]):

@@ -6,7 +6,7 @@ last line and field) these methods read and write."""
 from __future__ import annotations
 
 from claims.extract.result import ExtractedClaim
-from claims.extract.values import amount_text
+from claims.extract.values import amount_text, unknown_status_flag
 from claims.extract.words import Line, Segment
 from claims.labels import MONEY_FIELDS, TEXT_FIELDS, field_for
 
@@ -63,9 +63,7 @@ class ContinuationMixin:
     def _status_wrapped(self, claim: ExtractedClaim, tail: str) -> None:
         """'Closed -' over 'Paid' in a narrow status cell: one status, read again whole."""
         head = claim.values["status_as_printed"]
-        claim.flags[:] = [
-            f for f in claim.flags if f != f"status '{head}' is not one the product knows"
-        ]
+        claim.flags[:] = [f for f in claim.flags if f != unknown_status_flag(head)]
         self._set(claim, "status", f"{head} {tail}", [], 0)
 
     def _rejoin(

@@ -109,6 +109,11 @@ def claim_like(text: str) -> bool:
     return not re.fullmatch(r"\d{1,2}", value)
 
 
+def unknown_status_flag(printed: str) -> str:
+    """The flag of a claim whose printed status status_of does not know."""
+    return f"status '{printed}' is not one the product knows"
+
+
 def status_of(printed: str, legend: dict[str, str]) -> str:
     """The normalised status ('open', ...) of a printed status or code; '' when unknown."""
     value = printed.strip()

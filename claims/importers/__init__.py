@@ -92,9 +92,7 @@ def read_claims(
         for number, cells in block:
             if number <= header_row or not cells or validator.is_blank(cells):
                 continue
-            loss = cells[loss_index] if 0 <= loss_index < len(cells) else None
-            printed_loss = loss.__class__ is str and loss.strip()  # the common row: no summary
-            if not printed_loss and _is_summary_line(cells, loss_index):
+            if _is_summary_line(cells, loss_index):
                 continue
             result.rows_read += 1
             found = fast.check(number, cells) if len(result.preview) >= preview_limit else None

@@ -183,10 +183,12 @@ class FastRows:
         """Read the amount texts of the next rows at once, the plain ones with plain_amounts
         and the others one by one; `check` looks them up. Optional: a row not prepared has its
         amounts read by `check`."""
-        texts: set = set()
-        for index in self.amount_indexes:
-            texts.update([cells[index] for _number, cells in rows if index < len(cells)])
-        texts = {text for text in texts if text.__class__ is str}
+        texts = {
+            cells[index]
+            for index in self.amount_indexes
+            for _number, cells in rows
+            if index < len(cells) and cells[index].__class__ is str
+        }
         block: dict[str, object] = plain_amounts(list(texts))  # type: ignore[assignment]
         for text in texts.difference(block):
             block[text] = self._amount(text)
