@@ -1,20 +1,25 @@
 """Reading a loss-run file into validated claims (no database writes here).
 
-`read_claims` streams the rows once: every row is validated, errors are collected as
-sentences, and each good row goes to a sink (the import writes them in batches), so no
-file's claims are ever held in memory together. Plain rows take the fast path
-(claims.importers.fastrows); any other row, and the preview rows, the full validator.
+`read_claims` streams the rows once, BLOCK_ROWS at a time: every row is validated, errors
+are collected as sentences, and each block's good rows go to a sink (the import writes them
+in batches), so no file's claims are ever held in memory together. A block of plain rows is
+checked column by column (claims.importers.fastblocks); any other block row by row, plain
+rows by the fast row check (claims.importers.fastrows), any other row, and the preview
+rows, by the full validator.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
 from typing import IO
 
+from claims.importers.fastblocks import FastBlocks
 from claims.importers.fastrows import FastRows
 from claims.importers.readers import SheetFile, UnreadableFile
 from claims.importers.records import ParsedClaim, TermDefaults, TermKey, claim_row
@@ -68,13 +73,13 @@ def read_claims(
     header_row: int,
     valuation_date: dt.date,
     defaults: TermDefaults,
-    sink: Callable[[TermKey, tuple], None] | None = None,
+    sink: Callable[[list[TermKey], list[tuple]], None] | None = None,
     preview_limit: int = 0,
     progress: Callable[[int], None] | None = None,
     result: ReadResult | None = None,
 ) -> ReadResult:
-    """Validate every row after `header_row`; hand each good one to `sink` as its term
-    and its values in claims.importers.records.CLAIM_ROW order.
+    """Validate every row after `header_row`; hand the good ones to `sink` a block at a
+    time, as their terms and their values in claims.importers.records.CLAIM_ROW order.
 
     Counts and errors go to `result` (a new ReadResult unless given: the sink may look at
     it while the rows stream). Raises UnreadableFile when the file cannot be read at all.
@@ -83,28 +88,27 @@ def read_claims(
     validator = RowValidator(fields, valuation_date=valuation_date, defaults=defaults)
     result = ReadResult() if result is None else result
     fast = FastRows(validator)
+    blocks = FastBlocks(fast)
     loss_index = validator.columns.get("date_of_loss", [-1])[0]
-    terms = result.terms
     rows = sheet.rows()
-    while block := list(islice(rows, BLOCK_ROWS)):
-        fast.prepare(block)
-        result.last_row = block[-1][0]
-        for number, cells in block:
-            if number <= header_row or not cells or validator.is_blank(cells):
-                continue
-            if _is_summary_line(cells, loss_index):
-                continue
-            result.rows_read += 1
-            found = fast.check(number, cells) if len(result.preview) >= preview_limit else None
-            if found is None:
-                found = _validated(validator, number, cells, result, preview_limit)
-            if found is not None:
-                if sink is not None:
-                    sink(*found)
-                if found[0] not in terms:
-                    terms[found[0]] = None
-            if progress and result.rows_read % PROGRESS_EVERY == 0:
-                progress(number)
+    with _collector_paused():
+        while block := list(islice(rows, BLOCK_ROWS)):
+            before = result.rows_read
+            result.last_row = block[-1][0]
+            taken = None
+            if block[0][0] > header_row and len(result.preview) >= preview_limit:
+                taken = blocks.check(block)
+                if taken is not None:
+                    result.rows_read += len(block)
+            if taken is None:
+                taken = _rows_checked(block, fast, header_row, loss_index, result, preview_limit)
+            block_terms, values = taken
+            if sink is not None and values:
+                sink(block_terms, values)
+            for term in dict.fromkeys(block_terms):
+                result.terms.setdefault(term, None)
+            if progress and result.rows_read // PROGRESS_EVERY > before // PROGRESS_EVERY:
+                progress(result.last_row)
     for term in result.terms:
         result.terms[term] = validator.term_premium(term)
     result.incurred_convention = validator.incurred_convention
@@ -118,6 +122,54 @@ def read_claims(
         )
         result.terms.setdefault(default_term, defaults.premium)
     return result
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the rows stream, back as it was after.
+
+    The rows make no reference cycles, but every few hundred lists and tuples allocated the
+    collector runs, and now and then walks every object of the process: measured, 100,000
+    CSV rows set it off 210 times for 0.14 s, a tenth of the import. What cycles the import's
+    few ORM statements make are collected once it is back on.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _rows_checked(
+    block: list[tuple[int, list]],
+    fast: FastRows,
+    header_row: int,
+    loss_index: int,
+    result: ReadResult,
+    preview_limit: int,
+) -> tuple[list[TermKey], list[tuple]]:
+    """A block checked row by row (the fast row check, else the validator): each good row's
+    term and values; blank, header and summary lines skipped, bad rows' sentences to
+    `result`."""
+    fast.prepare(block)
+    validator = fast.validator
+    block_terms: list[TermKey] = []
+    values: list[tuple] = []
+    for number, cells in block:
+        if number <= header_row or not cells or validator.is_blank(cells):
+            continue
+        if _is_summary_line(cells, loss_index):
+            continue
+        result.rows_read += 1
+        found = fast.check(number, cells) if len(result.preview) >= preview_limit else None
+        if found is None:
+            found = _validated(validator, number, cells, result, preview_limit)
+        if found is not None:
+            block_terms.append(found[0])
+            values.append(found[1])
+    return block_terms, values
 
 
 def _validated(

@@ -66,6 +66,23 @@ class ClaimIndex:
                 self._add(known, first_row)
         return None
 
+    def add_all(self, keys: list[str], rows: list[int]) -> bool:
+        """Record every key with its row, or none of them: False (nothing changed) when one
+        is already known or appears twice among them."""
+        if len(set(keys)) != len(keys):
+            return False
+        small = self._small
+        if small is not None and len(small) + len(keys) < COMPACT_FROM:
+            if not small.keys().isdisjoint(keys):
+                return False
+            small.update(zip(keys, rows, strict=True))
+            return True
+        if any(self.first_row(key) is not None for key in keys):
+            return False
+        for key, row in zip(keys, rows, strict=True):
+            self.add(key, row)
+        return True
+
     def _add(self, key: str, row: int) -> int | None:
         data = key.encode("utf-8", "surrogatepass")
         hashed = hash(key) & _MASK32

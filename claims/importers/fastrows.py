@@ -37,14 +37,14 @@ _MONEY_TEXT = re.compile(
 # most. A subset of _MONEY_TEXT, read a block of rows at a time by plain_amounts.
 _PLAIN = r"\$?(?:0|[1-9][0-9]{0,11}|[1-9][0-9]{0,2}(?:,[0-9]{3}){1,3})\.[0-9]{2}"
 _PLAIN_MONEY = re.compile(_PLAIN)
-_PLAIN_LINES = re.compile(rf"(?:{_PLAIN}\n)*{_PLAIN}")  # plain amounts, one per line
+PLAIN_LINES = re.compile(rf"(?:{_PLAIN}\n)*{_PLAIN}")  # plain amounts, one per line
 # repr() of a float spreadsheet cell that is already dollars and cents.
 _MONEY_FLOAT = re.compile(r"(0|[1-9][0-9]{0,11})\.([0-9]{1,2})")
 _MAX_WHOLE = 999_999_999_999
-_CACHE_LIMIT = 100_000
+CACHE_LIMIT = 100_000
 FAIL = object()  # a value the fast path does not take: the row goes to the validator
 MISS = object()  # not in a cache yet
-_KEY_TYPES = (str, type(None), dt.datetime, dt.date)  # cells that are equal only when alike
+KEY_TYPES = (str, type(None), dt.datetime, dt.date)  # cells that are equal only when alike
 
 
 def cents_text(cents: int) -> str:
@@ -96,7 +96,7 @@ def plain_amounts(texts: list[str]) -> dict[str, tuple[int, str]]:
     loss run appear once)."""
     joined = "\n".join(texts)
     lines = joined.count("\n") + 1  # a cell may hold a line break
-    if texts and lines == len(texts) and _PLAIN_LINES.fullmatch(joined):  # all plain
+    if texts and lines == len(texts) and PLAIN_LINES.fullmatch(joined):  # all plain
         plain = texts
     else:
         plain = list(filter(_PLAIN_MONEY.fullmatch, texts))
@@ -121,18 +121,21 @@ def _general(raw: object) -> tuple[int, str] | None | object:
     return int(amount.scaleb(2)), str(amount)
 
 
-_AMOUNTS = (*MONEY_FIELDS, "total_incurred", "premium")
-_CONVENTIONS = tuple(rules.INCURRED_CONVENTIONS)
+AMOUNTS = (*MONEY_FIELDS, "total_incurred", "premium")
+CONVENTIONS = tuple(rules.INCURRED_CONVENTIONS)
 
 
 class _Term:
-    """A term as the fast path holds it: the validator's TermKey and its premium in cents
-    once known (a term has one premium: the first row that prints it sets it)."""
+    """A term as the fast path holds it: the validator's TermKey, its first and last days as
+    ordinals, and its premium in cents once known (a term has one premium: the first row
+    that prints it sets it)."""
 
-    __slots__ = ("key", "premium")
+    __slots__ = ("key", "first", "last", "premium")
 
     def __init__(self, key: TermKey):
         self.key = key
+        self.first = key.start.toordinal()
+        self.last = key.end.toordinal()
         self.premium: int | None = None
 
 
@@ -156,10 +159,10 @@ class FastRows:
             for f in ("cause_of_loss", "claimant", "description", "adjuster", "driver")
         )
         self.term_indexes = tuple(columns[f][0] for f in validator._term_fields)
-        # The columns of each amount in _AMOUNTS order; a non-additive one reads its first only.
+        # The columns of each amount in AMOUNTS order; a non-additive one reads its first only.
         self.amounts = tuple(
             tuple(columns.get(f, ())) if f in ADDITIVE_FIELDS else tuple(columns.get(f, ())[:1])
-            for f in _AMOUNTS
+            for f in AMOUNTS
         )
         # Amounts read from one column (the common case) and those summed over several.
         self.single = tuple((n, c[0]) for n, c in enumerate(self.amounts) if len(c) == 1)
@@ -201,7 +204,7 @@ class FastRows:
         found = self._money_cache.get(raw, MISS)  # type: ignore[call-overload]
         if found is MISS:
             found = money_value(raw)
-            if len(self._money_cache) < _CACHE_LIMIT:
+            if len(self._money_cache) < CACHE_LIMIT:
                 self._money_cache[raw] = found  # type: ignore[index]
         return found
 
@@ -217,13 +220,13 @@ class FastRows:
         return total
 
     def _date(self, raw: object):
-        """(date, ISO text), None when blank, FAIL when not a date."""
-        if raw.__class__ not in _KEY_TYPES:
-            return _read_date(raw)
+        """(date, ISO text, ordinal), None when blank, FAIL when not a date."""
+        if raw.__class__ not in KEY_TYPES:
+            return read_date(raw)
         found = self._date_cache.get(raw, MISS)
         if found is MISS:
-            found = _read_date(raw)
-            if len(self._date_cache) < _CACHE_LIMIT:
+            found = read_date(raw)
+            if len(self._date_cache) < CACHE_LIMIT:
                 self._date_cache[raw] = found
         return found
 
@@ -231,21 +234,26 @@ class FastRows:
         key = tuple([cells[i] if i < size else None for i in self.term_indexes])
         term = self._term_cache.get(key, MISS)
         if term is MISS:
-            if any(value.__class__ not in _KEY_TYPES for value in key):
-                return FAIL  # e.g. 1 == 1.0 == True: such keys could mix up two terms
-            problems: list[str] = []
-            found = self.validator._term(cells, problems, "")  # the validator's own TermKey
-            term = FAIL if problems or found is None else _Term(found)
-            if len(self._term_cache) < _CACHE_LIMIT:
+            term = self.new_term(key, cells)
+            if len(self._term_cache) < CACHE_LIMIT:
                 self._term_cache[key] = term
         return term
+
+    def new_term(self, key: tuple, cells: list) -> _Term | object:
+        """The term of a row whose term cells are `key`, FAIL when the validator would refuse
+        it or the key's values could stand for another's (1 == 1.0 == True)."""
+        if any(value.__class__ not in KEY_TYPES for value in key):
+            return FAIL
+        problems: list[str] = []
+        found = self.validator._term(cells, problems, "")  # the validator's own TermKey
+        return FAIL if problems or found is None else _Term(found)
 
     def _conventions(self, key: tuple[bool, ...]) -> tuple[str, ...]:
         """The incurred conventions whose sums equal the printed incurred (`key`: one flag per
         convention of claims.rules.incurred_by_convention, in its order)."""
         fits = self._fits.get(key)
         if fits is None:
-            names = _CONVENTIONS[: len(key)]  # the printed-paid two only with a total paid
+            names = CONVENTIONS[: len(key)]  # the printed-paid two only with a total paid
             fits = self._fits[key] = tuple(n for n, hit in zip(names, key, strict=True) if hit)
         return fits
 
@@ -281,7 +289,7 @@ class FastRows:
         term = self._term(cells, size)
         if term is FAIL:
             return None
-        amounts: list = [None] * len(_AMOUNTS)
+        amounts: list = [None] * len(AMOUNTS)
         block = self._block
         for slot, index in self.single:
             raw = cells[index] if index < size else None
@@ -361,7 +369,7 @@ class FastRows:
             tally[name] += 1
         if premium is not None and term.premium is None:
             term.premium = premium[0]
-            validator.term_premiums[key_term] = (_decimal(premium[0]), number)
+            validator.term_premiums[key_term] = (cents_decimal(premium[0]), number)
         if printed is not None and printed[0] == expected:
             incurred_text = printed[1]
         else:
@@ -396,14 +404,15 @@ class FastRows:
         )
 
 
-def _decimal(cents: int) -> Decimal:
+def cents_decimal(cents: int) -> Decimal:
     """The Decimal the validator holds for an amount in cents: 1234550 -> Decimal('12345.50')."""
     return Decimal(cents).scaleb(-2)
 
 
-def _read_date(raw: object) -> tuple[dt.date, str] | None | object:
+def read_date(raw: object) -> tuple[dt.date, str, int] | None | object:
+    """(date, ISO text, ordinal) of a cell, None when blank, FAIL when not a date."""
     try:
         found = parse_date(raw)
     except BadValue:
         return FAIL
-    return None if found is None else (found, found.isoformat())
+    return None if found is None else (found, found.isoformat(), found.toordinal())

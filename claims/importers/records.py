@@ -100,6 +100,22 @@ def claim_key(claim_number: str) -> str:
     return _word(claim_number).upper()[:60]
 
 
+_NOT_ASCII_WORD_OR_LINE = re.compile(r"[^A-Za-z0-9\n]")
+
+
+def claim_keys(claim_numbers: list[str]) -> list[str]:
+    """claim_key of each claim number, for many at once: ASCII numbers with no line break
+    are cleaned in one pass over their joined text."""
+    joined = "\n".join(claim_numbers)
+    if joined.isascii():
+        keys = _NOT_ASCII_WORD_OR_LINE.sub("", joined).upper().split("\n")
+        if len(keys) == len(claim_numbers):  # no number held a line break of its own
+            if max(map(len, keys), default=0) > 60:
+                keys = [key[:60] for key in keys]
+            return keys
+    return list(map(claim_key, claim_numbers))
+
+
 def parse_status(value: object) -> str | None:
     return STATUS_BY_WORD.get(_word(value))
 

@@ -73,14 +73,18 @@ class ClaimStream:
         self._batch: list[tuple] = []
 
     def add(self, row: tuple) -> None:
+        self.add_many([row])
+
+    def add_many(self, rows: list[tuple]) -> None:
         if self._copying:
             copy = self._copy or self._copy_open()
-            copy.write_row(row)
-            self.count += 1
+            for row in rows:
+                copy.write_row(row)
+            self.count += len(rows)
             return
         if self._cursor is None:
             self._cursor_open()
-        self._batch.append(row)
+        self._batch.extend(rows)
         if len(self._batch) >= BATCH_SIZE:
             self._insert()
 

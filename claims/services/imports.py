@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import add
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -58,14 +59,15 @@ class _ReportWriter:
         return self.stream.count
 
     def add(self, claim: ParsedClaim) -> None:
-        self.add_row(claim.term, claim_row(claim))
+        self.add_rows([claim.term], [claim_row(claim)])
 
-    def add_row(self, term: TermKey, values: tuple) -> None:
-        """A claim of `term` as its values in CLAIM_ROW order."""
-        head = self.heads.get(term)
-        if head is None:
-            head = self._head(term)
-        self.stream.add(head + values)
+    def add_rows(self, terms: list[TermKey], rows: list[tuple]) -> None:
+        """Claims as their terms and their values in CLAIM_ROW order."""
+        heads = self.heads
+        for term in dict.fromkeys(terms):
+            if term not in heads:
+                self._head(term)
+        self.stream.add_many(list(map(add, map(heads.__getitem__, terms), rows)))
 
     def _head(self, term: TermKey) -> tuple:
         report = self.report
@@ -216,9 +218,9 @@ def loss_run_import(
     result = ReadResult()
     with _ReportWriter(report) as writer:
 
-        def sink(term: TermKey, values: tuple) -> None:
+        def sink(terms: list[TermKey], rows: list[tuple]) -> None:
             if drop_bad_rows or not result.bad_rows:  # after a bad row nothing will be kept
-                writer.add_row(term, values)
+                writer.add_rows(terms, rows)
 
         read_claims(
             fileobj,

@@ -70,6 +70,7 @@ def test_an_error_in_the_middle_of_the_stream_rolls_everything_back(target, monk
         raise RuntimeError("worker stopped")
 
     monkeypatch.setattr("claims.importers.PROGRESS_EVERY", 10)  # after 10 rows are streamed
+    monkeypatch.setattr("claims.importers.BLOCK_ROWS", 5)
     with pytest.raises(RuntimeError, match="worker stopped"):
         run(target, csv_bytes([HEAD, *rows(17)]), progress=progress)
     monkeypatch.undo()
@@ -93,10 +94,11 @@ def test_a_progress_callback_may_query_the_database_while_rows_stream(target, mo
     streamed so far."""
     counted: list[int] = []
     monkeypatch.setattr("claims.importers.PROGRESS_EVERY", 5)
+    monkeypatch.setattr("claims.importers.BLOCK_ROWS", 5)  # the header and 4 claims, then 5s
     outcome = run(target, csv_bytes([HEAD, *rows(17)]),
                   progress=lambda row_number: counted.append(Claim.objects.count()))  # fmt: skip
     assert outcome.imported == 17 and Claim.objects.count() == 17
-    assert counted == [5, 10, 15]
+    assert counted == [9, 14, 17]  # at the end of each block that passes a multiple of 5
 
 
 @pytest.mark.usefixtures("small_batches")

@@ -86,10 +86,25 @@ def test_an_import_accepts_both_colliding_claims_and_names_the_true_duplicate_ex
         header_row=1,
         valuation_date=dt.date(2026, 9, 30),
         defaults=TermDefaults(),
-        sink=lambda term, values: taken.append(values[2]),
+        sink=lambda terms, rows: taken.extend(values[2] for values in rows),
     )
     assert taken == [first, "C-1", second]
     assert result.errors == [
         "row 5: claim number c 1 already appears in row 3",
         f"row 6: claim number {second.lower()} already appears in row 4",
     ]
+
+
+def test_a_block_of_keys_is_added_whole_or_not_at_all():
+    first, second = colliding_claim_numbers()
+    index = ClaimIndex()
+    assert index.add_all(["A", "B", claim_key(first)], [2, 3, 4])
+    before = list(index.items())
+    assert not index.add_all(["C", "B"], [5, 6])  # B is known
+    assert not index.add_all(["D", "E", "D"], [5, 6, 7])  # D twice
+    assert list(index.items()) == before
+    assert index.add_all(["C", claim_key(second)], [5, 6])  # a colliding hash is another key
+    assert [index.first_row(k) for k in ("A", "C", claim_key(first), claim_key(second))] == [
+        2, 5, 4, 6,
+    ]  # fmt: skip
+    assert index.add(claim_key(second), 9) == 6

@@ -268,7 +268,9 @@ def test_a_whole_file_reads_the_same_through_either_path():
             header_row=1,
             valuation_date=VALUED,
             defaults=TermDefaults(),
-            sink=lambda term, values: got.append((term, normal(values))),
+            sink=lambda terms, rows: got.extend(
+                (t, normal(v)) for t, v in zip(terms, rows, strict=True)
+            ),
             preview_limit=preview_limit,
         )
         return got, result.errors, result.terms, result.incurred_convention, result.bad_rows

@@ -234,6 +234,7 @@ def test_the_progress_page_follows_the_worker_while_the_import_transaction_is_op
     from claims.services import imports as import_service
 
     monkeypatch.setattr("claims.importers.PROGRESS_EVERY", 10)
+    monkeypatch.setattr("claims.importers.BLOCK_ROWS", 11)  # progress at a block's end
     data = csv_bytes([HEAD] + [row(f"A-{i}") for i in range(30)])
     upload(owner_client, insured, carrier, data)
     job = ImportJob.objects.get()
@@ -254,7 +255,7 @@ def test_the_progress_page_follows_the_worker_while_the_import_transaction_is_op
     monkeypatch.setattr(import_jobs, "INLINE_IMPORT_BYTES", 10)  # the import goes to the task
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(mapping_url(job), mapping_post(job))
-    assert [("Row 11 of about 31" in s, "Row 21 of about 31" in s) for s in seen[:2]] == [
+    assert [("Row 11 of about 31" in s, "Row 22 of about 31" in s) for s in seen[:2]] == [
         (True, False),
         (False, True),
     ]
