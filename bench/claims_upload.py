@@ -7,7 +7,9 @@ For each file, in fresh subprocesses (own Django, own peak RSS from resource.get
 - raw: openpyxl read-only `iter_rows(values_only=True)` over the XLSX, `csv.reader` over the CSV;
 - upload path: exactly what the upload page and its Celery tasks run: `import_job_start`
   (store the document, check the file), `import_job_read` (header, samples, row count),
-  `import_job_set_mapping`, `import_job_commit` (check every row, insert in batches).
+  `import_job_set_mapping`, `import_job_commit` (check every row, insert in batches; a
+  file of 2 MB or more is read and checked by a forked child while the import inserts,
+  claims.importers.forked: its CPU time is counted with the import's, its peak RSS shown).
 Goals (issue 14): XLSX within 1.5x raw openpyxl, CSV within 10x csv.reader, peak RSS under
 300 MB at any size up to the 50 MB upload limit (`--csv-mb 50`, `--xlsx-mb 50` build files
 of about that size; `--excel-mb 50` one as Excel saves it, every text in the shared-string
@@ -38,15 +40,18 @@ GOALS = {"xlsx": 1.5, "csv": 10.0}
 PEAK_MB = 300
 
 
-def peak_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process so far: on a shared machine the wall time also counts the
-    time spent waiting for a core, so both are reported."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """CPU time of this process and of the children it waited for (the forked reader of a
+    large file, claims.importers.forked): on a shared machine the wall time also counts
+    the time spent waiting for a core, so both are reported."""
+    return sum(
+        usage.ru_utime + usage.ru_stime
+        for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    )
 
 
 def raw(kind: str, path: str) -> dict:
@@ -117,6 +122,7 @@ def upload_path(kind: str, path: str) -> dict:
         "cpu_seconds": round(cpu_seconds() - cpu, 2),
         "phases": {k: round(v, 2) for k, v in phases.items()},
         "peak_rss_mb": peak_mb(),
+        "reader_peak_rss_mb": peak_mb(resource.RUSAGE_CHILDREN),  # 0: read in this process
     }
 
 
@@ -195,7 +201,7 @@ def main() -> None:
             continue
         ratio = mine["seconds"] / base["seconds"]
         fast = ratio <= GOALS[kind]
-        small = mine["peak_rss_mb"] < PEAK_MB
+        small = max(mine["peak_rss_mb"], mine["reader_peak_rss_mb"]) < PEAK_MB
         print(
             f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs"
         )
@@ -204,7 +210,8 @@ def main() -> None:
               f" (goal <= {GOALS[kind]}x: {'OK' if fast else 'MISSED'}); CPU {mine['cpu_seconds']} s"
               f" against {base['cpu_seconds']} s -> {mine['cpu_seconds'] / base['cpu_seconds']:.2f}x;"
               f" peak RSS"
-              f" {mine['peak_rss_mb']} MB (raw {base['peak_rss_mb']} MB; goal < {PEAK_MB} MB:"
+              f" {mine['peak_rss_mb']} MB, its reading child {mine['reader_peak_rss_mb']} MB"
+              f" (raw {base['peak_rss_mb']} MB; goal < {PEAK_MB} MB each:"
               f" {'OK' if small else 'MISSED'}); progress total shown:"
               f" {mine['total_rows_shown'] or 'indeterminate'}")  # fmt: skip
 

@@ -27,7 +27,14 @@ from claims.importers.rows import RowValidator
 from claims.importers.values import cell_text
 from vault.rules import term_ends_after_start
 
-__all__ = ["ReadResult", "TermDefaults", "UnreadableFile", "read_claims", "MAX_STORED_ERRORS"]
+__all__ = [
+    "MAX_STORED_ERRORS",
+    "ReadResult",
+    "TermDefaults",
+    "UnreadableFile",
+    "collector_paused",
+    "read_claims",
+]
 
 MAX_STORED_ERRORS = 1000
 PROGRESS_EVERY = 2000
@@ -91,7 +98,7 @@ def read_claims(
     blocks = FastBlocks(fast)
     loss_index = validator.columns.get("date_of_loss", [-1])[0]
     rows = sheet.rows()
-    with _collector_paused():
+    with collector_paused():
         while block := list(islice(rows, BLOCK_ROWS)):
             before = result.rows_read
             result.last_row = block[-1][0]
@@ -125,7 +132,7 @@ def read_claims(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector off while the rows stream, back as it was after.
 
     The rows make no reference cycles, but every few hundred lists and tuples allocated the

@@ -33,8 +33,9 @@ from claims.importers.fastrows import (
     cents_text,
     plain_amounts,
     read_date,
+    status_value,
 )
-from claims.importers.records import TEXT_LIMITS, TermKey, claim_keys, parse_status
+from claims.importers.records import TEXT_LIMITS, TermKey, claim_keys
 from claims.importers.values import cell_text
 
 _KEY_KINDS = frozenset(KEY_TYPES)
@@ -186,7 +187,7 @@ class FastBlocks:
         for value in set(raw).difference(cache):
             if value.__class__ is not str or len(cache) >= _STATUS_CACHE_LIMIT:
                 return None
-            cache[value] = parse_status(value)
+            cache[value] = status_value(value)
         statuses = list(map(cache.__getitem__, raw))
         return None if None in statuses else statuses  # type: ignore[return-value]
 
@@ -381,6 +382,7 @@ class FastBlocks:
             if known[0] != cents:
                 return None
         return {term: held[term.key] for term, _, _ in pairs}
+
 
 def _texts(raw: list, limit: int) -> list[str]:
     """Each cell's text, trimmed and cut to `limit`, as FastRows takes a text cell."""

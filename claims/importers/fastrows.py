@@ -47,6 +47,13 @@ MISS = object()  # not in a cache yet
 KEY_TYPES = (str, type(None), dt.datetime, dt.date)  # cells that are equal only when alike
 
 
+def status_value(raw: str) -> str | None:
+    """parse_status's status as the plain text stored (not the enum member: a plain str
+    binds and pickles without a look-up per row)."""
+    status = parse_status(raw)
+    return None if status is None else str(status.value)
+
+
 def cents_text(cents: int) -> str:
     """-123456 -> '-1234.56', as str() of the Decimal amount."""
     sign = "-" if cents < 0 else ""
@@ -272,7 +279,7 @@ class FastRows:
             return None
         status = self._status_cache.get(raw_status, MISS)
         if status is MISS:
-            status = parse_status(raw_status)
+            status = status_value(raw_status)
             if len(self._status_cache) < 1000:
                 self._status_cache[raw_status] = status  # type: ignore[index]
         if status is None:

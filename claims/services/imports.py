@@ -16,6 +16,7 @@ from accounts.models import Agency, User
 from accounts.tenancy import scoped
 from claims.headers import mapping_problems, recognize_columns
 from claims.importers import ReadResult, TermDefaults, read_claims
+from claims.importers.forked import forks, read_claims_forked
 from claims.importers.readers import SheetFile
 from claims.importers.records import ParsedClaim, TermKey, claim_row
 from claims.models import LossRunReport, ReportTerm
@@ -222,7 +223,8 @@ def loss_run_import(
             if drop_bad_rows or not result.bad_rows:  # after a bad row nothing will be kept
                 writer.add_rows(terms, rows)
 
-        read_claims(
+        reader = read_claims_forked if forks(fileobj) else read_claims
+        reader(
             fileobj,
             fields=fields,
             header_row=header_row or 1,

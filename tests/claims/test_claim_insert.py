@@ -1,6 +1,8 @@
 """Claim rows stream into the database (one COPY on PostgreSQL, multi-row INSERTs on
 SQLite) inside the import's transaction: every row stored once with its values, new terms
-mid-stream, and nothing left behind (nor a COPY left open) when the import ends in error."""
+mid-stream, and nothing left behind (nor a COPY left open) when the import ends in error.
+Every test twice: the rows read and checked in this process, and in a forked child
+(claims.importers.forked, as large files are)."""
 
 import datetime as dt
 import io
@@ -24,6 +26,12 @@ VALUED = dt.date(2026, 9, 30)
 def target(agency):
     return {"agency": agency, "user": None, "insured": InsuredFactory(agency=agency),
             "carrier": CarrierFactory()}  # fmt: skip
+
+
+@pytest.fixture(autouse=True, params=["here", "forked"])
+def reader(request, monkeypatch):
+    monkeypatch.setattr("claims.services.imports.forks", lambda fileobj: request.param == "forked")
+    return request.param
 
 
 @pytest.fixture
