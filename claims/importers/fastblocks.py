@@ -21,13 +21,13 @@ from itertools import compress, repeat
 from operator import add, attrgetter, eq, itemgetter, le, sub
 
 from claims import rules
+from claims.importers.columns import Money, iso_texts, money_column, plain_column, texts_of
 from claims.importers.fastrows import (
     AMOUNTS,
     CACHE_LIMIT,
     CONVENTIONS,
     FAIL,
     KEY_TYPES,
-    PLAIN_LINES,
     FastRows,
     cents_decimal,
     cents_text,
@@ -36,7 +36,6 @@ from claims.importers.fastrows import (
     status_value,
 )
 from claims.importers.records import TEXT_LIMITS, TermKey, claim_keys
-from claims.importers.values import cell_text
 
 _KEY_KINDS = frozenset(KEY_TYPES)
 _BLANK_OR_TEXT = frozenset((str, type(None)))
@@ -48,15 +47,6 @@ _first_day, _last_day = attrgetter("first"), attrgetter("last")
 _MEDICAL, _EXPENSE, _RECOVERIES, _RESERVES, _PREMIUM = map(
     AMOUNTS.index, ("paid_medical", "paid_expense", "recoveries", "reserves", "premium")
 )
-
-
-class _Money:
-    """One amount column of a block: cents and text per row (0 and '0.00' where blank)."""
-
-    __slots__ = ("cents", "texts", "blank")
-
-    def __init__(self, cents: list[int], texts: list[str], blank: bool):
-        self.cents, self.texts, self.blank = cents, texts, blank
 
 
 class FastBlocks:
@@ -91,7 +81,7 @@ class FastBlocks:
         def column(index: int) -> list:
             return list(map(itemgetter(index), rows))
 
-        claim_numbers = _texts(column(fast.claim_number), TEXT_LIMITS["claim_number"])
+        claim_numbers = texts_of(column(fast.claim_number), TEXT_LIMITS["claim_number"])
         if not all(claim_numbers):
             return None
         raw_statuses = column(fast.status)
@@ -109,7 +99,7 @@ class FastBlocks:
         terms = self._terms(rows)
         if terms is None:
             return None
-        money: list[_Money | None] = [None] * len(AMOUNTS)  # None: not in the file
+        money: list[Money | None] = [None] * len(AMOUNTS)  # None: not in the file
         premiums: list | None = None
         for slot, index in fast.single:
             if slot == _PREMIUM:
@@ -127,7 +117,7 @@ class FastBlocks:
             if slot == _PREMIUM:
                 premiums = values
             else:
-                money[slot] = _as_money(values)
+                money[slot] = money_column(values)
         checked = self._money_rules(money, statuses)
         if checked is None:
             return None
@@ -154,7 +144,7 @@ class FastBlocks:
                 validator.term_premiums[term.key] = (cents_decimal(cents), number)
         texts: list[Iterable[str]] = [repeat(""), repeat(""), repeat(""), repeat(""), repeat("")]
         for slot, index, limit in fast.mapped_texts:
-            texts[slot] = _texts(column(index), limit)
+            texts[slot] = texts_of(column(index), limit)
         zeros = repeat("0.00")
         values = list(
             zip(
@@ -162,7 +152,7 @@ class FastBlocks:
                 lags,
                 claim_numbers,
                 map(_text, loss),
-                _iso(reported),
+                iso_texts(reported),
                 statuses,
                 texts[0],
                 texts[1],
@@ -171,8 +161,8 @@ class FastBlocks:
                 *(money[s].texts if money[s] else zeros for s in (_MEDICAL, _EXPENSE)),  # type: ignore[union-attr]
                 *(money[s].texts if money[s] else zeros for s in (_RECOVERIES, _RESERVES)),  # type: ignore[union-attr]
                 incurred_texts,
-                _texts(raw_statuses, TEXT_LIMITS["status"]),
-                _iso(closed),
+                texts_of(raw_statuses, TEXT_LIMITS["status"]),
+                iso_texts(closed),
                 texts[3],
                 texts[4],
                 strict=False,  # the repeat()s of columns the file does not have
@@ -241,24 +231,19 @@ class FastBlocks:
             values = [fast._amount(value) for value in raw]
         return None if FAIL in values else values
 
-    def _money(self, raw: list) -> _Money | None:
+    def _money(self, raw: list) -> Money | None:
         """The column's amounts; a column of plain amounts is read in one pass over its text."""
-        try:
-            joined = "\n".join(raw)
-        except TypeError:  # a blank or a number among the texts
-            joined = ""
-        if joined and PLAIN_LINES.fullmatch(joined) and joined.count("\n") == len(raw) - 1:
-            clean = joined.replace("$", "").replace(",", "")
-            cents = list(map(int, clean.replace(".", "").split("\n")))
-            return _Money(cents, clean.split("\n"), False)
+        plain = plain_column(raw)
+        if plain is not None:
+            return plain
         values = self._values(raw)
-        return None if values is None else _as_money(values)
+        return None if values is None else money_column(values)
 
     # --- rules -----------------------------------------------------------------------------
 
     def _money_rules(
-        self, money: list[_Money | None], statuses: list[str]
-    ) -> tuple[_Money | None, list[str], list[tuple[str, int]]] | None:
+        self, money: list[Money | None], statuses: list[str]
+    ) -> tuple[Money | None, list[str], list[tuple[str, int]]] | None:
         """FastRows's money rules over the columns: (the indemnity column, each row's
         incurred text, how many rows fit each convention); None when a row breaks one."""
         size = len(statuses)
@@ -382,30 +367,3 @@ class FastBlocks:
             if known[0] != cents:
                 return None
         return {term: held[term.key] for term, _, _ in pairs}
-
-
-def _texts(raw: list, limit: int) -> list[str]:
-    """Each cell's text, trimmed and cut to `limit`, as FastRows takes a text cell."""
-    try:
-        texts = list(map(str.strip, raw))
-    except TypeError:  # a blank or a number among them
-        texts = [value.strip() if value.__class__ is str else cell_text(value) for value in raw]
-    if max(map(len, texts), default=0) > limit:
-        texts = [text[:limit] for text in texts]
-    return texts
-
-
-def _as_money(values: list) -> _Money:
-    """(cents, text)-or-None values (none FAIL) as a column."""
-    blank = None in values
-    if blank:
-        values = [value or (0, "0.00") for value in values]
-    return _Money(list(map(_first, values)), list(map(_text, values)), blank)
-
-
-def _iso(dates: list | None) -> Iterable[str | None]:
-    if dates is None:
-        return repeat(None)
-    if None in dates:
-        return [day[1] if day else None for day in dates]
-    return map(_text, dates)

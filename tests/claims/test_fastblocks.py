@@ -246,3 +246,24 @@ def test_one_term_written_two_ways_holds_one_premium_from_its_first_row():
     assert not taken([row("A", period=other_way, premium="60000"), row("B")])
     assert taken([row("A", period=other_way, premium=""), row("B"), row("C", premium="")])
     assert not taken([row("A", premium=""), row("B", period=other_way, premium="1.00"), row("C")])
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (["$1,234.50", "0.00", "7.05"], ([123450, 0, 705], ["1234.50", "0.00", "7.05"])),
+        (["1.00\n2.00"], None),  # one cell holding two amounts
+        (["1.00", "2.00\n"], None),
+        (["1.00", None], None),  # a blank: read cell by cell
+        (["1.00", ""], None),
+        (["1.0"], None),
+        (["-1.00"], None),
+        ([1.5], None),
+        ([], None),
+    ],
+)
+def test_a_plain_column_is_read_in_one_pass_or_left_to_the_cells(raw, expected):
+    from claims.importers.columns import plain_column
+
+    found = plain_column(raw)
+    assert (found and (found.cents, found.texts)) == expected
