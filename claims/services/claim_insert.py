@@ -29,7 +29,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from contextlib import ExitStack
-from itertools import chain
+from itertools import chain, islice
+from operator import add
 from typing import Any
 
 from django.db import connection
@@ -70,20 +71,24 @@ class ClaimStream:
         self._stack = ExitStack()
         self._copy: Any = None
         self._cursor: sqlite3.Cursor | None = None
-        self._batch: list[tuple] = []
+        self._heads: list[tuple] = []  # the buffer (SQLite): each row's first columns
+        self._batch: list[tuple] = []  # and the rest
 
     def add(self, row: tuple) -> None:
-        self.add_many([row])
+        self.add_many([()], [row])
 
-    def add_many(self, rows: list[tuple]) -> None:
+    def add_many(self, heads: Iterable[tuple], rows: list[tuple]) -> None:
+        """Rows in INSERT_COLUMNS order, each as its first columns (`heads`: the ids, which a
+        term's claims share) and the rest, so that no row is copied whole to join them."""
         if self._copying:
             copy = self._copy or self._copy_open()
-            for row in rows:
+            for row in map(add, heads, rows):
                 copy.write_row(row)
             self.count += len(rows)
             return
         if self._cursor is None:
             self._cursor_open()
+        self._heads.extend(islice(heads, len(rows)))
         self._batch.extend(rows)
         if len(self._batch) >= BATCH_SIZE:
             self._insert()
@@ -119,7 +124,7 @@ class ClaimStream:
         return execute(sql, params, many, context)
 
     def _insert(self) -> None:
-        rows, self._batch = self._batch, []
+        heads, rows, self._heads, self._batch = self._heads, self._batch, [], []
         if not rows:
             return
         cursor = self._cursor
@@ -129,11 +134,11 @@ class ClaimStream:
         full = len(rows) - len(rows) % per
         with connection.wrap_database_errors:  # a refused row: sqlite3's error as Django's
             if full:
-                flat = [tuple(chain.from_iterable(rows[i : i + per])) for i in range(0, full, per)]
+                flat = [_flat(heads[i : i + per], rows[i : i + per]) for i in range(0, full, per)]
                 cursor.executemany(_insert_sql(table, columns, per), flat)
             if full < len(rows):
-                rest = rows[full:]
-                cursor.execute(_insert_sql(table, columns, len(rest)), tuple(chain.from_iterable(rest)))  # fmt: skip
+                rest = _flat(heads[full:], rows[full:])
+                cursor.execute(_insert_sql(table, columns, len(rows) - full), rest)
         self.count += len(rows)
 
     def pause(self) -> None:
@@ -151,9 +156,14 @@ class ClaimStream:
         if error is None:
             self.pause()
             return
-        self._batch = []
+        self._heads, self._batch = [], []
         self._copy = None
         self._stack.__exit__(type(error), error, error.__traceback__)
+
+
+def _flat(heads: list[tuple], rows: list[tuple]) -> tuple:
+    """The values of one statement: each row's head, then the row."""
+    return tuple(chain.from_iterable(chain.from_iterable(zip(heads, rows, strict=True))))
 
 
 def _rows_per_statement(raw_connection: object) -> int:

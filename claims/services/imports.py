@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import add
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -68,7 +67,7 @@ class _ReportWriter:
         for term in dict.fromkeys(terms):
             if term not in heads:
                 self._head(term)
-        self.stream.add_many(list(map(add, map(heads.__getitem__, terms), rows)))
+        self.stream.add_many(list(map(heads.__getitem__, terms)), rows)
 
     def _head(self, term: TermKey) -> tuple:
         report = self.report
