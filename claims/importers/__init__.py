@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import islice
 from typing import IO
 
 from claims.importers.fastblocks import FastBlocks
@@ -97,9 +96,8 @@ def read_claims(
     fast = FastRows(validator)
     blocks = FastBlocks(fast)
     loss_index = validator.columns.get("date_of_loss", [-1])[0]
-    rows = sheet.rows()
     with collector_paused():
-        while block := list(islice(rows, BLOCK_ROWS)):
+        for block in sheet.blocks(BLOCK_ROWS):
             before = result.rows_read
             result.last_row = block[-1][0]
             taken = None

@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
+from itertools import count, islice
 from typing import IO
 from xml.etree.ElementTree import ParseError
 
@@ -76,18 +77,27 @@ class SheetFile:
 
     def rows(self) -> Iterator[tuple[int, list]]:
         """(row number starting at 1, cell values with trailing blanks removed)."""
+        for block in self.blocks(1000):
+            yield from block
+
+    def blocks(self, size: int) -> Iterator[list[tuple[int, list]]]:
+        """The rows as rows() gives them, `size` at a time (a CSV's read by the csv module's
+        own loop, with no Python step per row)."""
         self.fileobj.seek(0)
         if self.is_xlsx:
-            yield from self._xlsx_rows()
-        else:
-            text = io.TextIOWrapper(self.fileobj, encoding=self.encoding, newline="")
-            try:
-                for number, row in enumerate(csv.reader(text, self.dialect), start=1):
-                    yield number, _trim(row)
-            except (UnicodeDecodeError, csv.Error) as exc:
-                raise UnreadableFile(f"The CSV file cannot be read: {exc}.") from exc
-            finally:
-                text.detach()
+            rows = self._xlsx_rows()
+            while block := list(islice(rows, size)):
+                yield block
+            return
+        text = io.TextIOWrapper(self.fileobj, encoding=self.encoding, newline="")
+        try:
+            rows = zip(count(1), map(_trim, csv.reader(text, self.dialect)))
+            while block := list(islice(rows, size)):
+                yield block
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise UnreadableFile(f"The CSV file cannot be read: {exc}.") from exc
+        finally:
+            text.detach()
 
     def _open_workbook(self):
         self.fileobj.seek(0)
