@@ -40,7 +40,7 @@ class UnreadableFile(ValueError):
     """The file is not a CSV or XLSX we can read; the message says why, in plain words."""
 
 
-def _is_xlsx(head: bytes) -> bool:
+def is_xlsx(head: bytes) -> bool:
     return head[:4] == b"PK\x03\x04"
 
 
@@ -52,7 +52,7 @@ class SheetFile:
         fileobj.seek(0)
         head = fileobj.read(1 << 20)
         fileobj.seek(0)
-        self.is_xlsx = _is_xlsx(head)
+        self.is_xlsx = is_xlsx(head)
         if self.is_xlsx:
             try:
                 check_workbook_zip(fileobj)

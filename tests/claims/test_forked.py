@@ -86,11 +86,12 @@ def test_a_child_that_dies_is_an_error_not_a_short_import(monkeypatch):
         read(forked.read_claims_forked, csv_file(rows()))
 
 
-def test_only_large_files_on_a_second_core_are_read_in_a_child(monkeypatch):
+def test_only_large_csv_files_on_a_second_core_are_read_in_a_child(monkeypatch):
     big = io.BytesIO(b"x" * forked.FORK_FROM_BYTES)
     big.seek(10)
     assert forked.forks(big) and big.tell() == 10  # the position is kept
     assert not forked.forks(io.BytesIO(b"x" * (forked.FORK_FROM_BYTES - 1)))
+    assert not forked.forks(io.BytesIO(b"PK\x03\x04" + b"x" * forked.FORK_FROM_BYTES))  # XLSX
     monkeypatch.setattr(forked, "_cores", lambda: 1)
     assert not forked.forks(big)
 
