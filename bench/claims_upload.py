@@ -91,6 +91,7 @@ def upload_path(kind: str, path: str) -> dict:
     from vault.documents import CSV_TYPE, XLSX_TYPE
     from vault.models import Carrier, Insured
 
+    children_before = peak_mb(resource.RUSAGE_CHILDREN)  # what django.setup() ran
     stamp = time.time_ns()
     agency = Agency.objects.create(name=f"Bench {stamp}", slug=f"bench-{stamp}")
     insured = Insured.objects.create(agency=agency, legal_name="Bench Insured")
@@ -122,7 +123,10 @@ def upload_path(kind: str, path: str) -> dict:
         "cpu_seconds": round(cpu_seconds() - cpu, 2),
         "phases": {k: round(v, 2) for k, v in phases.items()},
         "peak_rss_mb": peak_mb(),
-        "reader_peak_rss_mb": peak_mb(resource.RUSAGE_CHILDREN),  # 0: read in this process
+        # The forked reader's peak RSS (ru_maxrss of the largest child waited for); 0 when no
+        # child of the import outgrew the ones django.setup() ran: the file was read here.
+        "reader_peak_rss_mb": max(0, peak_mb(resource.RUSAGE_CHILDREN) - children_before)
+        and peak_mb(resource.RUSAGE_CHILDREN),
     }
 
 
