@@ -42,6 +42,12 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "tests/tracker/test_delivery_window.py",
     ),
     "outbox.windows": ("tests/outbox/test_windows.py", "tests/tracker/test_delivery_window.py"),
+    "claims.importers.fastblocks": (
+        "tests/claims/test_fastblocks.py",
+        "tests/claims/test_fastrows.py",
+        "tests/claims/test_claimindex.py",
+    ),
+    "claims.importers.columns": ("tests/claims/test_fastblocks.py",),
 }
 _MUTANT = re.compile(r"^(?P<module>[\w.]+?)\.x[_ǁ]")
 

@@ -267,3 +267,75 @@ def test_a_plain_column_is_read_in_one_pass_or_left_to_the_cells(raw, expected):
 
     found = plain_column(raw)
     assert (found and (found.cents, found.texts)) == expected
+
+
+WIDE = [*FIELDS, "cause_of_loss", "description", "adjuster", "driver", "date_closed",
+        "valuation_date"]  # fmt: skip
+
+
+def wide(number, *, closed="", valued="09/30/2026", reported="03/10/2023", cause="Water",
+         description="Pipe burst", adjuster="J. Adams", driver="", status="Open", res="$500.00",
+         incurred="$1,750.00"):  # fmt: skip
+    return [*row(number, reported=reported, status=status, res=res, incurred=incurred),
+            cause, description, adjuster, driver, closed, valued]  # fmt: skip
+
+
+def test_every_text_and_date_column_is_taken_as_the_validator_reads_it():
+    rows = [
+        wide("W-1"),
+        wide("W-2", cause="Fire", description="Kitchen fire, " * 200, adjuster="", driver="B. Ray"),
+        wide("W-3", closed="06/30/2023", status="Closed", res="$0.00", incurred="$1,250.00"),
+        wide("W-4", reported="03/04/2023"),  # reported the day of the loss
+        wide("W-5", valued="03/04/2023"),  # valued the day of the loss
+    ]
+    assert taken(rows, WIDE)
+
+
+def test_a_loss_after_its_rows_valuation_date_refuses_the_block():
+    assert not taken([wide("W-1"), wide("W-2", valued="03/03/2023")], WIDE)
+    assert not taken([wide("W-1"), wide("W-2", reported="03/03/2023")], WIDE)
+
+
+def test_blocks_in_turn_leave_the_validators_state_as_the_rows_one_by_one():
+    """Conventions counted, premiums held and claim numbers seen accumulate over blocks."""
+    blocks = [
+        [row("A-1", premium=""), row("A-2", exp="$0.00", incurred="$1,700.00")],
+        [row("A-3"), row("A-4", rec="$100.00", incurred="$1,750.00")],  # gross
+        [
+            row(
+                "A-5",
+                policy="GL-2",
+                period="01/01/2024 - 01/01/2025",
+                dol="02/02/2024",
+                reported="02/03/2024",
+                premium="",
+            ),
+            row("A-6", premium="$50,000.00"),
+        ],  # fmt: skip
+    ]
+    validator, check = checker()
+    start = 2
+    for block in blocks:
+        assert check.check(list(enumerate(block, start=start))) is not None
+        start += len(block)
+    _, general = general_rows([cells for block in blocks for cells in block])
+    assert state(validator) == state(general)
+    assert validator.incurred_convention == general.incurred_convention
+
+
+def test_a_premium_the_validator_took_row_by_row_holds_for_a_block():
+    """A term's premium set by the full validator (a block checked row by row) binds the
+    blocks after it."""
+    validator, check = checker()
+    claim, problems = validator.validate(2, row("V-1", rec="(25.00)", incurred="$1,725.00"))
+    assert claim is not None and not problems  # a credit: the validator's own row
+    assert check.check([(3, row("V-2", premium="$60,000.00"))]) is None
+    assert check.check([(3, row("V-2", premium="50000")), (4, row("V-3"))]) is not None
+    _, general = general_rows(
+        [
+            row("V-1", rec="(25.00)", incurred="$1,725.00"),
+            row("V-2", premium="50000"),
+            row("V-3"),
+        ]  # fmt: skip
+    )
+    assert state(validator) == state(general)
