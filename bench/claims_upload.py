@@ -116,6 +116,7 @@ def upload_path(kind: str, path: str) -> dict:
     job = services.import_job_commit(job=job)
     phases["check + import (task)"] = time.perf_counter() - mark
     assert job.status == ImportJob.Status.DONE, (job.status, job.message, job.errors[:3])
+    children_after = peak_mb(resource.RUSAGE_CHILDREN)
     return {
         "rows": job.imported_count,
         "total_rows_shown": job.total_rows,
@@ -125,8 +126,7 @@ def upload_path(kind: str, path: str) -> dict:
         "peak_rss_mb": peak_mb(),
         # The forked reader's peak RSS (ru_maxrss of the largest child waited for); 0 when no
         # child of the import outgrew the ones django.setup() ran: the file was read here.
-        "reader_peak_rss_mb": max(0, peak_mb(resource.RUSAGE_CHILDREN) - children_before)
-        and peak_mb(resource.RUSAGE_CHILDREN),
+        "reader_peak_rss_mb": children_after if children_after > children_before else 0,
     }
 
 

@@ -28,10 +28,10 @@ from claims.importers.fastrows import (
     CONVENTIONS,
     FAIL,
     KEY_TYPES,
+    STATUS_CACHE_LIMIT,
     FastRows,
     cents_decimal,
     cents_text,
-    plain_amounts,
     read_date,
     status_value,
 )
@@ -39,7 +39,6 @@ from claims.importers.records import TEXT_LIMITS, TermKey, claim_keys
 
 _KEY_KINDS = frozenset(KEY_TYPES)
 _BLANK_OR_TEXT = frozenset((str, type(None)))
-_STATUS_CACHE_LIMIT = 1000
 _first, _text, _ordinal = itemgetter(0), itemgetter(1), itemgetter(2)
 _first_day, _last_day = attrgetter("first"), attrgetter("last")
 
@@ -175,7 +174,7 @@ class FastBlocks:
     def _statuses(self, raw: list) -> list[str] | None:
         cache = self.fast._status_cache
         for value in set(raw).difference(cache):
-            if value.__class__ is not str or len(cache) >= _STATUS_CACHE_LIMIT:
+            if value.__class__ is not str or len(cache) >= STATUS_CACHE_LIMIT:
                 return None
             cache[value] = status_value(value)
         statuses = list(map(cache.__getitem__, raw))
@@ -223,9 +222,7 @@ class FastBlocks:
         if set(map(type, raw)) <= _BLANK_OR_TEXT:
             unique = set(raw)
             unique.discard(None)
-            table: dict = plain_amounts(list(unique))
-            for text in unique.difference(table):
-                table[text] = fast._amount(text)
+            table = fast.amount_table(unique)
             values = [table[value] if value is not None else None for value in raw]
         else:
             values = [fast._amount(value) for value in raw]

@@ -42,6 +42,7 @@ PLAIN_LINES = re.compile(rf"(?:{_PLAIN}\n)*{_PLAIN}")  # plain amounts, one per 
 _MONEY_FLOAT = re.compile(r"(0|[1-9][0-9]{0,11})\.([0-9]{1,2})")
 _MAX_WHOLE = 999_999_999_999
 CACHE_LIMIT = 100_000
+STATUS_CACHE_LIMIT = 1000  # distinct status texts remembered
 FAIL = object()  # a value the fast path does not take: the row goes to the validator
 MISS = object()  # not in a cache yet
 KEY_TYPES = (str, type(None), dt.datetime, dt.date)  # cells that are equal only when alike
@@ -193,16 +194,22 @@ class FastRows:
         """Read the amount texts of the next rows at once, the plain ones with plain_amounts
         and the others one by one; `check` looks them up. Optional: a row not prepared has its
         amounts read by `check`."""
-        texts = {
-            cells[index]
-            for index in self.amount_indexes
-            for _number, cells in rows
-            if index < len(cells) and cells[index].__class__ is str
-        }
-        block: dict[str, object] = plain_amounts(list(texts))  # type: ignore[assignment]
-        for text in texts.difference(block):
-            block[text] = self._amount(text)
-        self._block = block
+        self._block = self.amount_table(
+            {
+                cells[index]
+                for index in self.amount_indexes
+                for _number, cells in rows
+                if index < len(cells) and cells[index].__class__ is str
+            }
+        )
+
+    def amount_table(self, texts: set[str]) -> dict[str, object]:
+        """money_value of each text: the plain ones at once (plain_amounts), the rest one by
+        one."""
+        table: dict[str, object] = plain_amounts(list(texts))  # type: ignore[assignment]
+        for text in texts.difference(table):
+            table[text] = self._amount(text)
+        return table
 
     def _amount(self, raw: object) -> tuple[int, str] | None | object:
         """money_value, remembering texts: loss runs repeat amounts ('$0.00')."""
@@ -280,7 +287,7 @@ class FastRows:
         status = self._status_cache.get(raw_status, MISS)
         if status is MISS:
             status = status_value(raw_status)
-            if len(self._status_cache) < 1000:
+            if len(self._status_cache) < STATUS_CACHE_LIMIT:
                 self._status_cache[raw_status] = status  # type: ignore[index]
         if status is None:
             return None

@@ -76,8 +76,9 @@ class SheetFile:
                 self.dialect = csv.excel
 
     def rows(self) -> Iterator[tuple[int, list]]:
-        """(row number starting at 1, cell values with trailing blanks removed)."""
-        for block in self.blocks(1000):
+        """(row number starting at 1, cell values with trailing blanks removed), read one at
+        a time (the header read stops after a few)."""
+        for block in self.blocks(1):
             yield from block
 
     def blocks(self, size: int) -> Iterator[list[tuple[int, list]]]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from contextlib import ExitStack
-from itertools import chain, islice
+from itertools import chain
 from operator import add
 from typing import Any
 
@@ -77,7 +77,7 @@ class ClaimStream:
     def add(self, row: tuple) -> None:
         self.add_many([()], [row])
 
-    def add_many(self, heads: Iterable[tuple], rows: list[tuple]) -> None:
+    def add_many(self, heads: list[tuple], rows: list[tuple]) -> None:
         """Rows in INSERT_COLUMNS order, each as its first columns (`heads`: the ids, which a
         term's claims share) and the rest, so that no row is copied whole to join them."""
         if self._copying:
@@ -88,7 +88,7 @@ class ClaimStream:
             return
         if self._cursor is None:
             self._cursor_open()
-        self._heads.extend(islice(heads, len(rows)))
+        self._heads.extend(heads)
         self._batch.extend(rows)
         if len(self._batch) >= BATCH_SIZE:
             self._insert()

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.importers import TermDefaults, read_claims
+from claims.importers import TermDefaults
 from claims.importers.fastblocks import FastBlocks
 from claims.importers.fastrows import FastRows
 from claims.importers.records import claim_keys, claim_row
 from claims.importers.rows import RowValidator
-from tests.claims.test_fastrows import FIELDS, VALUED, csv_file, normal, row, state
+from tests.claims.test_fastrows import FIELDS, VALUED, normal, read_file, row, state
 
 
 def checker(fields=FIELDS, defaults=None):
@@ -218,18 +218,7 @@ def test_a_whole_file_reads_the_same_through_the_blocks_the_rows_and_the_validat
     rows[40] = row("CLM-41", ind="$41,000.00", status="Closed", incurred="$41,750.00")
 
     def read(preview_limit):
-        got = []
-        result = read_claims(
-            csv_file(rows),
-            fields=FIELDS,
-            header_row=1,
-            valuation_date=VALUED,
-            defaults=TermDefaults(),
-            sink=lambda terms, values: got.extend(
-                (t, normal(v)) for t, v in zip(terms, values, strict=True)
-            ),
-            preview_limit=preview_limit,
-        )
+        got, result = read_file(rows, preview_limit)
         return got, result.errors, result.terms, result.incurred_convention, result.rows_read
 
     blocks, general = read(0), read(len(rows))

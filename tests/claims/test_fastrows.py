@@ -251,6 +251,24 @@ def csv_file(rows):
     return io.BytesIO("\n".join(lines).encode())
 
 
+def read_file(rows, preview_limit):
+    """read_claims over `rows` written as a CSV: each good row's term and values as the
+    database receives them, and the ReadResult."""
+    got = []
+    result = read_claims(
+        csv_file(rows),
+        fields=FIELDS,
+        header_row=1,
+        valuation_date=VALUED,
+        defaults=TermDefaults(),
+        sink=lambda terms, values: got.extend(
+            (t, normal(v)) for t, v in zip(terms, values, strict=True)
+        ),
+        preview_limit=preview_limit,
+    )
+    return got, result
+
+
 def test_a_whole_file_reads_the_same_through_either_path():
     rows = [
         row(f"CLM-{n}", ind=f"${n},000.00", incurred=f"${n * 1000 + 750:,}.00")
@@ -261,18 +279,7 @@ def test_a_whole_file_reads_the_same_through_either_path():
     rows[12] = row("CLM-13", status="Closed", incurred="$13,750.00")
 
     def read(preview_limit):
-        got = []
-        result = read_claims(
-            csv_file(rows),
-            fields=FIELDS,
-            header_row=1,
-            valuation_date=VALUED,
-            defaults=TermDefaults(),
-            sink=lambda terms, rows: got.extend(
-                (t, normal(v)) for t, v in zip(terms, rows, strict=True)
-            ),
-            preview_limit=preview_limit,
-        )
+        got, result = read_file(rows, preview_limit)
         return got, result.errors, result.terms, result.incurred_convention, result.bad_rows
 
     fast, general = read(0), read(len(rows))  # a full preview sends every row to the validator
