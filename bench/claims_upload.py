@@ -8,7 +8,7 @@ For each file, in fresh subprocesses (own Django, own peak RSS from resource.get
 - upload path: exactly what the upload page and its Celery tasks run: `import_job_start`
   (store the document, check the file), `import_job_read` (header, samples, row count),
   `import_job_set_mapping`, `import_job_commit` (check every row, insert in batches; a
-  file of 2 MB or more is read and checked by a forked child while the import inserts,
+  CSV of 2 MB or more is read and checked by a forked child while the import inserts,
   claims.importers.forked: its CPU time is counted with the import's, its peak RSS shown).
 Goals (issue 14): XLSX within 1.5x raw openpyxl, CSV within 10x csv.reader, peak RSS under
 300 MB at any size up to the 50 MB upload limit (`--csv-mb 50`, `--xlsx-mb 50` build files
